@@ -1,0 +1,121 @@
+# slogate: GNU make, flags from pkg-config. See README.md.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR    := $(PREFIX)/bin
+DATADIR   := $(PREFIX)/share/slogate
+BUILD     ?= build
+
+CC        ?= cc
+PKGS      := libcurl libcjson libgit2 sqlite3
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Werror
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Igate -I$(BUILD) \
+             $(shell pkg-config --cflags $(PKGS))
+LIBS       = $(shell pkg-config --libs $(PKGS)) -lm
+
+# everything but the CLI goes into a library the tests link too
+LIB_SRC   := $(filter-out gate/main.c gate/cmd%.c,$(wildcard gate/*.c))
+CLI_SRC   := gate/main.c $(wildcard gate/cmd_*.c)
+LIB_OBJ   := $(LIB_SRC:gate/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/schema.o
+CLI_OBJ   := $(CLI_SRC:gate/%.c=$(BUILD)/obj/%.o)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
+
+.PHONY: all test unit integration demo deps install uninstall clean asan lint
+
+all: $(BUILD)/slogate
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/slogate: $(CLI_OBJ) $(BUILD)/libslogate.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libslogate.a $(LIBS)
+
+$(BUILD)/libslogate.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/obj/%.o: gate/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/main.o: $(BUILD)/version.h
+$(BUILD)/obj/main.o: ALL_CFLAGS += -include $(BUILD)/version.h
+$(BUILD)/obj/cmd_check.o: ALL_CFLAGS += -DSLG_DATADIR='"$(DATADIR)"'
+
+# rewritten only when the commit changes, so builds stay incremental
+$(BUILD)/version.h: FORCE | $(BUILD)/obj
+	@c=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	 if ! grep -q "\"$$c\"" $@ 2>/dev/null; then \
+	   printf '#define SLG_VERSION "%s"\n#define SLG_GIT_COMMIT "%s"\n#define SLG_BUILD_TIME "%s"\n' \
+	     "$(VERSION)" "$$c" "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" > $@; fi
+FORCE:
+
+$(BUILD)/schema.c: $(wildcard schema/*.sql) scripts/embed-schema.sh | $(BUILD)/obj
+	sh scripts/embed-schema.sh schema/*.sql > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/schema.o: $(BUILD)/schema.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# ---- tests ----
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libslogate.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libslogate.a $(TEST_LIBS)
+
+$(BUILD)/tests/%: tests/integration/%.c tests/integration/harness.c \
+    tests/integration/harness.h $(BUILD)/libslogate.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/integration -o $@ $< tests/integration/harness.c \
+	    $(BUILD)/libslogate.a $(TEST_LIBS)
+
+$(BUILD)/tests/gen_series: tests/fixtures/gen_series.c | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
+	@fail=0; for t in $(INTEG_BIN); do echo "== $$t"; \
+	  SLOGATE_BIN=$(BUILD)/slogate SLOGATE_GEN=$(BUILD)/tests/gen_series \
+	  SLOGATE_TOP=$(CURDIR) $$t || fail=1; done; exit $$fail
+
+# deps first, in its own make, so pkg-config sees what it installed
+test:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit integration
+
+demo:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/gen_series
+	@sh scripts/demo.sh
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" test
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --std=c11 -Igate gate
+
+install: $(BUILD)/slogate
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/queries $(DESTDIR)$(DATADIR)/policies
+	install -m 755 $(BUILD)/slogate $(DESTDIR)$(BINDIR)/slogate
+	install -m 644 queries/*.promql $(DESTDIR)$(DATADIR)/queries/
+	install -m 644 policies/*.json $(DESTDIR)$(DATADIR)/policies/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/slogate
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

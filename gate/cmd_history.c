@@ -1,0 +1,91 @@
+/* cmd_history: `slogate history`: recorded verdicts, newest first. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "report.h"
+
+static const char usage_text[] =
+"usage: slogate history [--service S] [--environment E] [--commit SHA]\n"
+"                       [--limit N] [--format text|json] [--db FILE]\n"
+"\n"
+"Lists recorded verdicts, newest first: commit, branch, build time, when\n"
+"it was evaluated, the verdict and each objective's value.\n"
+"\n"
+"  --commit SHA     full or abbreviated commit\n"
+"  --limit N        at most N verdicts (1 to 10000); default 20\n"
+"  --format         text (default) or json (an array of verdict objects, the\n"
+"                   shape of check --format json)\n"
+"  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"\n"
+"exit codes: 0 listed (also when empty), 4 database error, 64 usage error.\n";
+
+int
+cmd_history(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "service", required_argument, NULL, 's' },
+		{ "environment", required_argument, NULL, 'e' },
+		{ "commit", required_argument, NULL, 'c' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL;
+	struct slg_store *st = NULL;
+	struct slg_err err = { 0 };
+	const char *format = "text", *db = NULL;
+	size_t n = 0;
+	char *end;
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 's': f.service = optarg; break;
+		case 'e': f.environment = optarg; break;
+		case 'c': f.commit = optarg; break;
+		case 'n':
+			f.limit = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || f.limit < 1 ||
+			    f.limit > 10000)
+				return slg_usage_error("history", "--limit must "
+				    "be 1 to 10000, not '%s'", optarg);
+			break;
+		case 'f': format = optarg; break;
+		case 'd': db = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case ':':
+			return slg_usage_error("history", "'%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			return slg_usage_error("history", "unknown flag '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return slg_usage_error("history", "unexpected argument '%s'",
+		    argv[optind]);
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return slg_usage_error("history", "--format must be text or "
+		    "json, not '%s'", format);
+	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0 ||
+	    (rc = slg_store_history(st, &f, &list, &n, &err)) != 0) {
+		rc = slg_fail("history", &err);
+		goto out;
+	}
+	if (strcmp(format, "json") == 0)
+		slg_report_history_json(stdout, list, n);
+	else
+		slg_report_history_text(stdout, list, n);
+out:
+	slg_store_list_free(list, n);
+	slg_store_close(st);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* engine: one evaluation from policy to recorded verdict: renders the
+ * queries, reads baselines, asks Prometheus, lets eval judge, records.
+ * Shared by the CLI and the service. Must not print or parse argv. */
+#ifndef SLG_ENGINE_H
+#define SLG_ENGINE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "policy.h"
+#include "prom.h"
+#include "store.h"
+#include "verdict.h"
+
+/* Who and what is being judged; copied into the verdict. */
+struct slg_subject {
+	const char *commit;	/* full sha */
+	int64_t commit_time;	/* 0 when unknown */
+	const char *commit_author;
+	const char *commit_subject;
+	const char *branch;
+	int64_t build_time;
+	const char *pipeline_id;
+	const char *pipeline_url;
+	const char *job_url;
+	const char *ref_name;
+};
+
+struct slg_engine_run {
+	const struct slg_policy *policy;
+	const struct slg_prom_conf *prom;
+	struct slg_store *store;
+	const struct slg_subject *subject;
+	int64_t at;		/* the window's end */
+	int64_t now;		/* when the evaluation ran */
+	const char *version;
+};
+
+/* Evaluates and records. On success *out is the recorded verdict (caller
+ * frees), whatever it says: Prometheus failures are an `error` verdict, not
+ * a failed call. Gives SLG_EPOLICY when a template cannot be rendered,
+ * SLG_ESTORE when baselines cannot be read or the verdict cannot be
+ * recorded (then nothing is recorded), SLG_ENOMEM. */
+int slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
+    struct slg_err *err);
+
+#endif

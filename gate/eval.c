@@ -1,0 +1,320 @@
+/* eval: objectives x series -> results and a verdict. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "eval.h"
+#include "timefmt.h"
+
+/* The unit values of this objective are best shown in. */
+static enum slg_unit
+objective_unit(const struct slg_objective *o)
+{
+	for (size_t i = 0; i < o->npass; i++) {
+		if (o->pass[i].unit != SLG_UNIT_NUMBER)
+			return o->pass[i].unit;
+	}
+	for (size_t i = 0; i < o->nwarn; i++) {
+		if (o->warn[i].unit != SLG_UNIT_NUMBER)
+			return o->warn[i].unit;
+	}
+	return SLG_UNIT_NUMBER;
+}
+
+static char *
+criteria_text(const struct slg_criterion *c, size_t n)
+{
+	struct slg_buf b = SLG_BUF_INIT;
+
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		slg_buf_printf(&b, "%s%s", i ? ", " : "", c[i].text);
+	return slg_buf_detach(&b);
+}
+
+/* 1 when every criterion holds; notes relative ones skipped for want of a
+ * baseline in *skipped. */
+static int
+all_hold(const struct slg_criterion *c, size_t n, double v,
+    const struct slg_eval_input *in, int *skipped)
+{
+	int ok = 1;
+
+	for (size_t i = 0; i < n; i++)
+		ok &= slg_criterion_holds(&c[i], v, in->has_baseline,
+		    in->baseline, skipped);
+	return ok;
+}
+
+static enum slg_status
+classify(const struct slg_objective *o, double v,
+    const struct slg_eval_input *in, int *skipped)
+{
+	if (isnan(v))
+		return SLG_ST_NODATA;
+	if (all_hold(o->pass, o->npass, v, in, skipped))
+		return SLG_ST_PASS;
+	if (o->nwarn > 0 && all_hold(o->warn, o->nwarn, v, in, skipped))
+		return SLG_ST_WARN;
+	return SLG_ST_FAIL;
+}
+
+/* 1 when a is worse than b for this objective. */
+static int
+worse(const struct slg_objective *o, double a, double b)
+{
+	if (isnan(b))
+		return 1;
+	return slg_op_higher_is_better(o->pass[0].op) ? a < b : a > b;
+}
+
+static void
+judge_windowed(const struct slg_objective *o, const struct slg_eval_input *in,
+    struct slg_objective_result *r, struct slg_buf *d, int *skipped)
+{
+	char val[64];
+
+	if (in->series->npts == 0 || isnan(in->series->pts[0].v)) {
+		r->status = SLG_ST_NODATA;
+		slg_buf_puts(d, in->series->npts == 0 ? "no data: the query "
+		    "returned no series" : "no data: the query returned NaN");
+		return;
+	}
+	r->value = in->series->pts[0].v;
+	r->value_at = in->series->pts[0].t;
+	if (!r->judged) {
+		r->status = SLG_ST_INFO;
+		return;
+	}
+	r->status = classify(o, r->value, in, skipped);
+	slg_value_format(r->value, r->unit, val, sizeof(val));
+	if (r->status == SLG_ST_FAIL)
+		slg_buf_printf(d, "%s misses %s%s%s", val, r->pass_text,
+		    r->warn_text ? " and warn " : "",
+		    r->warn_text ? r->warn_text : "");
+	else if (r->status == SLG_ST_WARN)
+		slg_buf_printf(d, "%s misses %s, meets warn %s", val,
+		    r->pass_text, r->warn_text);
+}
+
+static void
+judge_sustained(const struct slg_objective *o, const struct slg_eval_input *in,
+    const struct slg_verdict *v, struct slg_objective_result *r,
+    struct slg_buf *d, int *skipped)
+{
+	size_t expected = (size_t)((v->window_end - v->window_start) / v->step);
+	size_t valid = 0;
+	char val[64], at[32];
+
+	for (size_t i = 0; i < in->series->npts; i++) {
+		const struct slg_point *pt = &in->series->pts[i];
+		enum slg_status st;
+
+		if (isnan(pt->v))
+			continue;
+		valid++;
+		if (!r->judged) {
+			r->value = pt->v;	/* informational: the latest */
+			r->value_at = pt->t;
+			continue;
+		}
+		st = classify(o, pt->v, in, skipped);
+		r->points_failed += st == SLG_ST_FAIL;
+		r->points_warn += st == SLG_ST_WARN;
+		if (worse(o, pt->v, r->value)) {
+			r->value = pt->v;
+			r->value_at = pt->t;
+		}
+	}
+	r->points = valid;
+	r->points_missing = valid < expected ? expected - valid : 0;
+	slg_value_format(r->value, r->unit, val, sizeof(val));
+	slg_time_format((int64_t)r->value_at, at, sizeof(at));
+	if (valid == 0) {
+		r->status = SLG_ST_NODATA;
+		slg_buf_printf(d, "no data: none of %zu points has a value",
+		    expected);
+	} else if (!r->judged) {
+		r->status = SLG_ST_INFO;
+	} else if (r->points_failed > 0) {
+		r->status = SLG_ST_FAIL;
+		slg_buf_printf(d, "%zu of %zu points miss %s%s%s; worst %s at %s",
+		    r->points_failed, expected, r->pass_text,
+		    r->warn_text ? " and warn " : "",
+		    r->warn_text ? r->warn_text : "", val, at);
+	} else if (r->points_missing > 0) {
+		/* a gap can hide a breach, so it cannot count as held */
+		r->status = SLG_ST_NODATA;
+		slg_buf_printf(d, "no data for %zu of %zu points; not held for "
+		    "the whole window", r->points_missing, expected);
+	} else if (r->points_warn > 0) {
+		r->status = SLG_ST_WARN;
+		slg_buf_printf(d, "%zu of %zu points miss %s, meet warn %s; "
+		    "worst %s at %s", r->points_warn, expected, r->pass_text,
+		    r->warn_text, val, at);
+	} else {
+		r->status = SLG_ST_PASS;
+		slg_buf_printf(d, "all %zu points meet %s; worst %s", expected,
+		    r->pass_text, val);
+	}
+}
+
+static void
+note_skipped(const struct slg_objective *o, struct slg_buf *d)
+{
+	const struct slg_criterion *lists[2] = { o->pass, o->warn };
+	size_t counts[2] = { o->npass, o->nwarn };
+
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; i < counts[l]; i++) {
+			if (lists[l][i].rel == SLG_REL_NONE)
+				continue;
+			slg_buf_printf(d, "%srelative criterion '%s' skipped: "
+			    "no baseline stored", d->len ? "; " : "",
+			    lists[l][i].text);
+		}
+	}
+}
+
+static int
+judge(const struct slg_policy *p, const struct slg_objective *o,
+    const struct slg_eval_input *in, const struct slg_verdict *v,
+    struct slg_objective_result *r)
+{
+	struct slg_buf d = SLG_BUF_INIT;
+	int skipped = 0;
+
+	r->value = NAN;
+	r->name = strdup(o->name);
+	r->promql = strdup(in->promql ? in->promql : "");
+	r->sustained = o->sustained;
+	r->judged = slg_objective_judged(o);
+	r->unit = objective_unit(o);
+	r->pass_text = criteria_text(o->pass, o->npass);
+	r->warn_text = criteria_text(o->warn, o->nwarn);
+	r->has_baseline = in->has_baseline;
+	r->baseline = in->has_baseline ? in->baseline : NAN;
+	r->baseline_source = in->has_baseline ?
+	    slg_strdup(in->baseline_source) : NULL;
+	if (in->error != NULL && in->error->code != 0) {
+		r->status = SLG_ST_ERROR;
+		slg_buf_puts(&d, in->error->msg);
+	} else if (in->series == NULL) {
+		r->status = SLG_ST_ERROR;
+		slg_buf_puts(&d, "no answer from prometheus");
+	} else if (o->sustained) {
+		judge_sustained(o, in, v, r, &d, &skipped);
+	} else {
+		judge_windowed(o, in, r, &d, &skipped);
+	}
+	if (r->status == SLG_ST_NODATA && r->judged &&
+	    p->on_no_data == SLG_NODATA_FAIL) {
+		r->status = SLG_ST_FAIL;
+		slg_buf_puts(&d, " (on_no_data: fail)");
+	}
+	if (skipped)
+		note_skipped(o, &d);
+	r->detail = slg_buf_detach(&d);
+	if (r->name == NULL || r->promql == NULL || r->detail == NULL ||
+	    (o->npass && r->pass_text == NULL) ||
+	    (o->nwarn && r->warn_text == NULL))
+		return SLG_ENOMEM;
+	return 0;
+}
+
+/* Lists the objectives with status st as "a: detail; b: detail". */
+static void
+list_status(const struct slg_verdict *v, enum slg_status st, struct slg_buf *b)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < v->nobj; i++) {
+		if (v->obj[i].status != st || !v->obj[i].judged)
+			continue;
+		slg_buf_printf(b, "%s%s: %s", first ? "" : "; ", v->obj[i].name,
+		    v->obj[i].detail);
+		first = 0;
+	}
+}
+
+static int
+count(const struct slg_verdict *v, enum slg_status st)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < v->nobj; i++)
+		n += v->obj[i].judged && v->obj[i].status == st;
+	return n;
+}
+
+int
+slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
+    const struct slg_eval_input *guard, struct slg_verdict *v,
+    struct slg_err *err)
+{
+	struct slg_buf why = SLG_BUF_INIT;
+	int guard_error = 0, guard_low = 0;
+	char gv[64], gm[64];
+
+	if ((v->obj = calloc(p->nobj, sizeof(*v->obj))) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	v->nobj = p->nobj;
+	for (size_t i = 0; i < p->nobj; i++) {
+		if (judge(p, &p->obj[i], &in[i], v, &v->obj[i]) != 0)
+			return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+
+	v->has_guard = p->has_guard;
+	v->guard_value = NAN;
+	v->guard_min = p->guard_min;
+	if (p->has_guard) {
+		v->guard_promql = slg_strdup(guard->promql);
+		if (guard->error != NULL && guard->error->code != 0)
+			guard_error = 1;
+		else if (guard->series == NULL)
+			guard_error = 1;
+		else if (guard->series->npts > 0)
+			v->guard_value = guard->series->pts[0].v;
+		/* no data or NaN is no traffic, not an error */
+		guard_low = !guard_error && (isnan(v->guard_value) ||
+		    v->guard_value < p->guard_min);
+	}
+
+	if (count(v, SLG_ST_FAIL) > 0) {
+		v->verdict = SLG_V_FAIL;
+		list_status(v, SLG_ST_FAIL, &why);
+	} else if (count(v, SLG_ST_ERROR) > 0 || guard_error) {
+		v->verdict = SLG_V_ERROR;
+		if (guard_error)
+			slg_buf_printf(&why, "guard: %s", guard->error &&
+			    guard->error->code ? guard->error->msg :
+			    "no answer from prometheus");
+		if (count(v, SLG_ST_ERROR) > 0 && why.len > 0)
+			slg_buf_puts(&why, "; ");
+		list_status(v, SLG_ST_ERROR, &why);
+	} else if (guard_low) {
+		v->verdict = SLG_V_INCONCLUSIVE;
+		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, gv, sizeof(gv));
+		slg_value_format(p->guard_min, SLG_UNIT_NUMBER, gm, sizeof(gm));
+		slg_buf_printf(&why, "not enough traffic to judge: guard %s is "
+		    "%s, below its floor %s", p->guard_query ? p->guard_query :
+		    "(inline)", gv, gm);
+	} else if (count(v, SLG_ST_NODATA) > 0) {
+		v->verdict = SLG_V_INCONCLUSIVE;
+		list_status(v, SLG_ST_NODATA, &why);
+	} else if (count(v, SLG_ST_WARN) > 0) {
+		v->verdict = SLG_V_WARN;
+		list_status(v, SLG_ST_WARN, &why);
+	} else {
+		v->verdict = SLG_V_PASS;
+		slg_buf_printf(&why, "all %d judged objectives met their pass "
+		    "criteria", count(v, SLG_ST_PASS));
+	}
+	v->reason = slg_buf_detach(&why);
+	if (v->reason == NULL || (p->has_guard && v->guard_promql == NULL))
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* eval: judges what Prometheus answered against a policy's objectives and
+ * decides the verdict. Pure: must not do I/O, read the clock or allocate
+ * anything the verdict does not own. */
+#ifndef SLG_EVAL_H
+#define SLG_EVAL_H
+
+#include "err.h"
+#include "policy.h"
+#include "prom.h"
+#include "verdict.h"
+
+/* What was fetched for one query (an objective or the guard). */
+struct slg_eval_input {
+	const char *promql;		/* as rendered */
+	const struct slg_series *series;	/* NULL when the query failed */
+	const struct slg_err *error;	/* set (code != 0) when it failed */
+	int has_baseline;
+	double baseline;
+	const char *baseline_source;
+};
+
+/* Fills v->obj, v->nobj, v->verdict, v->reason and the guard fields from
+ * policy p, one input per objective (in[i] for p->obj[i]) and the guard's
+ * input (ignored when p has no guard). v->window_start, window_end and step
+ * must be set: they tell how many points a sustained objective needs.
+ * Gives SLG_ENOMEM only; every judgement is in v. */
+int slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
+    const struct slg_eval_input *guard, struct slg_verdict *v,
+    struct slg_err *err);
+
+#endif

@@ -1,0 +1,185 @@
+/* main: the command table; sets up the libraries, runs one command. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "gitmeta.h"
+#include "prom.h"
+
+#ifndef SLG_VERSION
+#define SLG_VERSION "0.0.0"
+#endif
+#ifndef SLG_GIT_COMMIT
+#define SLG_GIT_COMMIT "unknown"
+#endif
+#ifndef SLG_BUILD_TIME
+#define SLG_BUILD_TIME "unknown"
+#endif
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct slg_cmd cmds[] = {
+	{ "check", cmd_check, "evaluate a policy against Prometheus and record the verdict" },
+	{ "history", cmd_history, "list recorded verdicts, newest first" },
+	{ "baseline", cmd_baseline, "store baseline values for relative criteria" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "show help for slogate or a command" },
+	{ NULL, NULL, NULL }
+};
+
+const char *
+slg_version(void)
+{
+	return SLG_VERSION;
+}
+
+const char *
+slg_version_string(void)
+{
+	return SLG_VERSION " (commit " SLG_GIT_COMMIT ", built " SLG_BUILD_TIME ")";
+}
+
+int
+slg_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "slogate %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'slogate %s --help'.\n", cmd);
+	return SLG_EXIT_USAGE;
+}
+
+int
+slg_fail(const char *cmd, const struct slg_err *err)
+{
+	fprintf(stderr, "slogate %s: error: %s\n", cmd, err->msg);
+	return err->code == SLG_EUSAGE ? SLG_EXIT_USAGE : SLG_EXIT_ERROR;
+}
+
+const char *
+slg_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+const char *
+slg_db_path(const char *flag)
+{
+	if (flag != NULL)
+		return flag;
+	return slg_env("SLOGATE_DB") ? slg_env("SLOGATE_DB") : "slogate.db";
+}
+
+int64_t
+slg_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int
+slg_write_file(const char *path, int (*writer)(FILE *, const void *),
+    const void *arg, struct slg_err *err)
+{
+	char tmp[4096];
+	FILE *f;
+	int rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return slg_err_set(err, SLG_EIO, "path '%s' is too long", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return slg_err_set(err, SLG_EIO, "cannot write '%s'", path);
+	rc = writer(f, arg);
+	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
+		remove(tmp);
+		return slg_err_set(err, SLG_EIO, "cannot write '%s'", path);
+	}
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: slogate COMMAND [FLAGS]\n\n"
+	    "slogate decides whether a deployed build may be promoted, from its\n"
+	    "SLOs in Prometheus, and records every verdict with its commit.\n\n"
+	    "commands:\n");
+	for (const struct slg_cmd *c = cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'slogate COMMAND --help' documents each command's flags.\n"
+	    "\nexit codes of check: 0 pass, 1 fail, 2 warn, 3 inconclusive, "
+	    "4 error;\n64 for a usage error (every command).\n");
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	if (argc > 1) {
+		for (const struct slg_cmd *c = cmds; c->name; c++) {
+			if (strcmp(c->name, argv[1]) == 0) {
+				char help[] = "--help";
+				char *args[] = { argv[1], help, NULL };
+
+				return c->run(2, args);
+			}
+		}
+		return slg_usage_error("help", "unknown command '%s'", argv[1]);
+	}
+	usage(stdout);
+	return 0;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("slogate %s\n", slg_version_string());
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct slg_cmd *c;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return SLG_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(1, argv + 1);
+	for (c = cmds; c->name; c++) {
+		if (strcmp(c->name, argv[1]) == 0)
+			break;
+	}
+	if (c->name == NULL) {
+		fprintf(stderr, "slogate: unknown command '%s'\n\n", argv[1]);
+		usage(stderr);
+		return SLG_EXIT_USAGE;
+	}
+	/* before any thread: both libraries keep global state */
+	if (slg_prom_global_init() != 0 || slg_git_global_init() != 0) {
+		fprintf(stderr, "slogate: cannot initialise libcurl or libgit2\n");
+		return SLG_EXIT_ERROR;
+	}
+	rc = c->run(argc - 1, argv + 1);
+	slg_git_global_cleanup();
+	slg_prom_global_cleanup();
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = SLG_EXIT_ERROR;
+	return rc;
+}

@@ -1,0 +1,500 @@
+/* policy: reads an SLO policy and its PromQL templates. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "policy.h"
+#include "timefmt.h"
+
+#define MAX_OBJECTIVES 64
+#define MAX_NAME 128
+
+/* Where a policy is being read, for messages. */
+struct ctx {
+	const char *name;
+	const char *queries_dir;
+	const char *datadir;
+	struct slg_err *err;
+};
+
+static int
+fail(struct ctx *c, const char *obj, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct ctx *c, const char *obj, const char *fmt, ...)
+{
+	char msg[SLG_ERR_MSG];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (obj != NULL)
+		return slg_err_set(c->err, SLG_EPOLICY,
+		    "policy '%s': objective '%s': %s", c->name, obj, msg);
+	return slg_err_set(c->err, SLG_EPOLICY, "policy '%s': %s", c->name, msg);
+}
+
+/* Names that end up in files, labels and tables: letters, digits, _ . - */
+static int
+good_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= MAX_NAME && strspn(s,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+	    == n && s[0] != '.';
+}
+
+/* Service and environment go into PromQL escaped, so any printable text
+ * is allowed; control characters are not. */
+static int
+good_label(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > MAX_NAME)
+		return 0;
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_keys(struct ctx *c, const cJSON *o, const char *const *allowed,
+    const char *obj, const char *where)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, o) {
+		int ok = 0;
+
+		for (const char *const *a = allowed; *a; a++)
+			ok |= strcmp(it->string, *a) == 0;
+		if (!ok)
+			return fail(c, obj, "unknown key '%s'%s%s", it->string,
+			    where ? " in " : "", where ? where : "");
+		for (const cJSON *d = it->next; d; d = d->next) {
+			if (strcmp(d->string, it->string) == 0)
+				return fail(c, obj, "key '%s' given twice",
+				    it->string);
+		}
+	}
+	return 0;
+}
+
+static int
+get_string(struct ctx *c, const cJSON *o, const char *key, const char *obj,
+    const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return fail(c, obj, "'%s' must be a string", key);
+	*out = v->valuestring;
+	return 0;
+}
+
+static int
+get_duration(struct ctx *c, const cJSON *o, const char *key, const char *dflt,
+    int64_t *out)
+{
+	const char *s;
+	struct slg_err e;
+	double d;
+
+	if (get_string(c, o, key, NULL, &s) != 0)
+		return c->err->code;
+	if (s == NULL)
+		s = dflt;
+	if (slg_duration_parse(s, &d, &e) != 0)
+		return fail(c, NULL, "'%s': %s", key, e.msg);
+	if (d < 1 || d != floor(d) || d > 31 * 86400.0)
+		return fail(c, NULL, "'%s' must be a whole number of seconds "
+		    "between 1s and 31d, not '%s'", key, s);
+	*out = (int64_t)d;
+	return 0;
+}
+
+static int
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Reads queries/NAME.promql from the first directory that has it. */
+static int
+read_template(struct ctx *c, const char *obj, const char *name, char **out)
+{
+	char dirs[4][4096], path[4200], tried[2048] = "";
+	struct slg_buf b = SLG_BUF_INIT;
+	struct slg_err e;
+	size_t nd = 0;
+	const char *slash;
+
+	*out = NULL;
+	if (!good_name(name))
+		return fail(c, obj, "bad query name '%s' (letters, digits, "
+		    "'_', '.', '-')", name);
+	if (c->queries_dir != NULL) {
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%s", c->queries_dir);
+	} else {
+		int dl;
+
+		slash = strrchr(c->name, '/');
+		dl = slash ? (int)(slash - c->name) : 1;
+		const char *d = slash ? c->name : ".";
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%.*s/queries", dl, d);
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%.*s/../queries", dl, d);
+		snprintf(dirs[nd++], sizeof(dirs[0]), "queries");
+		if (c->datadir != NULL)
+			snprintf(dirs[nd++], sizeof(dirs[0]), "%s/queries",
+			    c->datadir);
+	}
+	for (size_t i = 0; i < nd; i++) {
+		snprintf(path, sizeof(path), "%s/%s.promql", dirs[i], name);
+		if (file_exists(path))
+			goto found;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried),
+		    "%s%s", i ? ", " : "", dirs[i]);
+	}
+	return fail(c, obj, "query template '%s.promql' not found (looked in "
+	    "%s)", name, tried);
+found:
+	if (slg_buf_read_file(&b, path, SLG_TEMPLATE_MAX_BYTES, "query template",
+	    &e) != 0) {
+		slg_buf_release(&b);
+		return fail(c, obj, "%s", e.msg);
+	}
+	/* a trailing newline is file formatting, not PromQL */
+	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+		b.data[--b.len] = '\0';
+	if (b.len == 0) {
+		slg_buf_release(&b);
+		return fail(c, obj, "query template '%s' is empty", path);
+	}
+	*out = slg_buf_detach(&b);
+	return 0;
+}
+
+/* "query" (a template file) or "promql" (inline), exactly one of them. */
+static int
+get_query(struct ctx *c, const cJSON *o, const char *obj, char **name,
+    char **tmpl)
+{
+	const char *q, *inl;
+
+	*name = *tmpl = NULL;
+	if (get_string(c, o, "query", obj, &q) != 0 ||
+	    get_string(c, o, "promql", obj, &inl) != 0)
+		return c->err->code;
+	if (q != NULL && inl != NULL)
+		return fail(c, obj, "give 'query' or 'promql', not both");
+	if (q == NULL && inl == NULL)
+		return fail(c, obj, "needs 'query' (a template in queries/) "
+		    "or 'promql'");
+	if (inl != NULL) {
+		if (*inl == '\0')
+			return fail(c, obj, "'promql' is empty");
+		if (strlen(inl) > SLG_TEMPLATE_MAX_BYTES)
+			return fail(c, obj, "'promql' is too long");
+		*tmpl = strdup(inl);
+		return *tmpl ? 0 : fail(c, obj, "out of memory");
+	}
+	if (read_template(c, obj, q, tmpl) != 0)
+		return c->err->code;
+	if ((*name = strdup(q)) == NULL)
+		return fail(c, obj, "out of memory");
+	return 0;
+}
+
+static int
+get_criteria(struct ctx *c, const cJSON *o, const char *key, const char *obj,
+    struct slg_criterion *crit, size_t *n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+	struct slg_err e;
+
+	*n = 0;
+	if (v == NULL)
+		return 0;
+	if (cJSON_IsString(v)) {
+		if (slg_criterion_parse(v->valuestring, &crit[0], &e) != 0)
+			return fail(c, obj, "'%s': %s", key, e.msg);
+		*n = 1;
+		return 0;
+	}
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+		return fail(c, obj, "'%s' must be a criterion like \">= 99.9%%\" "
+		    "or a non-empty list of them", key);
+	cJSON_ArrayForEach(it, v) {
+		if (*n == SLG_MAX_CRITERIA)
+			return fail(c, obj, "'%s' has more than %d criteria",
+			    key, SLG_MAX_CRITERIA);
+		if (!cJSON_IsString(it))
+			return fail(c, obj, "'%s' must list criteria as strings",
+			    key);
+		if (slg_criterion_parse(it->valuestring, &crit[*n], &e) != 0)
+			return fail(c, obj, "'%s': %s", key, e.msg);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int
+parse_objective(struct ctx *c, const cJSON *o, size_t idx,
+    struct slg_objective *ob)
+{
+	static const char *const keys[] = { "name", "query", "promql", "pass",
+	    "warn", "sustained", "description", NULL };
+	char label[32];
+	const char *name;
+	const cJSON *v;
+
+	snprintf(label, sizeof(label), "#%zu", idx + 1);
+	if (!cJSON_IsObject(o))
+		return fail(c, label, "must be an object");
+	if (get_string(c, o, "name", label, &name) != 0)
+		return c->err->code;
+	if (name == NULL)
+		return fail(c, label, "needs a 'name'");
+	if (!good_name(name))
+		return fail(c, label, "bad name '%s' (letters, digits, '_', "
+		    "'.', '-'; at most %d)", name, MAX_NAME);
+	if ((ob->name = strdup(name)) == NULL)
+		return fail(c, name, "out of memory");
+	if (check_keys(c, o, keys, name, NULL) != 0 ||
+	    get_query(c, o, name, &ob->query, &ob->tmpl) != 0 ||
+	    get_criteria(c, o, "pass", name, ob->pass, &ob->npass) != 0 ||
+	    get_criteria(c, o, "warn", name, ob->warn, &ob->nwarn) != 0)
+		return c->err->code;
+	if (ob->nwarn > 0 && ob->npass == 0)
+		return fail(c, name, "'warn' needs 'pass' too (a point that "
+		    "meets 'warn' but not 'pass' warns; give 'pass' alone for "
+		    "a hard limit)");
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "sustained")) != NULL) {
+		if (!cJSON_IsBool(v))
+			return fail(c, name, "'sustained' must be true or false");
+		ob->sustained = cJSON_IsTrue(v);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "description")) != NULL &&
+	    !cJSON_IsString(v))
+		return fail(c, name, "'description' must be a string");
+	return 0;
+}
+
+static int
+parse_guard(struct ctx *c, const cJSON *g, struct slg_policy *p)
+{
+	static const char *const keys[] = { "query", "promql", "min", NULL };
+	const cJSON *min;
+
+	if (!cJSON_IsObject(g))
+		return fail(c, NULL, "'guard' must be an object like "
+		    "{\"query\": \"request_rate\", \"min\": 1}");
+	if (check_keys(c, g, keys, NULL, "'guard'") != 0 ||
+	    get_query(c, g, "guard", &p->guard_query, &p->guard_tmpl) != 0)
+		return c->err->code;
+	min = cJSON_GetObjectItemCaseSensitive(g, "min");
+	if (!cJSON_IsNumber(min) || !isfinite(min->valuedouble))
+		return fail(c, NULL, "'guard' needs a number 'min' (the least "
+		    "traffic worth judging)");
+	p->guard_min = min->valuedouble;
+	p->has_guard = 1;
+	return 0;
+}
+
+static int
+parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
+{
+	static const char *const keys[] = { "service", "environment", "window",
+	    "step", "guard", "on_no_data", "objectives", "description", NULL };
+	const char *s;
+	const cJSON *v, *it;
+	size_t i = 0;
+
+	if (!cJSON_IsObject(root))
+		return fail(c, NULL, "must be a JSON object");
+	if (check_keys(c, root, keys, NULL, NULL) != 0)
+		return c->err->code;
+	if (get_string(c, root, "service", NULL, &s) != 0)
+		return c->err->code;
+	if (s == NULL || !good_label(s))
+		return fail(c, NULL, "needs a 'service' (1 to %d printable "
+		    "characters)", MAX_NAME);
+	p->service = strdup(s);
+	if (get_string(c, root, "environment", NULL, &s) != 0)
+		return c->err->code;
+	if (s == NULL || !good_label(s))
+		return fail(c, NULL, "needs an 'environment' (1 to %d printable "
+		    "characters)", MAX_NAME);
+	p->environment = strdup(s);
+	if (p->service == NULL || p->environment == NULL)
+		return fail(c, NULL, "out of memory");
+	if (get_duration(c, root, "window", "30m", &p->window) != 0 ||
+	    get_duration(c, root, "step", "1m", &p->step) != 0)
+		return c->err->code;
+	if (p->step > p->window)
+		return fail(c, NULL, "'step' must not be longer than 'window'");
+	if (p->window % p->step != 0)
+		return fail(c, NULL, "'window' must be a whole number of steps");
+	if (p->window / p->step > 11000)
+		return fail(c, NULL, "'window' holds more than 11000 steps, more "
+		    "than Prometheus answers in one range query");
+	if (get_string(c, root, "on_no_data", NULL, &s) != 0)
+		return c->err->code;
+	if (s == NULL || strcmp(s, "inconclusive") == 0)
+		p->on_no_data = SLG_NODATA_INCONCLUSIVE;
+	else if (strcmp(s, "fail") == 0)
+		p->on_no_data = SLG_NODATA_FAIL;
+	else
+		return fail(c, NULL, "'on_no_data' must be \"inconclusive\" or "
+		    "\"fail\", not '%s'", s);
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description")) != NULL &&
+	    !cJSON_IsString(v))
+		return fail(c, NULL, "'description' must be a string");
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "guard")) != NULL &&
+	    parse_guard(c, v, p) != 0)
+		return c->err->code;
+
+	v = cJSON_GetObjectItemCaseSensitive(root, "objectives");
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+		return fail(c, NULL, "needs 'objectives', a non-empty list");
+	if (cJSON_GetArraySize(v) > MAX_OBJECTIVES)
+		return fail(c, NULL, "more than %d objectives", MAX_OBJECTIVES);
+	p->nobj = (size_t)cJSON_GetArraySize(v);
+	if ((p->obj = calloc(p->nobj, sizeof(*p->obj))) == NULL)
+		return fail(c, NULL, "out of memory");
+	cJSON_ArrayForEach(it, v) {
+		if (parse_objective(c, it, i, &p->obj[i]) != 0)
+			return c->err->code;
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(p->obj[j].name, p->obj[i].name) == 0)
+				return fail(c, p->obj[i].name, "name used twice");
+		}
+		i++;
+	}
+	for (i = 0; i < p->nobj; i++) {
+		if (slg_objective_judged(&p->obj[i]))
+			return 0;
+	}
+	return fail(c, NULL, "no objective has 'pass' criteria, so nothing "
+	    "would be judged");
+}
+
+int
+slg_policy_parse(const char *json, size_t len, const char *name,
+    const char *queries_dir, const char *datadir, struct slg_policy **out,
+    struct slg_err *err)
+{
+	struct ctx c = { name, queries_dir, datadir, err };
+	struct slg_policy *p = NULL;
+	cJSON *root = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (len > SLG_POLICY_MAX_BYTES) {
+		rc = fail(&c, NULL, "larger than %zu bytes", SLG_POLICY_MAX_BYTES);
+		goto out;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->path = strdup(name)) == NULL ||
+	    (p->source = malloc(len + 1)) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(p->source, json, len);
+	p->source[len] = '\0';
+	p->source_len = len;
+	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= json && at <= json + len ?
+		    (size_t)(at - json) : 0;
+		int line = 1;
+
+		for (size_t i = 0; i < off; i++)
+			line += json[i] == '\n';
+		rc = fail(&c, NULL, "invalid JSON near line %d", line);
+		goto out;
+	}
+	if ((rc = parse_root(&c, root, p)) != 0)
+		goto out;
+	*out = p;
+	p = NULL;
+out:
+	cJSON_Delete(root);
+	slg_policy_free(p);
+	return rc;
+}
+
+int
+slg_policy_load(const char *path, const char *queries_dir,
+    const char *datadir, struct slg_policy **out, struct slg_err *err)
+{
+	struct slg_buf b = SLG_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((rc = slg_buf_read_file(&b, path, SLG_POLICY_MAX_BYTES, "policy",
+	    err)) != 0) {
+		err->code = SLG_EPOLICY;
+		goto out;
+	}
+	rc = slg_policy_parse(b.data, b.len, path, queries_dir, datadir, out, err);
+out:
+	slg_buf_release(&b);
+	return rc;
+}
+
+void
+slg_policy_free(struct slg_policy *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nobj; i++) {
+		free(p->obj[i].name);
+		free(p->obj[i].query);
+		free(p->obj[i].tmpl);
+	}
+	free(p->obj);
+	free(p->path);
+	free(p->source);
+	free(p->service);
+	free(p->environment);
+	free(p->guard_query);
+	free(p->guard_tmpl);
+	free(p);
+}
+
+int
+slg_objective_judged(const struct slg_objective *o)
+{
+	return o->npass > 0 || o->nwarn > 0;
+}
+
+int
+slg_objective_relative(const struct slg_objective *o)
+{
+	for (size_t i = 0; i < o->npass; i++) {
+		if (o->pass[i].rel != SLG_REL_NONE)
+			return 1;
+	}
+	for (size_t i = 0; i < o->nwarn; i++) {
+		if (o->warn[i].rel != SLG_REL_NONE)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* policy: reads an SLO policy (JSON) and its PromQL templates into structs,
+ * checking every key. Must not do network or database I/O. */
+#ifndef SLG_POLICY_H
+#define SLG_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "criteria.h"
+#include "err.h"
+
+#define SLG_MAX_CRITERIA 8
+#define SLG_POLICY_MAX_BYTES ((size_t)1 << 20)
+#define SLG_TEMPLATE_MAX_BYTES ((size_t)64 << 10)
+
+enum slg_nodata { SLG_NODATA_INCONCLUSIVE, SLG_NODATA_FAIL };
+
+struct slg_objective {
+	char *name;
+	char *query;		/* template name, NULL when given inline */
+	char *tmpl;		/* the template text */
+	int sustained;
+	struct slg_criterion pass[SLG_MAX_CRITERIA];
+	size_t npass;
+	struct slg_criterion warn[SLG_MAX_CRITERIA];
+	size_t nwarn;
+};
+
+struct slg_policy {
+	char *path;		/* as given, for messages and the record */
+	char *source;		/* the file's bytes, for its digest */
+	size_t source_len;
+	char *service;
+	char *environment;
+	int64_t window;		/* seconds */
+	int64_t step;		/* seconds */
+	int has_guard;
+	char *guard_query;	/* template name or NULL */
+	char *guard_tmpl;
+	double guard_min;
+	enum slg_nodata on_no_data;
+	struct slg_objective *obj;
+	size_t nobj;
+};
+
+/* Reads and checks the policy at path. Templates named by "query" are read
+ * from queries_dir when it is not NULL, else from the first of
+ * POLICYDIR/queries, POLICYDIR/../queries, ./queries and datadir/queries
+ * (datadir may be NULL) that has the file. *out is the caller's
+ * (slg_policy_free). Gives SLG_EPOLICY or SLG_EIO, message naming the file,
+ * the objective and the problem. */
+int slg_policy_load(const char *path, const char *queries_dir,
+    const char *datadir, struct slg_policy **out, struct slg_err *err);
+
+/* As slg_policy_load, for a policy already in memory; name stands for the
+ * file in messages. */
+int slg_policy_parse(const char *json, size_t len, const char *name,
+    const char *queries_dir, const char *datadir, struct slg_policy **out,
+    struct slg_err *err);
+
+void slg_policy_free(struct slg_policy *p);
+
+/* 1 when the objective has pass or warn criteria (is judged). */
+int slg_objective_judged(const struct slg_objective *o);
+
+/* 1 when any criterion of the objective is relative to a baseline. */
+int slg_objective_relative(const struct slg_objective *o);
+
+#endif

@@ -1,0 +1,467 @@
+/* prom: Prometheus HTTP API client and answer decoding. */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "prom.h"
+
+int
+slg_prom_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : SLG_ENOMEM;
+}
+
+void
+slg_prom_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+void
+slg_series_free(struct slg_series *s)
+{
+	if (s == NULL)
+		return;
+	free(s->pts);
+	free(s->labels);
+	free(s);
+}
+
+int
+slg_prom_check_url(const char *url, struct slg_err *err)
+{
+	const char *host;
+
+	if (url == NULL || *url == '\0')
+		return slg_err_set(err, SLG_EUSAGE, "empty Prometheus URL");
+	if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else
+		return slg_err_set(err, SLG_EUSAGE, "Prometheus URL '%s' must "
+		    "start with http:// or https://", url);
+	if (*host == '\0' || *host == '/')
+		return slg_err_set(err, SLG_EUSAGE, "Prometheus URL '%s' has no "
+		    "host", url);
+	if (strpbrk(url, "?# \t\r\n") != NULL)
+		return slg_err_set(err, SLG_EUSAGE, "Prometheus URL '%s' must be "
+		    "a base URL without query, fragment or spaces", url);
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+static int
+parse_sample(const cJSON *pair, struct slg_point *pt, struct slg_err *err)
+{
+	const cJSON *t, *v;
+	char *end;
+
+	if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2)
+		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "sample that is not [time, \"value\"]");
+	t = cJSON_GetArrayItem(pair, 0);
+	v = cJSON_GetArrayItem(pair, 1);
+	if (!cJSON_IsNumber(t) || !cJSON_IsString(v))
+		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "sample that is not [time, \"value\"]");
+	pt->t = t->valuedouble;
+	errno = 0;
+	pt->v = strtod(v->valuestring, &end);
+	if (end == v->valuestring || *end != '\0')
+		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "sample value '%.40s' that is not a number", v->valuestring);
+	return 0;
+}
+
+static char *
+format_labels(const cJSON *metric)
+{
+	struct slg_buf b = SLG_BUF_INIT;
+	const cJSON *it;
+	int first = 1;
+
+	slg_buf_puts(&b, "{");
+	cJSON_ArrayForEach(it, metric) {
+		if (cJSON_IsString(it))
+			slg_buf_printf(&b, "%s%s=\"%s\"", first ? "" : ",",
+			    it->string, it->valuestring);
+		first = 0;
+	}
+	slg_buf_puts(&b, "}");
+	return slg_buf_detach(&b);
+}
+
+int
+slg_prom_decode(const char *body, size_t len, struct slg_series **out,
+    struct slg_err *err)
+{
+	const cJSON *status, *data, *type, *result, *item, *vals, *it;
+	struct slg_series *s = NULL;
+	cJSON *root = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if ((root = cJSON_ParseWithLength(body, len)) == NULL) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with "
+		    "invalid JSON");
+		goto out;
+	}
+	status = cJSON_GetObjectItemCaseSensitive(root, "status");
+	if (!cJSON_IsString(status)) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered without "
+		    "a 'status'");
+		goto out;
+	}
+	if (strcmp(status->valuestring, "success") != 0) {
+		const cJSON *et = cJSON_GetObjectItemCaseSensitive(root, "errorType");
+		const cJSON *em = cJSON_GetObjectItemCaseSensitive(root, "error");
+
+		rc = slg_err_set(err, SLG_EPROM, "prometheus refused the query: "
+		    "%s: %.600s", cJSON_IsString(et) ? et->valuestring : "error",
+		    cJSON_IsString(em) ? em->valuestring : "(no message)");
+		goto out;
+	}
+	data = cJSON_GetObjectItemCaseSensitive(root, "data");
+	type = cJSON_GetObjectItemCaseSensitive(data, "resultType");
+	result = cJSON_GetObjectItemCaseSensitive(data, "result");
+	if (!cJSON_IsString(type) || result == NULL) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered without "
+		    "'data.resultType' and 'data.result'");
+		goto out;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (strcmp(type->valuestring, "scalar") == 0) {
+		if ((s->pts = calloc(1, sizeof(*s->pts))) == NULL) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = parse_sample(result, &s->pts[0], err)) != 0)
+			goto out;
+		s->npts = 1;
+		goto done;
+	}
+	if (strcmp(type->valuestring, "vector") != 0 &&
+	    strcmp(type->valuestring, "matrix") != 0) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "%.20s; a gate needs a number (vector, matrix or scalar)",
+		    type->valuestring);
+		goto out;
+	}
+	if (!cJSON_IsArray(result)) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "'result' that is not a list");
+		goto out;
+	}
+	if (cJSON_GetArraySize(result) == 0)
+		goto done;	/* no data */
+	if (cJSON_GetArraySize(result) > 1) {
+		char *a = format_labels(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(result, 0), "metric"));
+		char *b = format_labels(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(result, 1), "metric"));
+
+		rc = slg_err_set(err, SLG_EPARSE, "query returned %d series "
+		    "(%.200s, %.200s, ...); an objective needs exactly one: "
+		    "aggregate with sum(), max() or similar",
+		    cJSON_GetArraySize(result), a, b);
+		free(a);
+		free(b);
+		goto out;
+	}
+	item = cJSON_GetArrayItem(result, 0);
+	s->labels = format_labels(cJSON_GetObjectItemCaseSensitive(item, "metric"));
+	if (strcmp(type->valuestring, "vector") == 0) {
+		if ((s->pts = calloc(1, sizeof(*s->pts))) == NULL) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = parse_sample(cJSON_GetObjectItemCaseSensitive(item,
+		    "value"), &s->pts[0], err)) != 0)
+			goto out;
+		s->npts = 1;
+		goto done;
+	}
+	vals = cJSON_GetObjectItemCaseSensitive(item, "values");
+	if (!cJSON_IsArray(vals)) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "matrix series without 'values'");
+		goto out;
+	}
+	if (cJSON_GetArraySize(vals) > 0 &&
+	    (s->pts = calloc((size_t)cJSON_GetArraySize(vals),
+	    sizeof(*s->pts))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	cJSON_ArrayForEach(it, vals) {
+		if ((rc = parse_sample(it, &s->pts[s->npts], err)) != 0)
+			goto out;
+		s->npts++;
+	}
+done:
+	*out = s;
+	s = NULL;
+out:
+	slg_series_free(s);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ---- transfers ---- */
+
+struct xfer {
+	struct slg_prom_query *q;
+	CURL *h;
+	struct curl_slist *hdrs;
+	struct slg_buf body;
+	char *post;
+	char errbuf[CURL_ERROR_SIZE];	/* curl writes here during the transfer */
+	int toobig;
+	long long retry_at;		/* ms; 0 when not waiting */
+	int done;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t
+on_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+
+	if (slg_buf_add(&x->body, p, size * n) != 0) {
+		x->toobig = 1;
+		return 0;
+	}
+	return size * n;
+}
+
+static char *
+form_body(CURL *h, const struct slg_prom_query *q)
+{
+	struct slg_buf b = SLG_BUF_INIT;
+	char *e = curl_easy_escape(h, q->promql, 0);
+
+	if (e == NULL)
+		return NULL;
+	slg_buf_printf(&b, "query=%s", e);
+	curl_free(e);
+	if (q->range)
+		slg_buf_printf(&b, "&start=%lld&end=%lld&step=%lld",
+		    (long long)q->start, (long long)q->end, (long long)q->step);
+	else
+		slg_buf_printf(&b, "&time=%lld", (long long)q->end);
+	return slg_buf_detach(&b);
+}
+
+static int
+setup(const struct slg_prom_conf *c, struct xfer *x)
+{
+	struct slg_buf url = SLG_BUF_INIT;
+	size_t ul = strlen(c->url);
+	int rc = SLG_ENOMEM;
+
+	while (ul > 0 && c->url[ul - 1] == '/')
+		ul--;
+	if ((x->h = curl_easy_init()) == NULL)
+		goto out;
+	if (slg_buf_add(&url, c->url, ul) != 0 ||
+	    slg_buf_puts(&url, x->q->range ? "/api/v1/query_range" :
+	    "/api/v1/query") != 0)
+		goto out;
+	if ((x->post = form_body(x->h, x->q)) == NULL)
+		goto out;
+	x->hdrs = curl_slist_append(NULL, "Accept: application/json");
+	if (c->token != NULL && *c->token != '\0') {
+		struct slg_buf a = SLG_BUF_INIT;
+
+		slg_buf_printf(&a, "Authorization: Bearer %s", c->token);
+		x->hdrs = curl_slist_append(x->hdrs, a.data);
+		slg_buf_release(&a);
+	}
+	x->body.max = SLG_PROM_MAX_BODY;
+	curl_easy_setopt(x->h, CURLOPT_URL, url.data);
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->post);
+	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS,
+	    c->timeout_ms < 10000 ? c->timeout_ms : 10000L);
+	curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->h, CURLOPT_ACCEPT_ENCODING, "");
+	if (c->user_agent != NULL)
+		curl_easy_setopt(x->h, CURLOPT_USERAGENT, c->user_agent);
+	rc = 0;
+out:
+	slg_buf_release(&url);
+	return rc;
+}
+
+static int
+retryable(CURLcode res)
+{
+	switch (res) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Decides what one finished attempt means: 1 to try again, 0 done. */
+static int
+finish(const struct slg_prom_conf *c, struct xfer *x, CURLcode res)
+{
+	struct slg_prom_query *q = x->q;
+	long status = 0;
+	int rc;
+
+	q->tries++;
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+	if (res != CURLE_OK) {
+		if (x->toobig) {
+			slg_err_set(&q->err, SLG_EPROM, "prometheus answer is "
+			    "larger than %zu bytes", SLG_PROM_MAX_BODY);
+			return 0;
+		}
+		if (retryable(res) && q->tries < c->attempts)
+			return 1;
+		slg_err_set(&q->err, SLG_EPROM, "cannot query prometheus at "
+		    "'%s': %s (%d %s)", c->url,
+		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(res), q->tries,
+		    q->tries == 1 ? "try" : "tries");
+		return 0;
+	}
+	if (status >= 500 && q->tries < c->attempts)
+		return 1;
+	if (status == 401 || status == 403) {
+		slg_err_set(&q->err, SLG_EPROM, "prometheus at '%s' refused "
+		    "access (HTTP %ld): check SLOGATE_PROMETHEUS_TOKEN", c->url,
+		    status);
+		return 0;
+	}
+	rc = slg_prom_decode(x->body.data ? x->body.data : "", x->body.len,
+	    &q->result, &q->err);
+	if (rc == 0 && status != 200) {
+		slg_series_free(q->result);
+		q->result = NULL;
+		slg_err_set(&q->err, SLG_EPROM, "prometheus answered HTTP %ld",
+		    status);
+	} else if (rc != 0 && status != 200 && q->err.code == SLG_EPARSE) {
+		slg_err_set(&q->err, SLG_EPROM, "prometheus at '%s' answered "
+		    "HTTP %ld%s", c->url, status, status >= 500 ?
+		    " after every try" : "");
+	}
+	return 0;
+}
+
+int
+slg_prom_run(const struct slg_prom_conf *conf, struct slg_prom_query *q,
+    size_t n, struct slg_err *err)
+{
+	struct xfer *x = NULL;
+	CURLM *m = NULL;
+	size_t left = n;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		slg_err_clear(&q[i].err);
+		q[i].result = NULL;
+		q[i].tries = 0;
+	}
+	if (n == 0)
+		return 0;
+	if ((x = calloc(n, sizeof(*x))) == NULL || (m = curl_multi_init()) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, 8L);
+	for (size_t i = 0; i < n; i++) {
+		x[i].q = &q[i];
+		if (setup(conf, &x[i]) != 0 ||
+		    curl_multi_add_handle(m, x[i].h) != CURLM_OK) {
+			rc = slg_err_set(err, SLG_ENOMEM, "cannot set up a query");
+			goto out;
+		}
+	}
+	while (left > 0) {
+		long long now = now_ms(), wait = 1000;
+		struct CURLMsg *msg;
+		int running, queued;
+
+		for (size_t i = 0; i < n; i++) {
+			if (x[i].retry_at != 0 && x[i].retry_at <= now) {
+				x[i].retry_at = 0;
+				curl_multi_add_handle(m, x[i].h);
+			} else if (x[i].retry_at != 0 && x[i].retry_at - now < wait) {
+				wait = x[i].retry_at - now;
+			}
+		}
+		if (curl_multi_perform(m, &running) != CURLM_OK ||
+		    curl_multi_poll(m, NULL, 0, (int)wait, NULL) != CURLM_OK) {
+			rc = slg_err_set(err, SLG_EPROM, "curl multi failed");
+			goto out;
+		}
+		curl_multi_perform(m, &running);
+		while ((msg = curl_multi_info_read(m, &queued)) != NULL) {
+			struct xfer *t;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&t);
+			curl_multi_remove_handle(m, t->h);
+			if (finish(conf, t, msg->data.result)) {
+				/* 2nd try after backoff_ms, doubling after */
+				t->retry_at = now_ms() +
+				    (conf->backoff_ms << (t->q->tries - 1));
+				slg_buf_release(&t->body);
+				t->errbuf[0] = '\0';
+				continue;
+			}
+			t->done = 1;
+			left--;
+		}
+	}
+out:
+	for (size_t i = 0; x != NULL && i < n; i++) {
+		if (x[i].h != NULL) {
+			if (m != NULL && !x[i].done && x[i].retry_at == 0)
+				curl_multi_remove_handle(m, x[i].h);
+			curl_easy_cleanup(x[i].h);
+		}
+		curl_slist_free_all(x[i].hdrs);
+		slg_buf_release(&x[i].body);
+		free(x[i].post);
+	}
+	free(x);
+	if (m != NULL)
+		curl_multi_cleanup(m);
+	return rc;
+}

@@ -1,0 +1,28 @@
+/* report: writers of a verdict, one per format (report_<fmt>.c), over the
+ * one verdict struct. Must not fetch anything or decide anything. */
+#ifndef SLG_REPORT_H
+#define SLG_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "verdict.h"
+
+/* The table a person reads in a CI log. where names the database, for the
+ * "recorded as" line (NULL to leave it out). */
+int slg_report_text(FILE *f, const struct slg_verdict *v, const char *where);
+
+/* History: one line per verdict, objectives as columns. */
+int slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n);
+
+/* One JSON object (pretty printed), or an array of them. */
+int slg_report_json(FILE *f, const struct slg_verdict *v);
+int slg_report_history_json(FILE *f, struct slg_verdict *const *list, size_t n);
+
+/* JUnit XML: one test case per objective (and the guard). */
+int slg_report_junit(FILE *f, const struct slg_verdict *v);
+
+/* SLOGATE_VERDICT=..., SLOGATE_VERDICT_ID=... lines for later CI jobs. */
+int slg_report_dotenv(FILE *f, const struct slg_verdict *v);
+
+#endif

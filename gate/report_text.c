@@ -1,0 +1,151 @@
+/* report_text: verdicts as tables for a terminal or a CI log. */
+#include <math.h>
+#include <string.h>
+
+#include "buf.h"
+#include "report.h"
+#include "timefmt.h"
+
+static void
+target_text(const struct slg_objective_result *o, char *out, size_t n)
+{
+	if (!o->judged)
+		snprintf(out, n, "(informational)");
+	else if (o->warn_text)
+		snprintf(out, n, "%s (warn %s)", o->pass_text, o->warn_text);
+	else
+		snprintf(out, n, "%s", o->pass_text);
+}
+
+static int
+width(int w, const char *s)
+{
+	int l = (int)strlen(s);
+
+	return l > w ? l : w;
+}
+
+int
+slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
+{
+	char a[32], b[32], c[32], win[16], step[16];
+	int wn = 9, wv = 5, wt = 6, wb = 8;
+	char val[64], tgt[256], base[64];
+
+	slg_time_format(v->build_time, a, sizeof(a));
+	fprintf(f, "slogate: %s/%s commit %.12s%s%s%s, build %s\n", v->service,
+	    v->environment, v->commit, v->branch ? " (" : "",
+	    v->branch ? v->branch : "", v->branch ? ")" : "", a);
+	slg_time_format(v->window_start, b, sizeof(b));
+	slg_time_format(v->window_end, c, sizeof(c));
+	slg_duration_format(v->window_end - v->window_start, win, sizeof(win));
+	slg_duration_format(v->step, step, sizeof(step));
+	fprintf(f, "window %s .. %s (%s, step %s)\n\n", b, c, win, step);
+
+	for (size_t i = 0; i < v->nobj; i++) {
+		const struct slg_objective_result *o = &v->obj[i];
+
+		slg_value_format(o->value, o->unit, val, sizeof(val));
+		target_text(o, tgt, sizeof(tgt));
+		slg_value_format(o->baseline, o->unit, base, sizeof(base));
+		wn = width(wn, o->name);
+		wv = width(wv, val);
+		wt = width(wt, tgt);
+		wb = width(wb, o->has_baseline ? base : "-");
+	}
+	fprintf(f, "  %-*s  %-*s  %-*s  %-*s  %s\n", wn, "OBJECTIVE", wv, "VALUE",
+	    wt, "TARGET", wb, "BASELINE", "STATUS");
+	for (size_t i = 0; i < v->nobj; i++) {
+		const struct slg_objective_result *o = &v->obj[i];
+
+		slg_value_format(o->value, o->unit, val, sizeof(val));
+		target_text(o, tgt, sizeof(tgt));
+		slg_value_format(o->baseline, o->unit, base, sizeof(base));
+		fprintf(f, "  %-*s  %-*s  %-*s  %-*s  %s\n", wn, o->name, wv, val,
+		    wt, tgt, wb, o->has_baseline ? base : "-",
+		    slg_status_str(o->status));
+		if (o->detail && *o->detail)
+			fprintf(f, "  %-*s  %s\n", wn, "", o->detail);
+	}
+	if (v->has_guard) {
+		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, val, sizeof(val));
+		slg_value_format(v->guard_min, SLG_UNIT_NUMBER, base, sizeof(base));
+		snprintf(tgt, sizeof(tgt), ">= %s", base);
+		fprintf(f, "  %-*s  %-*s  %-*s  %-*s  %s\n", wn, "(guard)", wv, val,
+		    wt, tgt, wb, "-", !isnan(v->guard_value) &&
+		    v->guard_value >= v->guard_min ? "ok" : "low");
+	}
+	fprintf(f, "\nverdict: %s (exit %d): %s\n", slg_verdict_str(v->verdict),
+	    (int)v->verdict, v->reason);
+	if (where != NULL && v->id > 0)
+		fprintf(f, "recorded as verdict %lld in %s\n", (long long)v->id,
+		    where);
+	return ferror(f) ? -1 : 0;
+}
+
+/* Objective names across the list, in order of first appearance. */
+static size_t
+columns(struct slg_verdict *const *list, size_t n, const char **names,
+    size_t max)
+{
+	size_t nc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < list[i]->nobj; k++) {
+			size_t j;
+
+			for (j = 0; j < nc; j++) {
+				if (strcmp(names[j], list[i]->obj[k].name) == 0)
+					break;
+			}
+			if (j == nc && nc < max)
+				names[nc++] = list[i]->obj[k].name;
+		}
+	}
+	return nc;
+}
+
+int
+slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
+{
+	const char *names[8];
+	size_t nc = columns(list, n, names, 8);
+	char bt[32], ev[32], val[64];
+
+	if (n == 0) {
+		fprintf(f, "no verdicts recorded yet\n");
+		return ferror(f) ? -1 : 0;
+	}
+	fprintf(f, "%-6s  %-10s  %-20s  %-20s  %-20s  %-12s", "ID", "COMMIT",
+	    "BRANCH", "BUILD TIME", "EVALUATED AT", "VERDICT");
+	for (size_t c = 0; c < nc; c++)
+		fprintf(f, "  %-14s", names[c]);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		const struct slg_verdict *v = list[i];
+
+		slg_time_format(v->build_time, bt, sizeof(bt));
+		slg_time_format(v->evaluated_at, ev, sizeof(ev));
+		fprintf(f, "%-6lld  %-10.10s  %-20.20s  %-20s  %-20s  %-12s",
+		    (long long)v->id, v->commit, v->branch ? v->branch :
+		    v->ref_name ? v->ref_name : "-", bt, ev,
+		    slg_verdict_str(v->verdict));
+		for (size_t c = 0; c < nc; c++) {
+			const struct slg_objective_result *o = NULL;
+
+			for (size_t k = 0; k < v->nobj; k++) {
+				if (strcmp(v->obj[k].name, names[c]) == 0)
+					o = &v->obj[k];
+			}
+			if (o == NULL)
+				snprintf(val, sizeof(val), "-");
+			else if (o->status == SLG_ST_ERROR)
+				snprintf(val, sizeof(val), "error");
+			else
+				slg_value_format(o->value, o->unit, val, sizeof(val));
+			fprintf(f, "  %-14s", val);
+		}
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}

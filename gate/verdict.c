@@ -1,0 +1,77 @@
+/* verdict: the result of one evaluation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict.h"
+
+static const char *const verdicts[] = { "pass", "fail", "warn",
+    "inconclusive", "error" };
+static const char *const statuses[] = { "pass", "warn", "fail", "no_data",
+    "error", "info" };
+
+void
+slg_verdict_free(struct slg_verdict *v)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < v->nobj; i++) {
+		struct slg_objective_result *o = &v->obj[i];
+
+		free(o->name);
+		free(o->promql);
+		free(o->pass_text);
+		free(o->warn_text);
+		free(o->baseline_source);
+		free(o->detail);
+	}
+	free(v->obj);
+	free(v->reason);
+	free(v->service);
+	free(v->environment);
+	free(v->commit);
+	free(v->commit_author);
+	free(v->commit_subject);
+	free(v->branch);
+	free(v->pipeline_id);
+	free(v->pipeline_url);
+	free(v->job_url);
+	free(v->ref_name);
+	free(v->policy_path);
+	free(v->policy_digest);
+	free(v->prometheus_url);
+	free(v->version);
+	free(v->guard_promql);
+	free(v);
+}
+
+const char *
+slg_verdict_str(enum slg_verdict_kind k)
+{
+	return (unsigned)k < 5 ? verdicts[k] : "error";
+}
+
+int
+slg_verdict_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < 5; i++) {
+		if (strcmp(s, verdicts[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+const char *
+slg_status_str(enum slg_status s)
+{
+	return (unsigned)s < 6 ? statuses[s] : "error";
+}
+
+int
+slg_status_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < 6; i++) {
+		if (strcmp(s, statuses[i]) == 0)
+			return i;
+	}
+	return -1;
+}

@@ -1,0 +1,95 @@
+/* verdict: the result of one evaluation, as the evaluator makes it, the
+ * store keeps it and every report writes it. Data and names only: must not
+ * do I/O or decide anything. */
+#ifndef SLG_VERDICT_H
+#define SLG_VERDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "criteria.h"
+
+/* Numbered as the exit codes of `slogate check`; never renumber. */
+enum slg_verdict_kind {
+	SLG_V_PASS = 0,
+	SLG_V_FAIL = 1,
+	SLG_V_WARN = 2,
+	SLG_V_INCONCLUSIVE = 3,
+	SLG_V_ERROR = 4
+};
+
+enum slg_status {
+	SLG_ST_PASS,
+	SLG_ST_WARN,
+	SLG_ST_FAIL,
+	SLG_ST_NODATA,
+	SLG_ST_ERROR,
+	SLG_ST_INFO		/* informational: recorded, not judged */
+};
+
+struct slg_objective_result {
+	char *name;
+	char *promql;		/* as sent to Prometheus */
+	int sustained;
+	int judged;
+	enum slg_unit unit;
+	char *pass_text;	/* "<= 120ms, <= +10%", NULL when none */
+	char *warn_text;
+	enum slg_status status;
+	double value;		/* NaN when none; the worst point if sustained */
+	double value_at;	/* unix time of value, 0 when none */
+	int has_baseline;
+	double baseline;
+	char *baseline_source;	/* "stored", NULL when none */
+	size_t points;		/* points judged (sustained) */
+	size_t points_failed;
+	size_t points_warn;
+	size_t points_missing;
+	char *detail;		/* why, in words; "" when nothing to say */
+};
+
+struct slg_verdict {
+	int64_t id;		/* 0 until recorded */
+	enum slg_verdict_kind verdict;
+	char *reason;
+	char *service;
+	char *environment;
+	char *commit;
+	int64_t commit_time;	/* 0 when unknown */
+	char *commit_author;
+	char *commit_subject;
+	char *branch;
+	int64_t build_time;
+	int64_t evaluated_at;
+	int64_t window_start;
+	int64_t window_end;
+	int64_t step;
+	char *pipeline_id;
+	char *pipeline_url;
+	char *job_url;
+	char *ref_name;
+	char *policy_path;
+	char *policy_digest;
+	char *prometheus_url;
+	char *version;		/* slogate version that judged */
+	int has_guard;
+	char *guard_promql;
+	double guard_value;	/* NaN when none */
+	double guard_min;
+	size_t nobj;
+	struct slg_objective_result *obj;
+};
+
+/* Frees contents and struct; NULL is fine. */
+void slg_verdict_free(struct slg_verdict *v);
+
+/* "pass", "fail", "warn", "inconclusive", "error". */
+const char *slg_verdict_str(enum slg_verdict_kind k);
+/* Parses those names; -1 for anything else. */
+int slg_verdict_parse(const char *s);
+
+/* "pass", "warn", "fail", "no_data", "error", "info". */
+const char *slg_status_str(enum slg_status s);
+int slg_status_parse(const char *s);
+
+#endif

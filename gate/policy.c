@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "policy.h"
+#include "template.h"
 #include "timefmt.h"
 
 #define MAX_OBJECTIVES 64
@@ -190,6 +191,26 @@ found:
 	return 0;
 }
 
+/* Renders tmpl with stand-in values, so that an unknown variable or a
+ * misplaced one is reported when the policy is read, before any query. */
+static int
+check_template(struct ctx *c, const char *obj, const char *tmpl)
+{
+	static const struct slg_tvar vars[] = {
+		{ "service", "s", 1 }, { "environment", "e", 1 },
+		{ "commit", "0", 1 }, { "window", "1m", 0 }, { "step", "1m", 0 },
+		{ "range", "1m", 0 },
+	};
+	struct slg_err e;
+	char *out = NULL;
+
+	if (slg_template_render(tmpl, vars, sizeof(vars) / sizeof(vars[0]),
+	    &out, &e) != 0)
+		return fail(c, obj, "%s", e.msg);
+	free(out);
+	return 0;
+}
+
 /* "query" (a template file) or "promql" (inline), exactly one of them. */
 static int
 get_query(struct ctx *c, const cJSON *o, const char *obj, char **name,
@@ -211,10 +232,12 @@ get_query(struct ctx *c, const cJSON *o, const char *obj, char **name,
 			return fail(c, obj, "'promql' is empty");
 		if (strlen(inl) > SLG_TEMPLATE_MAX_BYTES)
 			return fail(c, obj, "'promql' is too long");
-		*tmpl = strdup(inl);
-		return *tmpl ? 0 : fail(c, obj, "out of memory");
+		if ((*tmpl = strdup(inl)) == NULL)
+			return fail(c, obj, "out of memory");
+		return check_template(c, obj, *tmpl);
 	}
-	if (read_template(c, obj, q, tmpl) != 0)
+	if (read_template(c, obj, q, tmpl) != 0 ||
+	    check_template(c, obj, *tmpl) != 0)
 		return c->err->code;
 	if ((*name = strdup(q)) == NULL)
 		return fail(c, obj, "out of memory");

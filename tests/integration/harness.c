@@ -1,0 +1,307 @@
+/* harness: a real Prometheus, the slogate binary, the SQLite file. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+extern char **environ;
+
+const char *
+h_bin(void)
+{
+	const char *b = getenv("SLOGATE_BIN");
+
+	return b ? b : "build/slogate";
+}
+
+const char *
+h_top(void)
+{
+	const char *t = getenv("SLOGATE_TOP");
+
+	return t ? t : ".";
+}
+
+int
+h_sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+char *
+h_tmpdir(void)
+{
+	char tmpl[] = "/tmp/slogate-test-XXXXXX";
+
+	if (mkdtemp(tmpl) == NULL)
+		return NULL;
+	return strdup(tmpl);
+}
+
+void
+h_rmrf(const char *dir)
+{
+	if (dir != NULL && strncmp(dir, "/tmp/slogate-test-", 18) == 0)
+		h_sh("rm -rf '%s'", dir);
+}
+
+char *
+h_write(const char *dir, const char *name, const char *text)
+{
+	char *path = NULL;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return NULL;
+	if ((f = fopen(path, "w")) == NULL) {
+		free(path);
+		return NULL;
+	}
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+char *
+h_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+int
+h_free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&a, &l) == 0)
+		port = ntohs(a.sin_port);
+	close(s);
+	return port;
+}
+
+static size_t
+discard(char *p, size_t s, size_t n, void *u)
+{
+	(void)p;
+	(void)u;
+	return s * n;
+}
+
+static int
+ready(const char *url)
+{
+	char u[128];
+	CURL *h = curl_easy_init();
+	long code = 0;
+
+	snprintf(u, sizeof(u), "%s/-/ready", url);
+	curl_easy_setopt(h, CURLOPT_URL, u);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 1000L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	return code == 200;
+}
+
+int
+h_prom_start(struct prom_server *p)
+{
+	const char *gen = getenv("SLOGATE_GEN");
+	char *dir = h_tmpdir(), cfg[300], listen[64], tsdb[300];
+
+	memset(p, 0, sizeof(p[0]));
+	if (dir == NULL)
+		return -1;
+	snprintf(p->dir, sizeof(p->dir), "%s", dir);
+	free(dir);
+	/* whole minutes, two in the past: every window ends on real data */
+	p->end = (int64_t)time(NULL) / 60 * 60 - 120;
+	if (h_sh("'%s' %lld > '%s/data.om'", gen ? gen : "build/tests/gen_series",
+	    (long long)p->end, p->dir) != 0 ||
+	    h_sh("promtool tsdb create-blocks-from openmetrics '%s/data.om' "
+	    "'%s/tsdb' > '%s/promtool.log' 2>&1", p->dir, p->dir, p->dir) != 0) {
+		fprintf(stderr, "harness: cannot build the test TSDB in %s\n",
+		    p->dir);
+		return -1;
+	}
+	snprintf(cfg, sizeof(cfg), "%s/prometheus.yml", p->dir);
+	free(h_write(p->dir, "prometheus.yml",
+	    "global:\n  scrape_interval: 15s\nscrape_configs: []\n"));
+	p->port = h_free_port();
+	snprintf(p->url, sizeof(p->url), "http://127.0.0.1:%d", p->port);
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
+	    p->port);
+	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", p->dir);
+	if ((p->pid = fork()) == 0) {
+		char log[300], c[320];
+		int fd;
+
+		snprintf(log, sizeof(log), "%s/prometheus.log", p->dir);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		snprintf(c, sizeof(c), "--config.file=%s", cfg);
+		execlp("prometheus", "prometheus", c, tsdb, listen,
+		    "--log.level=warn", "--storage.tsdb.retention.time=30d",
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 300; i++) {
+		int st;
+
+		if (ready(p->url))
+			return 0;
+		if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
+			fprintf(stderr, "harness: prometheus exited; see %s/"
+			    "prometheus.log\n", p->dir);
+			p->pid = 0;
+			return -1;
+		}
+		usleep(100000);
+	}
+	fprintf(stderr, "harness: prometheus not ready after 30 s\n");
+	return -1;
+}
+
+void
+h_prom_stop(struct prom_server *p)
+{
+	if (p->pid > 0) {
+		kill(p->pid, SIGTERM);
+		waitpid(p->pid, NULL, 0);
+		p->pid = 0;
+	}
+	h_rmrf(p->dir);
+}
+
+int
+h_slogate(struct run *r, const char *const *args, const char *const *env)
+{
+	char out[] = "/tmp/slogate-out-XXXXXX", err[] = "/tmp/slogate-err-XXXXXX";
+	const char *argv[64];
+	int fo = mkstemp(out), fe = mkstemp(err), n = 0, st = 0;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	argv[n++] = h_bin();
+	for (; args[n - 1] != NULL && n < 63; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	if ((pid = fork()) == 0) {
+		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+			putenv((char *)env[i]);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		alarm(60);	/* a hung run fails the test, not the suite */
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	r->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	close(fo);
+	close(fe);
+	r->out = h_read(out);
+	r->err = h_read(err);
+	unlink(out);
+	unlink(err);
+	if (getenv("SLOGATE_TEST_VERBOSE"))
+		fprintf(stderr, "--- exit %d\n%s%s", r->code, r->out, r->err);
+	return 0;
+}
+
+void
+h_run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+static sqlite3_stmt *
+query(const char *db, const char *sql, sqlite3 **h)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_open_v2(db, h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(*h, sql, -1, &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "harness: %s: %s\n", sql, sqlite3_errmsg(*h));
+		return NULL;
+	}
+	return s;
+}
+
+long long
+h_db_int(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *s = query(db, sql, &h);
+	long long v = -1;
+
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return v;
+}
+
+char *
+h_db_text(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *s = query(db, sql, &h);
+	char *v = NULL;
+
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_text(s, 0) != NULL)
+		v = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return v;
+}

@@ -1,0 +1,59 @@
+/* harness: what the integration tests share: a real Prometheus loaded with
+ * test data on a free loopback port, running the slogate binary, and
+ * reading the SQLite file it wrote. */
+#ifndef SLG_HARNESS_H
+#define SLG_HARNESS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct prom_server {
+	pid_t pid;
+	int port;
+	char dir[256];
+	char url[64];
+	int64_t end;		/* the test data's last sample */
+};
+
+/* Generates the test data (tests/fixtures/gen_series.c), builds a TSDB
+ * with promtool and starts prometheus on it; 0 when it is ready. */
+int h_prom_start(struct prom_server *p);
+void h_prom_stop(struct prom_server *p);
+
+/* A loopback port nobody listens on right now. */
+int h_free_port(void);
+
+struct run {
+	int code;		/* exit code, or 128+signal */
+	char *out;
+	char *err;
+};
+
+/* Runs the slogate binary with args (NULL-terminated) and extra
+ * environment entries "K=V" (NULL-terminated, may be NULL); kills it after
+ * 60 s. */
+int h_slogate(struct run *r, const char *const *args, const char *const *env);
+void h_run_free(struct run *r);
+
+/* Runs a shell command; returns its exit status. */
+int h_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A new temporary folder (caller frees the string, h_rmrf removes it). */
+char *h_tmpdir(void);
+void h_rmrf(const char *dir);
+
+/* Writes text to dir/name; returns the path (caller frees). */
+char *h_write(const char *dir, const char *name, const char *text);
+
+/* Reads a whole file (caller frees), NULL when missing. */
+char *h_read(const char *path);
+
+/* One value from the database; -1 / NULL when no row. */
+long long h_db_int(const char *db, const char *sql);
+char *h_db_text(const char *db, const char *sql);
+
+/* Paths from the Makefile's environment. */
+const char *h_bin(void);
+const char *h_top(void);
+
+#endif

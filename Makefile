@@ -26,7 +26,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
-TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
+TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS) -lpthread
 
 .PHONY: all test unit integration demo deps install uninstall clean asan lint
 

@@ -411,24 +411,16 @@ slg_prom_run(const struct slg_prom_conf *conf, struct slg_prom_query *q,
 		}
 	}
 	while (left > 0) {
-		long long now = now_ms(), wait = 1000;
+		long long now, wait = 1000;
 		struct CURLMsg *msg;
 		int running, queued;
 
-		for (size_t i = 0; i < n; i++) {
-			if (x[i].retry_at != 0 && x[i].retry_at <= now) {
-				x[i].retry_at = 0;
-				curl_multi_add_handle(m, x[i].h);
-			} else if (x[i].retry_at != 0 && x[i].retry_at - now < wait) {
-				wait = x[i].retry_at - now;
-			}
-		}
-		if (curl_multi_perform(m, &running) != CURLM_OK ||
-		    curl_multi_poll(m, NULL, 0, (int)wait, NULL) != CURLM_OK) {
+		if (curl_multi_perform(m, &running) != CURLM_OK) {
 			rc = slg_err_set(err, SLG_EPROM, "curl multi failed");
 			goto out;
 		}
-		curl_multi_perform(m, &running);
+		/* collect finished transfers before waiting, or a done
+		 * transfer would sit out the whole poll timeout */
 		while ((msg = curl_multi_info_read(m, &queued)) != NULL) {
 			struct xfer *t;
 
@@ -447,6 +439,24 @@ slg_prom_run(const struct slg_prom_conf *conf, struct slg_prom_query *q,
 			}
 			t->done = 1;
 			left--;
+		}
+		if (left == 0)
+			break;
+		now = now_ms();
+		for (size_t i = 0; i < n; i++) {
+			if (x[i].retry_at == 0)
+				continue;
+			if (x[i].retry_at <= now) {
+				x[i].retry_at = 0;
+				curl_multi_add_handle(m, x[i].h);
+				wait = 0;
+			} else if (x[i].retry_at - now < wait) {
+				wait = x[i].retry_at - now;
+			}
+		}
+		if (curl_multi_poll(m, NULL, 0, (int)wait, NULL) != CURLM_OK) {
+			rc = slg_err_set(err, SLG_EPROM, "curl multi failed");
+			goto out;
 		}
 	}
 out:

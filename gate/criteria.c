@@ -172,9 +172,9 @@ slg_value_format(double v, enum slg_unit unit, char *out, size_t n)
 		snprintf(out, n, "%.6g%%", v * 100.0);
 	} else if (unit == SLG_UNIT_SECONDS) {
 		if (fabs(v) < 1.0)
-			snprintf(out, n, "%.6gms", v * 1000.0);
+			snprintf(out, n, "%.4gms", v * 1000.0);
 		else
-			snprintf(out, n, "%.6gs", v);
+			snprintf(out, n, "%.4gs", v);
 	} else {
 		snprintf(out, n, "%.6g", v);
 	}

@@ -119,7 +119,7 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 	fprintf(f, "%-6s  %-10s  %-20s  %-20s  %-20s  %-12s", "ID", "COMMIT",
 	    "BRANCH", "BUILD TIME", "EVALUATED AT", "VERDICT");
 	for (size_t c = 0; c < nc; c++)
-		fprintf(f, "  %-14s", names[c]);
+		fprintf(f, "  %-16s", names[c]);
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		const struct slg_verdict *v = list[i];
@@ -143,7 +143,12 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 				snprintf(val, sizeof(val), "error");
 			else
 				slg_value_format(o->value, o->unit, val, sizeof(val));
-			fprintf(f, "  %-14s", val);
+			/* a reader scanning the column sees what missed */
+			if (o != NULL && (o->status == SLG_ST_FAIL ||
+			    o->status == SLG_ST_WARN))
+				snprintf(val + strlen(val), sizeof(val) - strlen(val),
+				    " %s", slg_status_str(o->status));
+			fprintf(f, "  %-16s", val);
 		}
 		fputc('\n', f);
 	}

@@ -25,9 +25,10 @@ int cmd_check(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 
-/* Prints "slogate CMD: message" and a hint to stderr; returns 64. */
-int slg_usage_error(const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Prints "slogate CMD: message" and the command's usage (when not NULL) to
+ * stderr; returns 64. */
+int slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Prints "slogate CMD: error: message" to stderr; returns the exit code for
  * err (64 for usage errors, else 4). */

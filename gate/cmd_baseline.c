@@ -73,24 +73,24 @@ baseline_set(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case ':':
-			return slg_usage_error("baseline", "'%s' needs a value",
+			return slg_usage_error("baseline", usage_text, "'%s' needs a value",
 			    argv[optind - 1]);
 		default:
-			return slg_usage_error("baseline", "unknown flag '%s'",
+			return slg_usage_error("baseline", usage_text, "unknown flag '%s'",
 			    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return slg_usage_error("baseline", "unexpected argument '%s'",
+		return slg_usage_error("baseline", usage_text, "unexpected argument '%s'",
 		    argv[optind]);
 	if (!service || !env || !obj || !val)
-		return slg_usage_error("baseline", "set needs --service, "
+		return slg_usage_error("baseline", usage_text, "set needs --service, "
 		    "--environment, --objective and --value");
 	if (parse_value(val, &value) != 0)
-		return slg_usage_error("baseline", "--value: '%s' is not a "
+		return slg_usage_error("baseline", usage_text, "--value: '%s' is not a "
 		    "number, percentage or duration", val);
 	if (commit != NULL && !slg_git_is_sha(commit))
-		return slg_usage_error("baseline", "--commit: '%s' is not a hex "
+		return slg_usage_error("baseline", usage_text, "--commit: '%s' is not a hex "
 		    "sha", commit);
 	if (by == NULL)
 		by = slg_env("GITLAB_USER_LOGIN") ? slg_env("GITLAB_USER_LOGIN") :
@@ -117,6 +117,6 @@ cmd_baseline(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "set") == 0)
 		return baseline_set(argc - 1, argv + 1);
-	return slg_usage_error("baseline", "unknown subcommand '%s' (have: set)",
+	return slg_usage_error("baseline", usage_text, "unknown subcommand '%s' (have: set)",
 	    argv[1]);
 }

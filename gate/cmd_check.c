@@ -98,22 +98,22 @@ parse(int argc, char **argv, struct opts *o)
 			fputs(usage_text, stdout);
 			return 1;
 		case ':':
-			return slg_usage_error("check", "'%s' needs a value",
+			return slg_usage_error("check", usage_text, "'%s' needs a value",
 			    argv[optind - 1]);
 		default:
-			return slg_usage_error("check", "unknown flag '%s'",
+			return slg_usage_error("check", usage_text, "unknown flag '%s'",
 			    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return slg_usage_error("check", "unexpected argument '%s'",
+		return slg_usage_error("check", usage_text, "unexpected argument '%s'",
 		    argv[optind]);
 	if (o->policy == NULL)
-		return slg_usage_error("check", "--policy FILE is required");
+		return slg_usage_error("check", usage_text, "--policy FILE is required");
 	if (o->format == NULL)
 		o->format = "text";
 	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
-		return slg_usage_error("check", "--format must be text or json, "
+		return slg_usage_error("check", usage_text, "--format must be text or json, "
 		    "not '%s'", o->format);
 	return 0;
 }
@@ -187,10 +187,10 @@ cmd_check(int argc, char **argv)
 	    slg_env("SLOGATE_PROMETHEUS_URL") ? slg_env("SLOGATE_PROMETHEUS_URL") :
 	    "http://127.0.0.1:9090";
 	if (slg_prom_check_url(prom.url, &err) != 0)
-		return slg_usage_error("check", "%s", err.msg);
+		return slg_usage_error("check", usage_text, "%s", err.msg);
 	if (o.query_timeout != NULL &&
 	    (slg_duration_parse(o.query_timeout, &qt, &err) != 0 || qt < 0.1))
-		return slg_usage_error("check", "--query-timeout: bad duration "
+		return slg_usage_error("check", usage_text, "--query-timeout: bad duration "
 		    "'%s'", o.query_timeout);
 	prom.token = slg_env("SLOGATE_PROMETHEUS_TOKEN");
 	prom.timeout_ms = (long)(qt * 1000);
@@ -202,11 +202,11 @@ cmd_check(int argc, char **argv)
 	run.now = slg_now();
 	run.at = run.now;
 	if (o.at != NULL && slg_time_parse(o.at, &run.at, &err) != 0)
-		return slg_usage_error("check", "--at: %s", err.msg);
+		return slg_usage_error("check", usage_text, "--at: %s", err.msg);
 	subj.build_time = run.now;
 	bt = o.build_time ? o.build_time : slg_env("CI_PIPELINE_CREATED_AT");
 	if (bt != NULL && slg_time_parse(bt, &subj.build_time, &err) != 0)
-		return slg_usage_error("check", "%s: %s", o.build_time ?
+		return slg_usage_error("check", usage_text, "%s: %s", o.build_time ?
 		    "--build-time" : "CI_PIPELINE_CREATED_AT", err.msg);
 
 	if ((rc = slg_policy_load(o.policy, o.queries, SLG_DATADIR, &policy,

@@ -55,25 +55,25 @@ cmd_history(int argc, char **argv)
 			f.limit = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || f.limit < 1 ||
 			    f.limit > 10000)
-				return slg_usage_error("history", "--limit must "
+				return slg_usage_error("history", usage_text, "--limit must "
 				    "be 1 to 10000, not '%s'", optarg);
 			break;
 		case 'f': format = optarg; break;
 		case 'd': db = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case ':':
-			return slg_usage_error("history", "'%s' needs a value",
+			return slg_usage_error("history", usage_text, "'%s' needs a value",
 			    argv[optind - 1]);
 		default:
-			return slg_usage_error("history", "unknown flag '%s'",
+			return slg_usage_error("history", usage_text, "unknown flag '%s'",
 			    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return slg_usage_error("history", "unexpected argument '%s'",
+		return slg_usage_error("history", usage_text, "unexpected argument '%s'",
 		    argv[optind]);
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		return slg_usage_error("history", "--format must be text or "
+		return slg_usage_error("history", usage_text, "--format must be text or "
 		    "json, not '%s'", format);
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0 ||
 	    (rc = slg_store_history(st, &f, &list, &n, &err)) != 0) {

@@ -45,7 +45,7 @@ slg_version_string(void)
 }
 
 int
-slg_usage_error(const char *cmd, const char *fmt, ...)
+slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -53,7 +53,7 @@ slg_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'slogate %s --help'.\n", cmd);
+	fprintf(stderr, "\n\n%s", usage ? usage : "");
 	return SLG_EXIT_USAGE;
 }
 
@@ -133,7 +133,7 @@ cmd_help(int argc, char **argv)
 				return c->run(2, args);
 			}
 		}
-		return slg_usage_error("help", "unknown command '%s'", argv[1]);
+		return slg_usage_error("help", NULL, "unknown command '%s'", argv[1]);
 	}
 	usage(stdout);
 	return 0;

@@ -296,6 +296,8 @@ h_db_text(const char *db, const char *sql)
 {
 	sqlite3 *h = NULL;
 	sqlite3_stmt *s = query(db, sql, &h);
+	static char *ring[16];
+	static unsigned next;
 	char *v = NULL;
 
 	if (s != NULL && sqlite3_step(s) == SQLITE_ROW &&
@@ -303,5 +305,7 @@ h_db_text(const char *db, const char *sql)
 		v = strdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	sqlite3_close(h);
+	free(ring[next % 16]);
+	ring[next++ % 16] = v;
 	return v;
 }

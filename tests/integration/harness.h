@@ -48,7 +48,9 @@ char *h_write(const char *dir, const char *name, const char *text);
 /* Reads a whole file (caller frees), NULL when missing. */
 char *h_read(const char *path);
 
-/* One value from the database; -1 / NULL when no row. */
+/* One value from the database; -1 / NULL when no row. h_db_text's string
+ * belongs to the harness and lasts for the next 15 calls, so tests can
+ * compare it in place. */
 long long h_db_int(const char *db, const char *sql);
 char *h_db_text(const char *db, const char *sql);
 

@@ -389,7 +389,6 @@ service_name_cannot_inject_a_matcher(void **state)
 	assert_int_equal(r.code, 3);
 	promql = h_db_text(d, "SELECT promql FROM objective_results");
 	assert_non_null(strstr(promql, "service=\"x\\x22,service=~\\x22.+\""));
-	free(promql);
 	h_run_free(&r);
 }
 

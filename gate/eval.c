@@ -163,7 +163,8 @@ judge_sustained(const struct slg_objective *o, const struct slg_eval_input *in,
 }
 
 static void
-note_skipped(const struct slg_objective *o, struct slg_buf *d)
+note_skipped(const struct slg_objective *o, struct slg_buf *d,
+    const char *why)
 {
 	const struct slg_criterion *lists[2] = { o->pass, o->warn };
 	size_t counts[2] = { o->npass, o->nwarn };
@@ -173,8 +174,8 @@ note_skipped(const struct slg_objective *o, struct slg_buf *d)
 			if (lists[l][i].rel == SLG_REL_NONE)
 				continue;
 			slg_buf_printf(d, "%srelative criterion '%s' skipped: "
-			    "no baseline stored", d->len ? "; " : "",
-			    lists[l][i].text);
+			    "%s", d->len ? "; " : "", lists[l][i].text,
+			    why ? why : "no baseline stored");
 		}
 	}
 }
@@ -199,6 +200,11 @@ judge(const struct slg_policy *p, const struct slg_objective *o,
 	r->baseline = in->has_baseline ? in->baseline : NAN;
 	r->baseline_source = in->has_baseline ?
 	    slg_strdup(in->baseline_source) : NULL;
+	r->baseline_commits = in->has_baseline ?
+	    slg_strdup(in->baseline_commits) : NULL;
+	r->baseline_detail = slg_strdup(in->baseline_detail);
+	r->weight = o->weight;
+	r->key = o->key;
 	if (in->error != NULL && in->error->code != 0) {
 		r->status = SLG_ST_ERROR;
 		slg_buf_puts(&d, in->error->msg);
@@ -216,7 +222,7 @@ judge(const struct slg_policy *p, const struct slg_objective *o,
 		slg_buf_puts(&d, " (on_no_data: fail)");
 	}
 	if (skipped)
-		note_skipped(o, &d);
+		note_skipped(o, &d, in->baseline_detail);
 	r->detail = slg_buf_detach(&d);
 	if (r->name == NULL || r->promql == NULL || r->detail == NULL ||
 	    (o->npass && r->pass_text == NULL) ||
@@ -248,6 +254,64 @@ count(const struct slg_verdict *v, enum slg_status st)
 	for (size_t i = 0; i < v->nobj; i++)
 		n += v->obj[i].judged && v->obj[i].status == st;
 	return n;
+}
+
+/* Pass earns the weight, warn half of it, anything else nothing. */
+static void
+score(const struct slg_policy *p, struct slg_verdict *v)
+{
+	v->has_score = 1;
+	v->score_pass = p->score_pass;
+	v->score_warn = p->score_warn;
+	for (size_t i = 0; i < v->nobj; i++) {
+		const struct slg_objective_result *o = &v->obj[i];
+
+		if (!o->judged)
+			continue;
+		v->score_max += o->weight;
+		if (o->status == SLG_ST_PASS)
+			v->score += o->weight;
+		else if (o->status == SLG_ST_WARN)
+			v->score += o->weight / 2;
+	}
+}
+
+static int
+key_failed(const struct slg_verdict *v)
+{
+	for (size_t i = 0; i < v->nobj; i++) {
+		if (v->obj[i].judged && v->obj[i].key &&
+		    v->obj[i].status == SLG_ST_FAIL)
+			return 1;
+	}
+	return 0;
+}
+
+/* The verdict by score, once nothing failed outright, erred or lacked data. */
+static void
+decide_by_score(struct slg_verdict *v, struct slg_buf *why)
+{
+	double share = v->score_max > 0 ? v->score / v->score_max : 0;
+
+	if (share >= v->score_pass) {
+		v->verdict = SLG_V_PASS;
+		slg_buf_printf(why, "score %g of %g (%.4g%%) meets pass %.4g%%",
+		    v->score, v->score_max, share * 100, v->score_pass * 100);
+		return;
+	}
+	v->verdict = share >= v->score_warn ? SLG_V_WARN : SLG_V_FAIL;
+	slg_buf_printf(why, "score %g of %g (%.4g%%) is below %s %.4g%%",
+	    v->score, v->score_max, share * 100,
+	    v->verdict == SLG_V_WARN ? "pass" : "warn",
+	    (v->verdict == SLG_V_WARN ? v->score_pass : v->score_warn) * 100);
+	if (count(v, SLG_ST_FAIL) > 0) {
+		slg_buf_puts(why, "; failed: ");
+		list_status(v, SLG_ST_FAIL, why);
+	}
+	if (count(v, SLG_ST_WARN) > 0) {
+		slg_buf_puts(why, "; warned: ");
+		list_status(v, SLG_ST_WARN, why);
+	}
 }
 
 int
@@ -283,8 +347,12 @@ slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
 		    v->guard_value < p->guard_min);
 	}
 
-	if (count(v, SLG_ST_FAIL) > 0) {
+	if (p->has_score)
+		score(p, v);
+	if (p->has_score ? key_failed(v) : count(v, SLG_ST_FAIL) > 0) {
 		v->verdict = SLG_V_FAIL;
+		if (p->has_score)
+			slg_buf_puts(&why, "a key objective failed: ");
 		list_status(v, SLG_ST_FAIL, &why);
 	} else if (count(v, SLG_ST_ERROR) > 0 || guard_error) {
 		v->verdict = SLG_V_ERROR;
@@ -305,6 +373,8 @@ slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
 	} else if (count(v, SLG_ST_NODATA) > 0) {
 		v->verdict = SLG_V_INCONCLUSIVE;
 		list_status(v, SLG_ST_NODATA, &why);
+	} else if (p->has_score) {
+		decide_by_score(v, &why);
 	} else if (count(v, SLG_ST_WARN) > 0) {
 		v->verdict = SLG_V_WARN;
 		list_status(v, SLG_ST_WARN, &why);

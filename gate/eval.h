@@ -16,13 +16,21 @@ struct slg_eval_input {
 	const struct slg_err *error;	/* set (code != 0) when it failed */
 	int has_baseline;
 	double baseline;
-	const char *baseline_source;
+	const char *baseline_source;	/* "stored", "previous", "ancestor" */
+	const char *baseline_commits;	/* where it came from, or NULL */
+	const char *baseline_detail;	/* how, or why there is none */
 };
 
-/* Fills v->obj, v->nobj, v->verdict, v->reason and the guard fields from
+/* Fills v->obj, v->nobj, v->verdict, v->reason, the guard and score fields
+ * from
  * policy p, one input per objective (in[i] for p->obj[i]) and the guard's
  * input (ignored when p has no guard). v->window_start, window_end and step
  * must be set: they tell how many points a sustained objective needs.
+ * Without a score the worst objective decides: fail, then error, then
+ * inconclusive (guard low, no data), then warn, then pass. With a score a
+ * failing key objective fails; then error and inconclusive as before; then
+ * pass earns an objective's weight, warn half of it, and the share of the
+ * judged weight decides against the policy's pass and warn thresholds.
  * Gives SLG_ENOMEM only; every judgement is in v. */
 int slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
     const struct slg_eval_input *guard, struct slg_verdict *v,

@@ -277,12 +277,113 @@ get_criteria(struct ctx *c, const cJSON *o, const char *key, const char *obj,
 	return 0;
 }
 
+static const char *const bsources[] = { "stored", "previous", "ancestor",
+    NULL };
+static const char *const bfilters[] = { "pass", "pass_or_warn", NULL };
+static const char *const aggregates[] = { "avg", "p50", "p90", "p95", "min",
+    "max", NULL };
+
+static int
+lookup(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(names[i], s) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* "baseline": {"source": ..., "results": N, "filter": ..., "aggregate": ...} */
+static int
+parse_baseline(struct ctx *c, const cJSON *b, const char *obj,
+    struct slg_baseline_spec *spec)
+{
+	static const char *const keys[] = { "source", "results", "filter",
+	    "aggregate", NULL };
+	const char *s;
+	const cJSON *v;
+	int i;
+
+	if (!cJSON_IsObject(b))
+		return fail(c, obj, "'baseline' must be an object like "
+		    "{\"source\": \"previous\", \"results\": 3}");
+	if (check_keys(c, b, keys, obj, "'baseline'") != 0 ||
+	    get_string(c, b, "source", obj, &s) != 0)
+		return c->err->code;
+	if (s != NULL && (i = lookup(bsources, s)) < 0)
+		return fail(c, obj, "'baseline': unknown source '%s' (want "
+		    "stored, previous or ancestor)", s);
+	spec->source = s ? (enum slg_bsource)i : SLG_BASE_STORED;
+	if (get_string(c, b, "filter", obj, &s) != 0)
+		return c->err->code;
+	if (s != NULL && (i = lookup(bfilters, s)) < 0)
+		return fail(c, obj, "'baseline': unknown filter '%s' (want pass "
+		    "or pass_or_warn)", s);
+	spec->filter = s ? (enum slg_bfilter)i : SLG_BFILTER_PASS;
+	if (get_string(c, b, "aggregate", obj, &s) != 0)
+		return c->err->code;
+	if (s != NULL && (i = lookup(aggregates, s)) < 0)
+		return fail(c, obj, "'baseline': unknown aggregate '%s' (want "
+		    "avg, p50, p90, p95, min or max)", s);
+	spec->aggregate = s ? (enum slg_aggregate)i : SLG_AGG_AVG;
+	spec->results = 3;
+	if ((v = cJSON_GetObjectItemCaseSensitive(b, "results")) != NULL) {
+		if (!cJSON_IsNumber(v) || v->valuedouble != (int)v->valuedouble ||
+		    v->valuedouble < 1 || v->valuedouble > 100)
+			return fail(c, obj, "'baseline': 'results' must be a "
+			    "whole number from 1 to 100");
+		spec->results = (int)v->valuedouble;
+	}
+	if (spec->source == SLG_BASE_STORED && (v != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(b, "filter") ||
+	    cJSON_GetObjectItemCaseSensitive(b, "aggregate")))
+		return fail(c, obj, "'baseline': 'results', 'filter' and "
+		    "'aggregate' apply to previous and ancestor, not stored");
+	return 0;
+}
+
+/* "score": {"pass": "90%", "warn": "75%"} */
+static int
+parse_score(struct ctx *c, const cJSON *s, struct slg_policy *p)
+{
+	static const char *const keys[] = { "pass", "warn", NULL };
+	const char *names[2] = { "pass", "warn" };
+	double *dst[2] = { &p->score_pass, &p->score_warn };
+
+	if (!cJSON_IsObject(s))
+		return fail(c, NULL, "'score' must be an object like "
+		    "{\"pass\": \"90%%\", \"warn\": \"75%%\"}");
+	if (check_keys(c, s, keys, NULL, "'score'") != 0)
+		return c->err->code;
+	for (int i = 0; i < 2; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, names[i]);
+		char *end;
+		double d;
+
+		if (!cJSON_IsString(v))
+			return fail(c, NULL, "'score' needs '%s' as a "
+			    "percentage like \"90%%\"", names[i]);
+		d = strtod(v->valuestring, &end);
+		if (end == v->valuestring || strcmp(end, "%") != 0 || d < 0 ||
+		    d > 100)
+			return fail(c, NULL, "'score': '%s' must be a percentage "
+			    "from 0%% to 100%%, not '%s'", names[i],
+			    v->valuestring);
+		*dst[i] = d / 100.0;
+	}
+	if (p->score_warn > p->score_pass)
+		return fail(c, NULL, "'score': 'warn' must not be above 'pass'");
+	p->has_score = 1;
+	return 0;
+}
+
 static int
 parse_objective(struct ctx *c, const cJSON *o, size_t idx,
     struct slg_objective *ob)
 {
 	static const char *const keys[] = { "name", "query", "promql", "pass",
-	    "warn", "sustained", "description", NULL };
+	    "warn", "sustained", "description", "baseline", "weight", "key",
+	    NULL };
 	char label[32];
 	const char *name;
 	const cJSON *v;
@@ -316,6 +417,21 @@ parse_objective(struct ctx *c, const cJSON *o, size_t idx,
 	if ((v = cJSON_GetObjectItemCaseSensitive(o, "description")) != NULL &&
 	    !cJSON_IsString(v))
 		return fail(c, name, "'description' must be a string");
+	ob->weight = 1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "weight")) != NULL) {
+		if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) ||
+		    v->valuedouble > 1e6)
+			return fail(c, name, "'weight' must be a number above 0");
+		ob->weight = v->valuedouble;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "key")) != NULL) {
+		if (!cJSON_IsBool(v))
+			return fail(c, name, "'key' must be true or false");
+		ob->key = cJSON_IsTrue(v);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "baseline")) != NULL &&
+	    parse_baseline(c, v, name, &ob->baseline) != 0)
+		return c->err->code;
 	return 0;
 }
 
@@ -344,7 +460,10 @@ static int
 parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 {
 	static const char *const keys[] = { "service", "environment", "window",
-	    "step", "guard", "on_no_data", "objectives", "description", NULL };
+	    "step", "guard", "on_no_data", "objectives", "description",
+	    "baseline", "score", NULL };
+	struct slg_baseline_spec base = { SLG_BASE_STORED, 3, SLG_BFILTER_PASS,
+	    SLG_AGG_AVG };
 	const char *s;
 	const cJSON *v, *it;
 	size_t i = 0;
@@ -392,6 +511,12 @@ parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "guard")) != NULL &&
 	    parse_guard(c, v, p) != 0)
 		return c->err->code;
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "baseline")) != NULL &&
+	    parse_baseline(c, v, NULL, &base) != 0)
+		return c->err->code;
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "score")) != NULL &&
+	    parse_score(c, v, p) != 0)
+		return c->err->code;
 
 	v = cJSON_GetObjectItemCaseSensitive(root, "objectives");
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
@@ -402,6 +527,7 @@ parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 	if ((p->obj = calloc(p->nobj, sizeof(*p->obj))) == NULL)
 		return fail(c, NULL, "out of memory");
 	cJSON_ArrayForEach(it, v) {
+		p->obj[i].baseline = base;	/* the objective may override */
 		if (parse_objective(c, it, i, &p->obj[i]) != 0)
 			return c->err->code;
 		for (size_t j = 0; j < i; j++) {
@@ -520,4 +646,22 @@ slg_objective_relative(const struct slg_objective *o)
 			return 1;
 	}
 	return 0;
+}
+
+const char *
+slg_bsource_str(enum slg_bsource s)
+{
+	return bsources[s];
+}
+
+const char *
+slg_bfilter_str(enum slg_bfilter f)
+{
+	return bfilters[f];
+}
+
+const char *
+slg_aggregate_str(enum slg_aggregate a)
+{
+	return aggregates[a];
 }

@@ -15,6 +15,27 @@
 
 enum slg_nodata { SLG_NODATA_INCONCLUSIVE, SLG_NODATA_FAIL };
 
+/* Where a relative criterion's baseline comes from. */
+enum slg_bsource {
+	SLG_BASE_STORED,	/* set by a person or a pipeline */
+	SLG_BASE_PREVIOUS,	/* the last N verdicts of the service */
+	SLG_BASE_ANCESTOR	/* the nearest first-parent ancestors' verdicts */
+};
+
+enum slg_bfilter { SLG_BFILTER_PASS, SLG_BFILTER_PASS_OR_WARN };
+
+enum slg_aggregate {
+	SLG_AGG_AVG, SLG_AGG_P50, SLG_AGG_P90, SLG_AGG_P95, SLG_AGG_MIN,
+	SLG_AGG_MAX
+};
+
+struct slg_baseline_spec {
+	enum slg_bsource source;
+	int results;			/* N verdicts (previous, ancestor) */
+	enum slg_bfilter filter;
+	enum slg_aggregate aggregate;
+};
+
 struct slg_objective {
 	char *name;
 	char *query;		/* template name, NULL when given inline */
@@ -24,6 +45,9 @@ struct slg_objective {
 	size_t npass;
 	struct slg_criterion warn[SLG_MAX_CRITERIA];
 	size_t nwarn;
+	struct slg_baseline_spec baseline;	/* the policy's unless its own */
+	double weight;		/* for scoring; default 1 */
+	int key;		/* failing it fails the gate whatever the score */
 };
 
 struct slg_policy {
@@ -39,6 +63,9 @@ struct slg_policy {
 	char *guard_tmpl;
 	double guard_min;
 	enum slg_nodata on_no_data;
+	int has_score;		/* score instead of "the worst decides" */
+	double score_pass;	/* ratios: 0.9 for "90%" */
+	double score_warn;
 	struct slg_objective *obj;
 	size_t nobj;
 };
@@ -65,5 +92,10 @@ int slg_objective_judged(const struct slg_objective *o);
 
 /* 1 when any criterion of the objective is relative to a baseline. */
 int slg_objective_relative(const struct slg_objective *o);
+
+/* Names as the policy writes them: "stored", "pass_or_warn", "p95"... */
+const char *slg_bsource_str(enum slg_bsource s);
+const char *slg_bfilter_str(enum slg_bfilter f);
+const char *slg_aggregate_str(enum slg_aggregate a);
 
 #endif

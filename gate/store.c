@@ -182,15 +182,17 @@ static const char INSERT_VERDICT[] =
     "commit_author, commit_subject, branch, build_time, evaluated_at, "
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, "
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, "
-    "verdict, reason, guard_promql, guard_value, guard_min) VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "verdict, reason, guard_promql, guard_value, guard_min, score, "
+    "score_max, score_pass, score_warn) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char INSERT_OBJECTIVE[] =
     "INSERT INTO objective_results (verdict_id, position, name, promql, "
     "sustained, judged, unit, pass_criteria, warn_criteria, status, value, "
     "value_at, baseline, baseline_source, points, points_failed, "
-    "points_warn, points_missing, detail) VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "points_warn, points_missing, detail, baseline_commits, "
+    "baseline_detail, weight, key) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static int
 insert_verdict(struct slg_store *st, const struct slg_verdict *v,
@@ -226,6 +228,10 @@ insert_verdict(struct slg_store *st, const struct slg_verdict *v,
 	bind_text(s, i++, v->has_guard ? v->guard_promql : NULL);
 	bind_real(s, i++, v->has_guard ? v->guard_value : NAN);
 	bind_real(s, i++, v->has_guard ? v->guard_min : NAN);
+	bind_real(s, i++, v->has_score ? v->score : NAN);
+	bind_real(s, i++, v->has_score ? v->score_max : NAN);
+	bind_real(s, i++, v->has_score ? v->score_pass : NAN);
+	bind_real(s, i++, v->has_score ? v->score_warn : NAN);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot record the verdict");
 	else
@@ -268,6 +274,10 @@ insert_objectives(struct slg_store *st, const struct slg_verdict *v,
 		sqlite3_bind_int64(s, i++, (int64_t)o->points_warn);
 		sqlite3_bind_int64(s, i++, (int64_t)o->points_missing);
 		bind_text(s, i++, o->detail ? o->detail : "");
+		bind_text(s, i++, o->has_baseline ? o->baseline_commits : NULL);
+		bind_text(s, i++, o->baseline_detail);
+		sqlite3_bind_double(s, i++, o->weight > 0 ? o->weight : 1);
+		sqlite3_bind_int(s, i++, o->key);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			rc = db_fail(st, err, "cannot record an objective");
 	}
@@ -371,7 +381,9 @@ col_real(sqlite3_stmt *s, int i)
     "commit_author, commit_subject, branch, build_time, evaluated_at, " \
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, " \
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, " \
-    "verdict, reason, guard_promql, guard_value, guard_min"
+    "verdict, reason, guard_promql, guard_value, guard_min, score, " \
+    "score_max, score_pass, score_warn, (SELECT count(*) FROM invalidations " \
+    "i WHERE i.verdict_id = verdicts.id)"
 
 static struct slg_verdict *
 row_verdict(sqlite3_stmt *s)
@@ -408,6 +420,12 @@ row_verdict(sqlite3_stmt *s)
 	v->has_guard = v->guard_promql != NULL;
 	v->guard_value = col_real(s, i++);
 	v->guard_min = col_real(s, i++);
+	v->has_score = sqlite3_column_type(s, i) != SQLITE_NULL;
+	v->score = col_real(s, i++);
+	v->score_max = col_real(s, i++);
+	v->score_pass = col_real(s, i++);
+	v->score_warn = col_real(s, i++);
+	v->invalidated = sqlite3_column_int(s, i++) > 0;
 	return v;
 }
 
@@ -420,8 +438,8 @@ load_objectives(struct slg_store *st, struct slg_verdict *v,
 	static const char sql[] = "SELECT name, promql, sustained, judged, unit, "
 	    "pass_criteria, warn_criteria, status, value, value_at, baseline, "
 	    "baseline_source, points, points_failed, points_warn, "
-	    "points_missing, detail FROM objective_results WHERE verdict_id = ? "
-	    "ORDER BY position";
+	    "points_missing, detail, baseline_commits, baseline_detail, weight, "
+	    "key FROM objective_results WHERE verdict_id = ? ORDER BY position";
 	sqlite3_stmt *s = NULL;
 	size_t n = 0;
 	int rc = 0;
@@ -463,6 +481,10 @@ load_objectives(struct slg_store *st, struct slg_verdict *v,
 		o->points_warn = (size_t)sqlite3_column_int64(s, i++);
 		o->points_missing = (size_t)sqlite3_column_int64(s, i++);
 		o->detail = col_text(s, i++);
+		o->baseline_commits = col_text(s, i++);
+		o->baseline_detail = col_text(s, i++);
+		o->weight = sqlite3_column_double(s, i++);
+		o->key = sqlite3_column_int(s, i++);
 	}
 	sqlite3_finalize(s);
 	return rc;

@@ -22,9 +22,16 @@ slg_verdict_free(struct slg_verdict *v)
 		free(o->pass_text);
 		free(o->warn_text);
 		free(o->baseline_source);
+		free(o->baseline_commits);
+		free(o->baseline_detail);
 		free(o->detail);
 	}
 	free(v->obj);
+	for (size_t i = 0; i < v->napprovals; i++)
+		slg_approval_release(&v->approvals[i]);
+	free(v->approvals);
+	free(v->invalidated_by);
+	free(v->invalidated_reason);
 	free(v->reason);
 	free(v->service);
 	free(v->environment);
@@ -42,6 +49,19 @@ slg_verdict_free(struct slg_verdict *v)
 	free(v->version);
 	free(v->guard_promql);
 	free(v);
+}
+
+void
+slg_approval_release(struct slg_approval *a)
+{
+	free(a->commit);
+	free(a->service);
+	free(a->environment);
+	free(a->by);
+	free(a->reason);
+	free(a->revoked_by);
+	free(a->revoke_reason);
+	memset(a, 0, sizeof(*a));
 }
 
 const char *

@@ -40,7 +40,11 @@ struct slg_objective_result {
 	double value_at;	/* unix time of value, 0 when none */
 	int has_baseline;
 	double baseline;
-	char *baseline_source;	/* "stored", NULL when none */
+	char *baseline_source;	/* "stored", "previous", "ancestor" */
+	char *baseline_commits;	/* commits it came from, comma separated */
+	char *baseline_detail;	/* how: "avg of 3 verdicts (12, 15, 17)" */
+	double weight;		/* for scoring */
+	int key;
 	size_t points;		/* points judged (sustained) */
 	size_t points_failed;
 	size_t points_warn;
@@ -76,12 +80,43 @@ struct slg_verdict {
 	char *guard_promql;
 	double guard_value;	/* NaN when none */
 	double guard_min;
+	int has_score;
+	double score;		/* earned weight */
+	double score_max;	/* weight of the judged objectives */
+	double score_pass;	/* thresholds, as ratios of score_max */
+	double score_warn;
 	size_t nobj;
 	struct slg_objective_result *obj;
+	/* filled when read back from the store */
+	size_t napprovals;
+	struct slg_approval *approvals;
+	int invalidated;
+	char *invalidated_by;
+	char *invalidated_reason;
+	int64_t invalidated_at;
+};
+
+/* A release manager's approval to promote a commit the gate did not pass. */
+struct slg_approval {
+	int64_t id;
+	int64_t verdict_id;	/* the verdict it overrides */
+	char *commit;
+	char *service;
+	char *environment;
+	char *by;
+	char *reason;
+	int64_t created_at;
+	int64_t expires_at;	/* 0: never */
+	int64_t revoked_at;	/* 0: not revoked */
+	char *revoked_by;
+	char *revoke_reason;
 };
 
 /* Frees contents and struct; NULL is fine. */
 void slg_verdict_free(struct slg_verdict *v);
+
+/* Frees an approval's contents. */
+void slg_approval_release(struct slg_approval *a);
 
 /* "pass", "fail", "warn", "inconclusive", "error". */
 const char *slg_verdict_str(enum slg_verdict_kind k);

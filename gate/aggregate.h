@@ -1,0 +1,15 @@
+/* aggregate: one number from several (avg, percentiles, min, max), for
+ * baselines made of past verdicts. Pure: must not do I/O. */
+#ifndef SLG_AGGREGATE_H
+#define SLG_AGGREGATE_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+/* Aggregates n values (n >= 1; the array is not changed). Percentiles
+ * interpolate linearly between the closest ranks, so p50 of {1, 2} is 1.5.
+ * Returns NaN when n is 0. */
+double slg_aggregate(const double *v, size_t n, enum slg_aggregate a);
+
+#endif

@@ -231,6 +231,7 @@ cmd_check(int argc, char **argv)
 	run.store = store;
 	run.subject = &subj;
 	run.version = slg_version();
+	run.repo = o.repo;
 	if ((rc = slg_engine_check(&run, &v, &err)) != 0)
 		goto fail;
 

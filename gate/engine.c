@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregate.h"
+#include "buf.h"
 #include "engine.h"
 #include "eval.h"
 #include "gitmeta.h"
@@ -73,6 +75,114 @@ fill_subject(const struct slg_engine_run *r, struct slg_verdict *v,
 	return 0;
 }
 
+/* How far back an ancestor baseline looks for verdicts. */
+#define ANCESTOR_DEPTH 200
+
+/* Owned strings behind one objective's slg_eval_input. */
+struct baseline_text {
+	char *commits;
+	char *detail;
+};
+
+static void
+baseline_text_release(struct baseline_text *t)
+{
+	free(t->commits);
+	free(t->detail);
+}
+
+/* Aggregates past verdicts' values into in; says which and how. */
+static void
+from_past(const struct slg_objective *o, const struct slg_past_value *pv,
+    size_t n, struct slg_eval_input *in, struct baseline_text *t)
+{
+	struct slg_buf c = SLG_BUF_INIT, d = SLG_BUF_INIT;
+	double *vals = calloc(n ? n : 1, sizeof(*vals));
+	const char *what = o->baseline.source == SLG_BASE_ANCESTOR ?
+	    "ancestor" : "previous";
+
+	if (vals == NULL)
+		return;
+	if (n == 0) {
+		slg_buf_printf(&d, "no %s verdict with a %s value",
+		    o->baseline.filter == SLG_BFILTER_PASS ? "passing" :
+		    "passing or warning", what);
+		t->detail = slg_buf_detach(&d);
+		free(vals);
+		return;
+	}
+	slg_buf_printf(&d, "%s of %zu %s verdict%s (ids", slg_aggregate_str(
+	    o->baseline.aggregate), n, what, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		vals[i] = pv[i].value;
+		slg_buf_printf(&c, "%s%s", i ? "," : "", pv[i].commit);
+		slg_buf_printf(&d, "%s %lld", i ? "," : "",
+		    (long long)pv[i].verdict_id);
+	}
+	slg_buf_puts(&d, ")");
+	in->has_baseline = 1;
+	in->baseline = slg_aggregate(vals, n, o->baseline.aggregate);
+	t->commits = slg_buf_detach(&c);
+	t->detail = slg_buf_detach(&d);
+	free(vals);
+}
+
+/* Finds the baseline of one objective with relative criteria. A source
+ * that has nothing leaves in without one (the criterion is skipped and the
+ * result says why); only a database failure is an error. */
+static int
+find_baseline(const struct slg_engine_run *r, const struct slg_objective *o,
+    struct slg_eval_input *in, struct baseline_text *t, struct slg_err *err)
+{
+	const struct slg_policy *p = r->policy;
+	struct slg_past_value *pv = NULL;
+	struct slg_stored_baseline sb;
+	struct slg_err gerr;
+	char **ancestors = NULL;
+	size_t n = 0, na = 0;
+	int found, rc = 0;
+
+	in->baseline_source = slg_bsource_str(o->baseline.source);
+	switch (o->baseline.source) {
+	case SLG_BASE_STORED:
+		if ((rc = slg_store_baseline_current(r->store, p->service,
+		    p->environment, o->name, &sb, &found, err)) != 0)
+			return rc;
+		if (found) {
+			in->has_baseline = 1;
+			in->baseline = sb.value;
+			t->commits = slg_strdup(sb.source_commit);
+		} else {
+			t->detail = strdup("no baseline stored");
+		}
+		slg_stored_baseline_release(&sb);
+		return 0;
+	case SLG_BASE_PREVIOUS:
+		rc = slg_store_past_values(r->store, p->service, p->environment,
+		    o->name, o->baseline.filter, NULL, 0, o->baseline.results,
+		    &pv, &n, err);
+		break;
+	case SLG_BASE_ANCESTOR:
+		if (slg_git_first_parents(r->repo, r->subject->commit,
+		    ANCESTOR_DEPTH, &ancestors, &na, &gerr) != 0) {
+			struct slg_buf d = SLG_BUF_INIT;
+
+			slg_buf_printf(&d, "no ancestor baseline: %s", gerr.msg);
+			t->detail = slg_buf_detach(&d);
+			return 0;
+		}
+		rc = slg_store_past_values(r->store, p->service, p->environment,
+		    o->name, o->baseline.filter, (const char *const *)ancestors,
+		    na, o->baseline.results, &pv, &n, err);
+		break;
+	}
+	if (rc == 0)
+		from_past(o, pv, n, in, t);
+	free(pv);
+	slg_git_list_free(ancestors, na);
+	return rc;
+}
+
 int
 slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err)
@@ -83,6 +193,7 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 	struct slg_eval_input *in = NULL;
 	struct slg_eval_input guard = { 0 };
 	struct slg_verdict *v = NULL;
+	struct baseline_text *bt = NULL;
 	char **promql = NULL;
 	int rc = 0;
 
@@ -90,6 +201,7 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 	if ((q = calloc(n, sizeof(*q))) == NULL ||
 	    (in = calloc(p->nobj, sizeof(*in))) == NULL ||
 	    (promql = calloc(n, sizeof(*promql))) == NULL ||
+	    (bt = calloc(p->nobj, sizeof(*bt))) == NULL ||
 	    (v = calloc(1, sizeof(*v))) == NULL) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 		goto out;
@@ -122,11 +234,10 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 		in[i].baseline = NAN;
 		if (!slg_objective_relative(&p->obj[i]))
 			continue;
-		if ((rc = slg_store_baseline_get(r->store, p->service,
-		    p->environment, p->obj[i].name, &in[i].has_baseline,
-		    &in[i].baseline, err)) != 0)
+		if ((rc = find_baseline(r, &p->obj[i], &in[i], &bt[i], err)) != 0)
 			goto out;
-		in[i].baseline_source = "stored";
+		in[i].baseline_commits = bt[i].commits;
+		in[i].baseline_detail = bt[i].detail;
 	}
 
 	if ((rc = slg_prom_run(r->prom, q, n, err)) != 0)
@@ -153,6 +264,9 @@ out:
 	for (size_t i = 0; promql != NULL && i < n; i++)
 		free(promql[i]);
 	free(promql);
+	for (size_t i = 0; bt != NULL && i < p->nobj; i++)
+		baseline_text_release(&bt[i]);
+	free(bt);
 	free(q);
 	free(in);
 	slg_verdict_free(v);

@@ -1,5 +1,6 @@
 /* engine: one evaluation from policy to recorded verdict: renders the
- * queries, reads baselines, asks Prometheus, lets eval judge, records.
+ * queries, finds baselines (stored, previous verdicts, git ancestors), asks
+ * Prometheus, lets eval judge, records.
  * Shared by the CLI and the service. Must not print or parse argv. */
 #ifndef SLG_ENGINE_H
 #define SLG_ENGINE_H
@@ -34,6 +35,7 @@ struct slg_engine_run {
 	int64_t at;		/* the window's end */
 	int64_t now;		/* when the evaluation ran */
 	const char *version;
+	const char *repo;	/* for ancestor baselines; NULL: working dir */
 };
 
 /* Evaluates and records. On success *out is the recorded verdict (caller

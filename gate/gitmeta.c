@@ -99,6 +99,74 @@ out:
 	return rc;
 }
 
+int
+slg_git_first_parents(const char *dir, const char *sha, size_t max,
+    char ***out, size_t *n, struct slg_err *err)
+{
+	git_repository *repo = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	git_object *obj = NULL;
+	char **list = NULL;
+	size_t cnt = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	r = git_repository_open_ext(&repo, dir ? dir : ".", 0, NULL);
+	if (r != 0) {
+		rc = slg_err_set(err, r == GIT_ENOTFOUND ? SLG_ENOTFOUND : SLG_EGIT,
+		    "no git repository at '%s' to walk ancestors in",
+		    dir ? dir : ".");
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, sha) != 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) != 0) {
+		rc = slg_err_set(err, SLG_EGIT, "commit '%.12s' is not in the git "
+		    "repository at '%s'", sha, dir ? dir : ".");
+		goto out;
+	}
+	if ((list = calloc(max ? max : 1, sizeof(*list))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* first parent only: a merge compares with the branch it landed on */
+	while (cnt < max && git_commit_parentcount(c) > 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (git_commit_parent(&parent, c, 0) != 0) {
+			rc = slg_err_set(err, SLG_EGIT, "cannot read a parent of "
+			    "'%.12s': %s", sha, git_msg());
+			goto out;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+		if ((list[cnt] = strdup(hex)) == NULL) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	slg_git_list_free(list, cnt);
+	git_commit_free(c);
+	git_object_free(obj);
+	git_repository_free(repo);
+	return rc;
+}
+
+void
+slg_git_list_free(char **list, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
 void
 slg_commit_info_release(struct slg_commit_info *ci)
 {

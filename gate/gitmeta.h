@@ -25,6 +25,15 @@ int slg_git_commit_info(const char *dir, const char *rev,
 
 void slg_commit_info_release(struct slg_commit_info *ci);
 
+/* The first-parent ancestors of commit sha (not sha itself), nearest first,
+ * at most max of them, from the repository holding dir. *out is an array
+ * of *n strings, the caller's (slg_git_list_free). Gives SLG_ENOTFOUND
+ * when dir is in no repository, SLG_EGIT when sha is not in it. */
+int slg_git_first_parents(const char *dir, const char *sha, size_t max,
+    char ***out, size_t *n, struct slg_err *err);
+
+void slg_git_list_free(char **list, size_t n);
+
 /* The git blob id (what `git hash-object` prints) of data, as 40 hex
  * characters and a NUL in out. */
 int slg_git_blob_id(const void *data, size_t len, char out[41],

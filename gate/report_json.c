@@ -1,7 +1,9 @@
 /* report_json: verdicts as JSON, the shape scripts and the service use. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 #include "timefmt.h"
@@ -60,12 +62,25 @@ objective(const struct slg_objective_result *r)
 	cJSON_AddBoolToObject(o, "sustained", r->sustained);
 	if (r->has_baseline) {
 		cJSON *b = cJSON_AddObjectToObject(o, "baseline");
+		cJSON *c = cJSON_AddArrayToObject(b, "commits");
 
 		add_value(b, "value", r->baseline);
 		add_text(b, "source", r->baseline_source);
+		add_text(b, "detail", r->baseline_detail);
+		/* the stored text is comma separated */
+		for (const char *p = r->baseline_commits; p && *p;) {
+			size_t l = strcspn(p, ",");
+			char sha[65];
+
+			snprintf(sha, sizeof(sha), "%.*s", (int)l, p);
+			cJSON_AddItemToArray(c, cJSON_CreateString(sha));
+			p += l + (p[l] == ',');
+		}
 	} else {
 		cJSON_AddNullToObject(o, "baseline");
 	}
+	cJSON_AddNumberToObject(o, "weight", r->weight > 0 ? r->weight : 1);
+	cJSON_AddBoolToObject(o, "key", r->key);
 	if (r->sustained) {
 		cJSON_AddNumberToObject(o, "points", (double)r->points);
 		cJSON_AddNumberToObject(o, "points_failed", (double)r->points_failed);
@@ -75,6 +90,26 @@ objective(const struct slg_objective_result *r)
 	}
 	cJSON_AddStringToObject(o, "detail", r->detail ? r->detail : "");
 	cJSON_AddStringToObject(o, "promql", r->promql);
+	return o;
+}
+
+static cJSON *
+slg_json_approval(const struct slg_approval *a)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)a->id);
+	cJSON_AddNumberToObject(o, "verdict_id", (double)a->verdict_id);
+	add_text(o, "commit", a->commit);
+	add_text(o, "service", a->service);
+	add_text(o, "environment", a->environment);
+	add_text(o, "by", a->by);
+	add_text(o, "reason", a->reason);
+	add_time(o, "created_at", a->created_at);
+	add_time(o, "expires_at", a->expires_at);
+	add_time(o, "revoked_at", a->revoked_at);
+	add_text(o, "revoked_by", a->revoked_by);
+	add_text(o, "revoke_reason", a->revoke_reason);
 	return o;
 }
 
@@ -124,9 +159,33 @@ verdict(const struct slg_verdict *v)
 	} else {
 		cJSON_AddNullToObject(o, "guard");
 	}
+	if (v->has_score) {
+		cJSON *s = cJSON_AddObjectToObject(o, "score");
+
+		cJSON_AddNumberToObject(s, "score", v->score);
+		cJSON_AddNumberToObject(s, "max", v->score_max);
+		add_value(s, "ratio", v->score_max > 0 ? v->score / v->score_max :
+		    0);
+		cJSON_AddNumberToObject(s, "pass", v->score_pass);
+		cJSON_AddNumberToObject(s, "warn", v->score_warn);
+	} else {
+		cJSON_AddNullToObject(o, "score");
+	}
 	objs = cJSON_AddArrayToObject(o, "objectives");
 	for (size_t i = 0; i < v->nobj; i++)
 		cJSON_AddItemToArray(objs, objective(&v->obj[i]));
+	objs = cJSON_AddArrayToObject(o, "approvals");
+	for (size_t i = 0; i < v->napprovals; i++)
+		cJSON_AddItemToArray(objs, slg_json_approval(&v->approvals[i]));
+	if (v->invalidated) {
+		cJSON *inv = cJSON_AddObjectToObject(o, "invalidated");
+
+		add_text(inv, "by", v->invalidated_by);
+		add_text(inv, "reason", v->invalidated_reason);
+		add_time(inv, "at", v->invalidated_at);
+	} else {
+		cJSON_AddNullToObject(o, "invalidated");
+	}
 	return o;
 }
 

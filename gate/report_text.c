@@ -66,6 +66,15 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 		    slg_status_str(o->status));
 		if (o->detail && *o->detail)
 			fprintf(f, "  %-*s  %s\n", wn, "", o->detail);
+		if (!o->has_baseline)
+			continue;
+		fprintf(f, "  %-*s  baseline %s (%s", wn, "", base,
+		    o->baseline_source ? o->baseline_source : "stored");
+		if (o->baseline_detail)
+			fprintf(f, ": %s", o->baseline_detail);
+		else if (o->baseline_commits)
+			fprintf(f, ", measured on %.12s", o->baseline_commits);
+		fputs(")\n", f);
 	}
 	if (v->has_guard) {
 		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, val, sizeof(val));
@@ -75,6 +84,11 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 		    wt, tgt, wb, "-", !isnan(v->guard_value) &&
 		    v->guard_value >= v->guard_min ? "ok" : "low");
 	}
+	if (v->has_score)
+		fprintf(f, "\nscore: %g of %g (%.4g%%); pass at %.4g%%, warn at "
+		    "%.4g%%\n", v->score, v->score_max, v->score_max > 0 ?
+		    100 * v->score / v->score_max : 0, 100 * v->score_pass,
+		    100 * v->score_warn);
 	fprintf(f, "\nverdict: %s (exit %d): %s\n", slg_verdict_str(v->verdict),
 	    (int)v->verdict, v->reason);
 	if (where != NULL && v->id > 0)

@@ -303,32 +303,120 @@ slg_store_record(struct slg_store *st, struct slg_verdict *v,
 	return 0;
 }
 
+void
+slg_stored_baseline_release(struct slg_stored_baseline *b)
+{
+	free(b->service);
+	free(b->environment);
+	free(b->objective);
+	free(b->set_by);
+	free(b->source_commit);
+	free(b->note);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+slg_store_baseline_add(struct slg_store *st,
+    const struct slg_stored_baseline *rows, size_t n, struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO baselines (service, environment, "
+	    "objective, value, set_at, set_by, source_commit, source_verdict, "
+	    "note) VALUES (?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (!isfinite(rows[k].value))
+			return slg_err_set(err, SLG_EINPUT, "baseline of '%s' "
+			    "must be a finite number", rows[k].objective);
+	}
+	if (exec(st, "BEGIN IMMEDIATE", "cannot store baselines", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot store the baseline");
+		goto out;
+	}
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		const struct slg_stored_baseline *b = &rows[k];
+
+		sqlite3_reset(s);
+		bind_text(s, 1, b->service);
+		bind_text(s, 2, b->environment);
+		bind_text(s, 3, b->objective);
+		sqlite3_bind_double(s, 4, b->value);
+		sqlite3_bind_int64(s, 5, b->set_at);
+		bind_text(s, 6, b->set_by);
+		bind_text(s, 7, b->source_commit);
+		bind_time(s, 8, b->source_verdict);
+		bind_text(s, 9, b->note);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = db_fail(st, err, "cannot store the baseline");
+	}
+out:
+	sqlite3_finalize(s);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit baselines", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 int
 slg_store_baseline_set(struct slg_store *st, const char *service,
     const char *environment, const char *objective, double value,
     int64_t set_at, const char *set_by, const char *source_commit,
     struct slg_err *err)
 {
-	static const char sql[] = "INSERT INTO baselines (service, environment, "
-	    "objective, value, set_at, set_by, source_commit) VALUES "
-	    "(?,?,?,?,?,?,?)";
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
+	struct slg_stored_baseline b = { 0, (char *)service, (char *)environment,
+	    (char *)objective, value, set_at, (char *)set_by,
+	    (char *)source_commit, 0, NULL };
 
-	if (!isfinite(value))
-		return slg_err_set(err, SLG_EINPUT, "a baseline must be a "
-		    "finite number");
+	return slg_store_baseline_add(st, &b, 1, err);
+}
+
+#define BASELINE_COLUMNS "id, service, environment, objective, value, " \
+    "set_at, set_by, source_commit, source_verdict, note"
+
+static char *col_text(sqlite3_stmt *s, int i);
+
+static void
+row_baseline(sqlite3_stmt *s, struct slg_stored_baseline *b)
+{
+	b->id = sqlite3_column_int64(s, 0);
+	b->service = col_text(s, 1);
+	b->environment = col_text(s, 2);
+	b->objective = col_text(s, 3);
+	b->value = sqlite3_column_double(s, 4);
+	b->set_at = sqlite3_column_int64(s, 5);
+	b->set_by = col_text(s, 6);
+	b->source_commit = col_text(s, 7);
+	b->source_verdict = sqlite3_column_int64(s, 8);
+	b->note = col_text(s, 9);
+}
+
+int
+slg_store_baseline_current(struct slg_store *st, const char *service,
+    const char *environment, const char *objective,
+    struct slg_stored_baseline *out, int *found, struct slg_err *err)
+{
+	static const char sql[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	    "WHERE service = ? AND environment = ? AND objective = ? "
+	    "ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *s = NULL;
+	int rc = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot store the baseline");
+		return db_fail(st, err, "cannot read the baseline");
 	bind_text(s, 1, service);
 	bind_text(s, 2, environment);
 	bind_text(s, 3, objective);
-	sqlite3_bind_double(s, 4, value);
-	sqlite3_bind_int64(s, 5, set_at);
-	bind_text(s, 6, set_by);
-	bind_text(s, 7, source_commit);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = db_fail(st, err, "cannot store the baseline");
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		row_baseline(s, out);
+		*found = 1;
+	} else if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the baseline");
+	}
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -338,25 +426,324 @@ slg_store_baseline_get(struct slg_store *st, const char *service,
     const char *environment, const char *objective, int *found,
     double *value, struct slg_err *err)
 {
-	static const char sql[] = "SELECT value FROM baselines WHERE service = ? "
-	    "AND environment = ? AND objective = ? ORDER BY id DESC LIMIT 1";
+	struct slg_stored_baseline b;
+	int rc = slg_store_baseline_current(st, service, environment, objective,
+	    &b, found, err);
+
+	*value = *found ? b.value : NAN;
+	slg_stored_baseline_release(&b);
+	return rc;
+}
+
+int
+slg_store_baseline_list(struct slg_store *st, const char *service,
+    const char *environment, int history, struct slg_stored_baseline **out,
+    size_t *n, struct slg_err *err)
+{
+	/* current: the newest row of each objective */
+	static const char current[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	    "b WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
+	    "environment = ?2) AND id = (SELECT max(id) FROM baselines c WHERE "
+	    "c.service = b.service AND c.environment = b.environment AND "
+	    "c.objective = b.objective) ORDER BY service, environment, objective";
+	static const char all[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	    "WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
+	    "environment = ?2) ORDER BY id DESC";
+	struct slg_stored_baseline *list = NULL, *p;
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, history ? all : current, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot read baselines");
+	bind_text(s, 1, service);
+	bind_text(s, 2, environment);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((p = realloc(list, cap * sizeof(*list))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = p;
+		}
+		row_baseline(s, &list[cnt++]);
+	}
+	if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read baselines");
+		goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	for (size_t i = 0; list != NULL && i < cnt; i++)
+		slg_stored_baseline_release(&list[i]);
+	free(list);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Verdicts usable as a baseline: passing the filter, never invalidated,
+ * never overridden by an approval. */
+#define USABLE_VERDICT \
+    "v.verdict IN ('pass', ?4) AND o.value IS NOT NULL " \
+    "AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.verdict_id = v.id) " \
+    "AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.verdict_id = v.id)"
+
+int
+slg_store_past_values(struct slg_store *st, const char *service,
+    const char *environment, const char *objective, enum slg_bfilter filter,
+    const char *const *commits, size_t ncommits, int limit,
+    struct slg_past_value **out, size_t *n, struct slg_err *err)
+{
+	static const char previous[] = "SELECT v.id, v.commit_sha, o.value FROM "
+	    "verdicts v JOIN objective_results o ON o.verdict_id = v.id WHERE "
+	    "v.service = ?1 AND v.environment = ?2 AND o.name = ?3 AND "
+	    USABLE_VERDICT " ORDER BY v.id DESC LIMIT ?5";
+	static const char of_commit[] = "SELECT v.id, v.commit_sha, o.value FROM "
+	    "verdicts v JOIN objective_results o ON o.verdict_id = v.id WHERE "
+	    "v.service = ?1 AND v.environment = ?2 AND o.name = ?3 AND "
+	    USABLE_VERDICT " AND v.commit_sha = ?5 ORDER BY v.id DESC LIMIT 1";
+	struct slg_past_value *vals = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0, rounds = commits ? ncommits : 1;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (limit < 1)
+		return 0;
+	if ((vals = calloc((size_t)limit, sizeof(*vals))) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, commits ? of_commit : previous, -1, &s,
+	    NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read past verdicts");
+		goto out;
+	}
+	for (size_t k = 0; k < rounds && cnt < (size_t)limit; k++) {
+		sqlite3_reset(s);
+		bind_text(s, 1, service);
+		bind_text(s, 2, environment);
+		bind_text(s, 3, objective);
+		/* 'pass' twice when warn is not wanted */
+		bind_text(s, 4, filter == SLG_BFILTER_PASS_OR_WARN ? "warn" :
+		    "pass");
+		if (commits)
+			bind_text(s, 5, commits[k]);
+		else
+			sqlite3_bind_int(s, 5, limit);
+		while ((r = sqlite3_step(s)) == SQLITE_ROW && cnt < (size_t)limit) {
+			vals[cnt].verdict_id = sqlite3_column_int64(s, 0);
+			snprintf(vals[cnt].commit, sizeof(vals[cnt].commit), "%s",
+			    (const char *)sqlite3_column_text(s, 1));
+			vals[cnt].value = sqlite3_column_double(s, 2);
+			cnt++;
+		}
+		if (r != SQLITE_DONE && r != SQLITE_ROW) {
+			rc = db_fail(st, err, "cannot read past verdicts");
+			goto out;
+		}
+	}
+	*out = vals;
+	*n = cnt;
+	vals = NULL;
+out:
+	free(vals);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+verdict_exists(struct slg_store *st, int64_t id, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM verdicts WHERE id = ?", -1,
+	    &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read verdicts");
+	sqlite3_bind_int64(s, 1, id);
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r == SQLITE_ROW)
+		return 0;
+	if (r == SQLITE_DONE)
+		return slg_err_set(err, SLG_ENOTFOUND, "no verdict with id %lld",
+		    (long long)id);
+	return db_fail(st, err, "cannot read verdicts");
+}
+
+int
+slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
+    struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO approvals (verdict_id, commit_sha, "
+	    "service, environment, approved_by, reason, created_at, expires_at) "
+	    "VALUES (?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if ((rc = verdict_exists(st, a->verdict_id, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot record the approval");
+	sqlite3_bind_int64(s, 1, a->verdict_id);
+	bind_text(s, 2, a->commit);
+	bind_text(s, 3, a->service);
+	bind_text(s, 4, a->environment);
+	bind_text(s, 5, a->by);
+	bind_text(s, 6, a->reason);
+	sqlite3_bind_int64(s, 7, a->created_at);
+	bind_time(s, 8, a->expires_at);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot record the approval");
+	else
+		a->id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+#define APPROVAL_COLUMNS "id, verdict_id, commit_sha, service, environment, " \
+    "approved_by, reason, created_at, expires_at, revoked_at, revoked_by, " \
+    "revoke_reason"
+
+static void
+row_approval(sqlite3_stmt *s, struct slg_approval *a)
+{
+	a->id = sqlite3_column_int64(s, 0);
+	a->verdict_id = sqlite3_column_int64(s, 1);
+	a->commit = col_text(s, 2);
+	a->service = col_text(s, 3);
+	a->environment = col_text(s, 4);
+	a->by = col_text(s, 5);
+	a->reason = col_text(s, 6);
+	a->created_at = sqlite3_column_int64(s, 7);
+	a->expires_at = sqlite3_column_int64(s, 8);
+	a->revoked_at = sqlite3_column_int64(s, 9);
+	a->revoked_by = col_text(s, 10);
+	a->revoke_reason = col_text(s, 11);
+}
+
+int
+slg_store_approval_get(struct slg_store *st, int64_t id,
+    struct slg_approval *out, struct slg_err *err)
+{
 	sqlite3_stmt *s = NULL;
 	int rc = 0, r;
 
-	*found = 0;
-	*value = NAN;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot read the baseline");
-	bind_text(s, 1, service);
-	bind_text(s, 2, environment);
-	bind_text(s, 3, objective);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		*found = 1;
-		*value = sqlite3_column_double(s, 0);
-	} else if (r != SQLITE_DONE) {
-		rc = db_fail(st, err, "cannot read the baseline");
-	}
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(st->db, "SELECT " APPROVAL_COLUMNS " FROM "
+	    "approvals WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read the approval");
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+		row_approval(s, out);
+	else if (r == SQLITE_DONE)
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no approval with id %lld",
+		    (long long)id);
+	else
+		rc = db_fail(st, err, "cannot read the approval");
 	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
+    const char *reason, int64_t at, struct slg_err *err)
+{
+	static const char sql[] = "UPDATE approvals SET revoked_at = ?, "
+	    "revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL";
+	struct slg_approval a;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot revoke", err) != 0)
+		return SLG_ESTORE;
+	if ((rc = slg_store_approval_get(st, id, &a, err)) != 0)
+		goto out;
+	if (a.revoked_at != 0) {
+		rc = slg_err_set(err, SLG_EINPUT, "approval %lld was revoked "
+		    "already", (long long)id);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot revoke the approval");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, at);
+	bind_text(s, 2, by);
+	bind_text(s, 3, reason);
+	sqlite3_bind_int64(s, 4, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot revoke the approval");
+out:
+	sqlite3_finalize(s);
+	slg_approval_release(&a);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit the revocation", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
+    const char *reason, int64_t at, struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO invalidations (verdict_id, "
+	    "invalidated_by, reason, created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT "
+	    "EXISTS (SELECT 1 FROM invalidations WHERE verdict_id = ?1)";
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = verdict_exists(st, verdict_id, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot invalidate the verdict");
+	sqlite3_bind_int64(s, 1, verdict_id);
+	bind_text(s, 2, by);
+	bind_text(s, 3, reason);
+	sqlite3_bind_int64(s, 4, at);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot invalidate the verdict");
+	else if (sqlite3_changes(st->db) == 0)
+		rc = slg_err_set(err, SLG_EINPUT, "verdict %lld is invalidated "
+		    "already", (long long)verdict_id);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+slg_store_resolve_commit(struct slg_store *st, const char *prefix,
+    char out[65], struct slg_err *err)
+{
+	static const char sql[] = "SELECT DISTINCT commit_sha FROM verdicts "
+	    "WHERE commit_sha >= ?1 AND commit_sha < ?1 || char(127) LIMIT 2";
+	sqlite3_stmt *s = NULL;
+	int rc = 0, found = 0, r;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot look up the commit");
+	bind_text(s, 1, prefix);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (found++ == 0)
+			snprintf(out, 65, "%s", sqlite3_column_text(s, 0));
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot look up the commit");
+	else if (found == 0)
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no verdict recorded for "
+		    "commit '%s'", prefix);
+	else if (found > 1)
+		rc = slg_err_set(err, SLG_EINPUT, "commit '%s' is ambiguous: "
+		    "give more of it", prefix);
+	sqlite3_finalize(s);
+	if (rc != 0)
+		out[0] = '\0';
 	return rc;
 }
 
@@ -490,6 +877,51 @@ load_objectives(struct slg_store *st, struct slg_verdict *v,
 	return rc;
 }
 
+/* Approvals of the verdict and its invalidation, if any. */
+static int
+load_audit(struct slg_store *st, struct slg_verdict *v, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	int r;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT " APPROVAL_COLUMNS " FROM "
+	    "approvals WHERE verdict_id = ? ORDER BY id", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot read approvals");
+	sqlite3_bind_int64(s, 1, v->id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (v->napprovals == cap) {
+			struct slg_approval *p;
+
+			cap = cap ? cap * 2 : 2;
+			if ((p = realloc(v->approvals, cap * sizeof(*p))) == NULL) {
+				sqlite3_finalize(s);
+				return slg_err_set(err, SLG_ENOMEM, "out of memory");
+			}
+			v->approvals = p;
+		}
+		row_approval(s, &v->approvals[v->napprovals++]);
+	}
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE)
+		return db_fail(st, err, "cannot read approvals");
+	if (!v->invalidated)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT invalidated_by, reason, "
+	    "created_at FROM invalidations WHERE verdict_id = ?", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot read invalidations");
+	sqlite3_bind_int64(s, 1, v->id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		v->invalidated_by = col_text(s, 0);
+		v->invalidated_reason = col_text(s, 1);
+		v->invalidated_at = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 void
 slg_store_list_free(struct slg_verdict **list, size_t n)
 {
@@ -519,6 +951,10 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		/* a range on the prefix keeps the commit index usable */
 		slg_buf_puts(&sql, " AND commit_sha >= ? AND commit_sha < ?");
 	}
+	if (f->branch)
+		slg_buf_puts(&sql, " AND branch = ?");
+	if (f->since)
+		slg_buf_puts(&sql, " AND evaluated_at >= ?");
 	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
 	if ((list = calloc((size_t)limit, sizeof(*list))) == NULL) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
@@ -538,6 +974,10 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		slg_buf_puts(&like, "\x7f");
 		bind_text(s, i++, like.data);
 	}
+	if (f->branch)
+		bind_text(s, i++, f->branch);
+	if (f->since)
+		sqlite3_bind_int64(s, i++, f->since);
 	sqlite3_bind_int(s, i++, limit);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((list[cnt] = row_verdict(s)) == NULL) {
@@ -551,7 +991,8 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		goto out;
 	}
 	for (size_t k = 0; k < cnt; k++) {
-		if ((rc = load_objectives(st, list[k], err)) != 0)
+		if ((rc = load_objectives(st, list[k], err)) != 0 ||
+		    (rc = load_audit(st, list[k], err)) != 0)
 			goto out;
 	}
 	*out = list;
@@ -588,7 +1029,8 @@ slg_store_get(struct slg_store *st, int64_t id, struct slg_verdict **out,
 		rc = db_fail(st, err, "cannot read the verdict");
 	}
 	sqlite3_finalize(s);
-	if (rc == 0 && (rc = load_objectives(st, v, err)) == 0) {
+	if (rc == 0 && (rc = load_objectives(st, v, err)) == 0 &&
+	    (rc = load_audit(st, v, err)) == 0) {
 		*out = v;
 		v = NULL;
 	}

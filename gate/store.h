@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "policy.h"
 #include "verdict.h"
 
 struct slg_store;
@@ -39,14 +40,90 @@ int slg_store_baseline_get(struct slg_store *st, const char *service,
     const char *environment, const char *objective, int *found,
     double *value, struct slg_err *err);
 
+/* One stored baseline value and where it came from. */
+struct slg_stored_baseline {
+	int64_t id;
+	char *service;
+	char *environment;
+	char *objective;
+	double value;
+	int64_t set_at;
+	char *set_by;
+	char *source_commit;
+	int64_t source_verdict;		/* 0: none */
+	char *note;
+};
+
+void slg_stored_baseline_release(struct slg_stored_baseline *b);
+
+/* Appends n baseline rows in one transaction (all or none); the newest row
+ * of an objective counts. */
+int slg_store_baseline_add(struct slg_store *st,
+    const struct slg_stored_baseline *rows, size_t n, struct slg_err *err);
+
+/* The current baseline of one objective (*found 0 when none); out is the
+ * caller's (slg_stored_baseline_release). */
+int slg_store_baseline_current(struct slg_store *st, const char *service,
+    const char *environment, const char *objective,
+    struct slg_stored_baseline *out, int *found, struct slg_err *err);
+
+/* Baselines of a service and environment (NULL: all), the current one per
+ * objective, or every row when history is set; newest first. */
+int slg_store_baseline_list(struct slg_store *st, const char *service,
+    const char *environment, int history, struct slg_stored_baseline **out,
+    size_t *n, struct slg_err *err);
+
+/* A measured value of a past verdict, for baselines made of verdicts. */
+struct slg_past_value {
+	int64_t verdict_id;
+	char commit[65];
+	double value;
+};
+
+/* Values of objective in past verdicts of service and environment whose
+ * verdict passes filter, that were not invalidated and not overridden by an
+ * approval, and have a value. With commits NULL: the newest `limit`
+ * verdicts. With commits: the newest such verdict of each commit, in the
+ * order given, until `limit` are found. *out is the caller's (free). */
+int slg_store_past_values(struct slg_store *st, const char *service,
+    const char *environment, const char *objective, enum slg_bfilter filter,
+    const char *const *commits, size_t ncommits, int limit,
+    struct slg_past_value **out, size_t *n, struct slg_err *err);
+
+/* Records an approval of the verdict a->verdict_id; sets a->id. */
+int slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
+    struct slg_err *err);
+
+/* Marks approval id revoked (it stays in the trail). SLG_ENOTFOUND when
+ * there is none, SLG_EINPUT when it was revoked already. */
+int slg_store_approval_revoke(struct slg_store *st, int64_t id,
+    const char *by, const char *reason, int64_t at, struct slg_err *err);
+
+/* One approval by id; out is the caller's (slg_approval_release). */
+int slg_store_approval_get(struct slg_store *st, int64_t id,
+    struct slg_approval *out, struct slg_err *err);
+
+/* Marks a verdict unusable as a baseline; it is kept. SLG_ENOTFOUND when
+ * there is no such verdict, SLG_EINPUT when it is invalidated already. */
+int slg_store_invalidate(struct slg_store *st, int64_t verdict_id,
+    const char *by, const char *reason, int64_t at, struct slg_err *err);
+
+/* The full commit for an abbreviated one, among recorded verdicts.
+ * SLG_ENOTFOUND when none matches, SLG_EINPUT when several do. */
+int slg_store_resolve_commit(struct slg_store *st, const char *prefix,
+    char out[65], struct slg_err *err);
+
 struct slg_history_filter {
 	const char *service;		/* NULL: any */
 	const char *environment;
 	const char *commit;		/* full or abbreviated (prefix) */
+	const char *branch;
+	int64_t since;			/* evaluated at or after; 0: any */
 	int limit;			/* 0: 20 */
 };
 
-/* Verdicts matching f, newest first, with their objectives. *out is an
+/* Verdicts matching f, newest first, with their objectives, approvals and
+ * whether they were invalidated. *out is an
  * array of *n verdicts; free with slg_store_list_free. */
 int slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
     struct slg_verdict ***out, size_t *n, struct slg_err *err);

@@ -1,0 +1,29 @@
+/* promote: the promotion decision (may this commit go to production?) and
+ * the rules for approvals. Pure: must not do I/O or read the clock. */
+#ifndef SLG_PROMOTE_H
+#define SLG_PROMOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "verdict.h"
+
+/* 1 when a is neither revoked nor expired at now. */
+int slg_approval_live(const struct slg_approval *a, int64_t now);
+
+/* Decides from the latest verdict of a commit for one service and
+ * environment (NULL when there is none) and the approvals of that verdict:
+ * 1 (may be promoted) when it is pass or warn, or a live approval overrides
+ * it; else 0. Writes the reason, one line, into why. *by is set to the
+ * approval that allowed it, or NULL. An approval covers only the verdict
+ * it overrode: a newer verdict needs a new approval. */
+int slg_promote_decide(const struct slg_verdict *latest, int64_t now,
+    char *why, size_t n, const struct slg_approval **by);
+
+/* Whether an approval may be recorded against latest: SLG_EINPUT when
+ * there is no verdict to override, or when it passed or warned (nothing to
+ * approve). */
+int slg_approval_allowed(const struct slg_verdict *latest, struct slg_err *err);
+
+#endif

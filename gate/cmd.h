@@ -24,11 +24,30 @@ struct slg_cmd {
 int cmd_check(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_invalidate(int argc, char **argv);
+
+/* Exit code of approve, invalidate and status when the answer is no. */
+#define SLG_EXIT_REFUSED 1
 
 /* Prints "slogate CMD: message" and the command's usage (when not NULL) to
  * stderr; returns 64. */
 int slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* For getopt_long's ':' (missing value) and '?' (unknown flag): prints
+ * what was wrong and the usage; returns 64. */
+int slg_opt_error(const char *cmd, const char *usage, char **argv, int c);
+
+/* A commit as given on the command line: checked to be hex, lower-cased,
+ * and, when abbreviated, resolved among recorded verdicts. */
+int slg_commit_arg(struct slg_store *st, const char *given, char out[65],
+    struct slg_err *err);
+
+/* Who is acting: flag, else $GITLAB_USER_LOGIN, else $USER, else NULL. */
+const char *slg_who(const char *flag);
 
 /* Prints "slogate CMD: error: message" to stderr; returns the exit code for
  * err (64 for usage errors, else 4). */

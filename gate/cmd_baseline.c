@@ -1,29 +1,97 @@
-/* cmd_baseline: `slogate baseline set`: store a baseline value. */
-#include <errno.h>
+/* cmd_baseline: `slogate baseline set|import|promote|show`: the stored
+ * baselines that relative criteria compare with. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "criteria.h"
-#include "gitmeta.h"
+#include "policy.h"
+#include "report.h"
 
 static const char usage_text[] =
 "usage: slogate baseline set --service S --environment E --objective NAME\n"
-"                            --value V [--commit SHA] [--by WHO] [--db FILE]\n"
+"                            --value V [--commit SHA] [--by WHO]\n"
+"       slogate baseline import FILE [--by WHO]\n"
+"       slogate baseline promote --commit SHA --service S --environment E\n"
+"                                [--by WHO]\n"
+"       slogate baseline show [--service S] [--environment E] [--history]\n"
+"                             [--format text|json]\n"
+"       (each also takes --db FILE; default $SLOGATE_DB, else slogate.db)\n"
 "\n"
-"Stores the baseline that relative criteria (\"<= +10%\") of objective NAME\n"
-"compare with. Nothing is overwritten: the newest value counts and the\n"
-"older ones stay as history.\n"
+"Stored baselines are what relative criteria (\"<= +10%\") compare with\n"
+"when a policy's baseline source is \"stored\" (the default). Nothing is\n"
+"overwritten: each change is a new row with who set it, when and from\n"
+"which commit; the newest row of an objective counts.\n"
 "\n"
-"  --value V        a number, a percentage (99.95%) or a duration (80ms)\n"
-"  --commit SHA     the commit the value was measured on (recorded)\n"
-"  --by WHO         who set it; default $GITLAB_USER_LOGIN, else $USER\n"
-"  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"  set       one value: a number, a percentage (99.95%) or a duration (80ms)\n"
+"  import    a slo-baseline.json: {\"service\": S, \"environment\": E,\n"
+"            \"commit\": SHA (optional), \"objectives\": {\"latency_p95\": 0.080}}\n"
+"  promote   copy the measured values of the commit's latest passing\n"
+"            verdict (not invalidated)\n"
+"  show      the current baselines, or with --history every change\n"
+"  --by WHO  default $GITLAB_USER_LOGIN, else $USER\n"
 "\n"
-"exit codes: 0 stored, 4 database error, 64 usage error.\n";
+"exit codes: 0 done, 1 refused (no passing verdict to promote), 4 error,\n"
+"64 usage error.\n";
+
+struct opts {
+	const char *service, *env, *objective, *value, *commit, *by, *db;
+	const char *format;
+	int history;
+	const char *file;
+};
+
+static int
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "service", required_argument, NULL, 's' },
+		{ "environment", required_argument, NULL, 'e' },
+		{ "objective", required_argument, NULL, 'o' },
+		{ "value", required_argument, NULL, 'v' },
+		{ "commit", required_argument, NULL, 'c' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "history", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->format = "text";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 's': o->service = optarg; break;
+		case 'e': o->env = optarg; break;
+		case 'o': o->objective = optarg; break;
+		case 'v': o->value = optarg; break;
+		case 'c': o->commit = optarg; break;
+		case 'b': o->by = optarg; break;
+		case 'd': o->db = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'H': o->history = 1; break;
+		case 'h': fputs(usage_text, stdout); return 1;
+		default: return slg_opt_error("baseline", usage_text, argv, c);
+		}
+	}
+	if (optind < argc)
+		o->file = argv[optind++];
+	if (optind < argc)
+		return slg_usage_error("baseline", usage_text,
+		    "unexpected argument '%s'", argv[optind]);
+	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
+		return slg_usage_error("baseline", usage_text, "--format must be "
+		    "text or json, not '%s'", o->format);
+	return 0;
+}
 
 /* A value as criteria write it: "0.08", "80ms", "99.9%". */
 static int
@@ -40,83 +108,187 @@ parse_value(const char *s, double *out)
 }
 
 static int
-baseline_set(int argc, char **argv)
+do_set(struct slg_store *st, const struct opts *o, struct slg_err *err)
 {
-	static const struct option lo[] = {
-		{ "service", required_argument, NULL, 's' },
-		{ "environment", required_argument, NULL, 'e' },
-		{ "objective", required_argument, NULL, 'o' },
-		{ "value", required_argument, NULL, 'v' },
-		{ "commit", required_argument, NULL, 'c' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *service = NULL, *env = NULL, *obj = NULL, *val = NULL;
-	const char *commit = NULL, *by = NULL, *db = NULL;
-	struct slg_store *st = NULL;
-	struct slg_err err = { 0 };
-	double value;
-	int c, rc;
+	struct slg_stored_baseline b = { 0 };
+	char sha[65];
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-		switch (c) {
-		case 's': service = optarg; break;
-		case 'e': env = optarg; break;
-		case 'o': obj = optarg; break;
-		case 'v': val = optarg; break;
-		case 'c': commit = optarg; break;
-		case 'b': by = optarg; break;
-		case 'd': db = optarg; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case ':':
-			return slg_usage_error("baseline", usage_text, "'%s' needs a value",
-			    argv[optind - 1]);
-		default:
-			return slg_usage_error("baseline", usage_text, "unknown flag '%s'",
-			    argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return slg_usage_error("baseline", usage_text, "unexpected argument '%s'",
-		    argv[optind]);
-	if (!service || !env || !obj || !val)
-		return slg_usage_error("baseline", usage_text, "set needs --service, "
+	if (!o->service || !o->env || !o->objective || !o->value)
+		return slg_err_set(err, SLG_EUSAGE, "set needs --service, "
 		    "--environment, --objective and --value");
-	if (parse_value(val, &value) != 0)
-		return slg_usage_error("baseline", usage_text, "--value: '%s' is not a "
-		    "number, percentage or duration", val);
-	if (commit != NULL && !slg_git_is_sha(commit))
-		return slg_usage_error("baseline", usage_text, "--commit: '%s' is not a hex "
-		    "sha", commit);
-	if (by == NULL)
-		by = slg_env("GITLAB_USER_LOGIN") ? slg_env("GITLAB_USER_LOGIN") :
-		    slg_env("USER");
-	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0 ||
-	    (rc = slg_store_baseline_set(st, service, env, obj, value, slg_now(),
-	    by, commit, &err)) != 0) {
-		rc = slg_fail("baseline", &err);
+	if (parse_value(o->value, &b.value) != 0)
+		return slg_err_set(err, SLG_EUSAGE, "--value: '%s' is not a "
+		    "number, percentage or duration", o->value);
+	if (o->commit != NULL) {
+		/* a commit that never had a verdict is fine to name here */
+		if ((rc = slg_commit_arg(st, o->commit, sha, err)) == SLG_ENOTFOUND)
+			snprintf(sha, sizeof(sha), "%s", o->commit);
+		else if (rc != 0)
+			return rc;
+		b.source_commit = sha;
+	}
+	b.service = (char *)o->service;
+	b.environment = (char *)o->env;
+	b.objective = (char *)o->objective;
+	b.set_at = slg_now();
+	b.set_by = (char *)slg_who(o->by);
+	b.note = (char *)"set";
+	if ((rc = slg_store_baseline_add(st, &b, 1, err)) != 0)
+		return rc;
+	printf("baseline for %s/%s %s set to %.17g\n", o->service, o->env,
+	    o->objective, b.value);
+	return 0;
+}
+
+static int
+do_import(struct slg_store *st, const struct opts *o, struct slg_err *err)
+{
+	struct slg_stored_baseline *rows = NULL;
+	size_t n = 0;
+	char note[300];
+	int rc;
+
+	if (o->file == NULL)
+		return slg_err_set(err, SLG_EUSAGE, "import needs a FILE");
+	if ((rc = slg_baseline_file_load(o->file, &rows, &n, err)) != 0)
+		return rc;
+	snprintf(note, sizeof(note), "import %s", o->file);
+	for (size_t i = 0; i < n; i++) {
+		rows[i].set_at = slg_now();
+		rows[i].set_by = slg_strdup(slg_who(o->by));
+		rows[i].note = strdup(note);
+	}
+	if ((rc = slg_store_baseline_add(st, rows, n, err)) == 0)
+		printf("imported %zu baseline%s for %s/%s from %s\n", n,
+		    n == 1 ? "" : "s", rows[0].service, rows[0].environment,
+		    o->file);
+	for (size_t i = 0; i < n; i++)
+		slg_stored_baseline_release(&rows[i]);
+	free(rows);
+	return rc;
+}
+
+static int
+do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
+{
+	struct slg_history_filter f = { 0 };
+	struct slg_stored_baseline *rows = NULL;
+	struct slg_verdict **list = NULL, *v = NULL;
+	size_t n = 0, nr = 0;
+	char sha[65], note[64];
+	int rc;
+
+	if (!o->commit || !o->service || !o->env)
+		return slg_err_set(err, SLG_EUSAGE, "promote needs --commit, "
+		    "--service and --environment");
+	if ((rc = slg_commit_arg(st, o->commit, sha, err)) != 0)
+		return rc;
+	f.commit = sha;
+	f.service = o->service;
+	f.environment = o->env;
+	f.limit = 1000;
+	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && v == NULL; i++) {
+		if (list[i]->verdict == SLG_V_PASS && !list[i]->invalidated)
+			v = list[i];
+	}
+	if (v == NULL) {
+		rc = slg_err_set(err, SLG_EINPUT, "commit %.12s has no passing "
+		    "verdict for %s/%s to promote", sha, o->service, o->env);
 		goto out;
 	}
-	printf("baseline for %s/%s %s set to %.17g\n", service, env, obj, value);
+	if ((rows = calloc(v->nobj, sizeof(*rows))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(note, sizeof(note), "promoted from verdict %lld",
+	    (long long)v->id);
+	for (size_t i = 0; i < v->nobj; i++) {
+		if (isnan(v->obj[i].value) || isinf(v->obj[i].value))
+			continue;
+		rows[nr].service = v->service;
+		rows[nr].environment = v->environment;
+		rows[nr].objective = v->obj[i].name;
+		rows[nr].value = v->obj[i].value;
+		rows[nr].set_at = slg_now();
+		rows[nr].set_by = (char *)slg_who(o->by);
+		rows[nr].source_commit = v->commit;
+		rows[nr].source_verdict = v->id;
+		rows[nr].note = note;
+		nr++;
+	}
+	if (nr == 0) {
+		rc = slg_err_set(err, SLG_EINPUT, "verdict %lld has no measured "
+		    "values to promote", (long long)v->id);
+		goto out;
+	}
+	if ((rc = slg_store_baseline_add(st, rows, nr, err)) == 0)
+		printf("promoted %zu baseline%s for %s/%s from verdict %lld of "
+		    "%.12s\n", nr, nr == 1 ? "" : "s", o->service, o->env,
+		    (long long)v->id, sha);
 out:
-	slg_store_close(st);
+	free(rows);	/* the strings belong to the verdicts */
+	slg_store_list_free(list, n);
 	return rc;
+}
+
+static int
+do_show(struct slg_store *st, const struct opts *o, struct slg_err *err)
+{
+	struct slg_stored_baseline *b = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = slg_store_baseline_list(st, o->service, o->env, o->history, &b,
+	    &n, err)) != 0)
+		return rc;
+	if (strcmp(o->format, "json") == 0)
+		slg_report_baselines_json(stdout, b, n);
+	else
+		slg_report_baselines_text(stdout, b, n);
+	for (size_t i = 0; i < n; i++)
+		slg_stored_baseline_release(&b[i]);
+	free(b);
+	return 0;
 }
 
 int
 cmd_baseline(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		int (*run)(struct slg_store *, const struct opts *,
+		    struct slg_err *);
+	} subs[] = {
+		{ "set", do_set }, { "import", do_import },
+		{ "promote", do_promote }, { "show", do_show }, { NULL, NULL }
+	};
+	struct slg_store *st = NULL;
+	struct slg_err err = { 0 };
+	struct opts o;
+	int rc, i;
+
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		fputs(usage_text, argc < 2 ? stderr : stdout);
 		return argc < 2 ? SLG_EXIT_USAGE : 0;
 	}
-	if (strcmp(argv[1], "set") == 0)
-		return baseline_set(argc - 1, argv + 1);
-	return slg_usage_error("baseline", usage_text, "unknown subcommand '%s' (have: set)",
-	    argv[1]);
+	for (i = 0; subs[i].name && strcmp(subs[i].name, argv[1]) != 0; i++)
+		;
+	if (subs[i].name == NULL)
+		return slg_usage_error("baseline", usage_text, "unknown "
+		    "subcommand '%s' (have: set, import, promote, show)", argv[1]);
+	if ((rc = parse(argc - 1, argv + 1, &o)) != 0)
+		return rc == 1 ? 0 : rc;
+	if (o.file != NULL && strcmp(argv[1], "import") != 0)
+		return slg_usage_error("baseline", usage_text, "unexpected "
+		    "argument '%s'", o.file);
+	if ((rc = slg_store_open(slg_db_path(o.db), &st, &err)) == 0)
+		rc = subs[i].run(st, &o, &err);
+	if (rc != 0)
+		rc = slg_fail("baseline", &err);
+	slg_store_close(st);
+	return rc;
 }

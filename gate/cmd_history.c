@@ -6,18 +6,22 @@
 
 #include "cmd.h"
 #include "report.h"
+#include "timefmt.h"
 
 static const char usage_text[] =
 "usage: slogate history [--service S] [--environment E] [--commit SHA]\n"
-"                       [--limit N] [--format text|json] [--db FILE]\n"
+"                       [--branch B] [--since TIME] [--limit N]\n"
+"                       [--format text|json|csv] [--db FILE]\n"
 "\n"
 "Lists recorded verdicts, newest first: commit, branch, build time, when\n"
 "it was evaluated, the verdict and each objective's value.\n"
 "\n"
 "  --commit SHA     full or abbreviated commit\n"
+"  --branch B       only verdicts of this branch\n"
+"  --since TIME     evaluated at or after TIME (RFC 3339 or unix seconds)\n"
 "  --limit N        at most N verdicts (1 to 10000); default 20\n"
-"  --format         text (default) or json (an array of verdict objects, the\n"
-"                   shape of check --format json)\n"
+"  --format         text (default), json (an array of verdict objects, the\n"
+"                   shape of check --format json, with approvals) or csv\n"
 "  --db FILE        default $SLOGATE_DB, else slogate.db\n"
 "\n"
 "exit codes: 0 listed (also when empty), 4 database error, 64 usage error.\n";
@@ -30,6 +34,8 @@ cmd_history(int argc, char **argv)
 		{ "environment", required_argument, NULL, 'e' },
 		{ "commit", required_argument, NULL, 'c' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "branch", required_argument, NULL, 'B' },
+		{ "since", required_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -41,7 +47,7 @@ cmd_history(int argc, char **argv)
 	struct slg_err err = { 0 };
 	const char *format = "text", *db = NULL;
 	size_t n = 0;
-	char *end;
+	char *end, sha[65];
 	int c, rc;
 
 	opterr = 0;
@@ -58,32 +64,47 @@ cmd_history(int argc, char **argv)
 				return slg_usage_error("history", usage_text, "--limit must "
 				    "be 1 to 10000, not '%s'", optarg);
 			break;
+		case 'B': f.branch = optarg; break;
+		case 'S':
+			if (slg_time_parse(optarg, &f.since, &err) != 0)
+				return slg_usage_error("history", usage_text,
+				    "--since: %s", err.msg);
+			break;
 		case 'f': format = optarg; break;
 		case 'd': db = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case ':':
-			return slg_usage_error("history", usage_text, "'%s' needs a value",
-			    argv[optind - 1]);
-		default:
-			return slg_usage_error("history", usage_text, "unknown flag '%s'",
-			    argv[optind - 1]);
+		default: return slg_opt_error("history", usage_text, argv, c);
 		}
 	}
 	if (optind < argc)
 		return slg_usage_error("history", usage_text, "unexpected argument '%s'",
 		    argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		return slg_usage_error("history", usage_text, "--format must be text or "
-		    "json, not '%s'", format);
-	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0 ||
-	    (rc = slg_store_history(st, &f, &list, &n, &err)) != 0) {
-		rc = slg_fail("history", &err);
-		goto out;
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "csv") != 0)
+		return slg_usage_error("history", usage_text, "--format must be "
+		    "text, json or csv, not '%s'", format);
+	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
+		goto fail;
+	if (f.commit != NULL) {
+		if ((rc = slg_commit_arg(st, f.commit, sha, &err)) == SLG_ENOTFOUND)
+			goto print;	/* nothing recorded: an empty history */
+		if (rc != 0)
+			goto fail;
+		f.commit = sha;
 	}
+	if ((rc = slg_store_history(st, &f, &list, &n, &err)) != 0)
+		goto fail;
+print:
+	rc = 0;
 	if (strcmp(format, "json") == 0)
 		slg_report_history_json(stdout, list, n);
+	else if (strcmp(format, "csv") == 0)
+		slg_report_history_csv(stdout, list, n);
 	else
 		slg_report_history_text(stdout, list, n);
+	goto out;
+fail:
+	rc = slg_fail("history", &err);
 out:
 	slg_store_list_free(list, n);
 	slg_store_close(st);

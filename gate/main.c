@@ -1,4 +1,6 @@
 /* main: the command table; sets up the libraries, runs one command. */
+#include <ctype.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +27,12 @@ static int cmd_version(int argc, char **argv);
 
 static const struct slg_cmd cmds[] = {
 	{ "check", cmd_check, "evaluate a policy against Prometheus and record the verdict" },
-	{ "history", cmd_history, "list recorded verdicts, newest first" },
-	{ "baseline", cmd_baseline, "store baseline values for relative criteria" },
+	{ "status", cmd_status, "may this commit be promoted? (exit 0 yes, 1 no)" },
+	{ "approve", cmd_approve, "approve promotion of a blocked commit, with a reason" },
+	{ "history", cmd_history, "SLO history: recorded verdicts, newest first" },
+	{ "show", cmd_show, "everything recorded for a commit or a verdict" },
+	{ "baseline", cmd_baseline, "set, import, promote and show baselines" },
+	{ "invalidate", cmd_invalidate, "mark a verdict unusable as a baseline" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for slogate or a command" },
 	{ NULL, NULL, NULL }
@@ -58,10 +64,53 @@ slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 }
 
 int
+slg_opt_error(const char *cmd, const char *usage, char **argv, int c)
+{
+	if (c == ':')
+		return slg_usage_error(cmd, usage, "'%s' needs a value",
+		    argv[optind - 1]);
+	return slg_usage_error(cmd, usage, "unknown flag '%s'", argv[optind - 1]);
+}
+
+int
+slg_commit_arg(struct slg_store *st, const char *given, char out[65],
+    struct slg_err *err)
+{
+	char low[65];
+	size_t n = strlen(given);
+
+	if (n < 4 || n > 64 || strspn(given, "0123456789abcdefABCDEF") != n)
+		return slg_err_set(err, SLG_EUSAGE, "commit '%s' is not a hex "
+		    "sha (4 to 64 digits)", given);
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)given[i]);
+	if (n == 40 || n == 64) {
+		memcpy(out, low, n + 1);
+		return 0;
+	}
+	return slg_store_resolve_commit(st, low, out, err);
+}
+
+const char *
+slg_who(const char *flag)
+{
+	if (flag != NULL && *flag != '\0')
+		return flag;
+	if (slg_env("GITLAB_USER_LOGIN"))
+		return slg_env("GITLAB_USER_LOGIN");
+	return slg_env("USER");
+}
+
+int
 slg_fail(const char *cmd, const struct slg_err *err)
 {
 	fprintf(stderr, "slogate %s: error: %s\n", cmd, err->msg);
-	return err->code == SLG_EUSAGE ? SLG_EXIT_USAGE : SLG_EXIT_ERROR;
+	if (err->code == SLG_EUSAGE)
+		return SLG_EXIT_USAGE;
+	/* a request that was understood and answered no */
+	if (err->code == SLG_EINPUT || err->code == SLG_ENOTFOUND)
+		return SLG_EXIT_REFUSED;
+	return SLG_EXIT_ERROR;
 }
 
 const char *
@@ -118,7 +167,9 @@ usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\n'slogate COMMAND --help' documents each command's flags.\n"
 	    "\nexit codes of check: 0 pass, 1 fail, 2 warn, 3 inconclusive, "
-	    "4 error;\n64 for a usage error (every command).\n");
+	    "4 error;\nof status: 0 may be promoted, 1 may not; of the others: "
+	    "0 done, 1 refused,\n4 error; 64 for a usage error (every "
+	    "command).\n");
 }
 
 static int

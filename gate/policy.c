@@ -665,3 +665,99 @@ slg_aggregate_str(enum slg_aggregate a)
 {
 	return aggregates[a];
 }
+
+/* A value as criteria write it: 0.08, "80ms", "99.9%". */
+static int
+baseline_value(const cJSON *v, double *out)
+{
+	struct slg_criterion crit;
+	char buf[64];
+
+	if (cJSON_IsNumber(v)) {
+		*out = v->valuedouble;
+		return isfinite(*out) ? 0 : -1;
+	}
+	if (!cJSON_IsString(v) || snprintf(buf, sizeof(buf), "<= %s",
+	    v->valuestring) >= (int)sizeof(buf) ||
+	    slg_criterion_parse(buf, &crit, NULL) != 0 ||
+	    crit.rel != SLG_REL_NONE)
+		return -1;
+	*out = crit.value;
+	return 0;
+}
+
+int
+slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
+    size_t *n, struct slg_err *err)
+{
+	static const char *const keys[] = { "service", "environment", "commit",
+	    "objectives", NULL };
+	struct ctx c = { path, NULL, NULL, err };
+	struct slg_buf b = SLG_BUF_INIT;
+	struct slg_stored_baseline *list = NULL;
+	const char *service, *env, *commit;
+	const cJSON *objs, *it;
+	cJSON *root = NULL;
+	size_t cnt = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((rc = slg_buf_read_file(&b, path, SLG_POLICY_MAX_BYTES,
+	    "baseline file", err)) != 0)
+		goto out;
+	if ((root = cJSON_ParseWithLength(b.data, b.len)) == NULL ||
+	    !cJSON_IsObject(root)) {
+		rc = slg_err_set(err, SLG_EPOLICY, "baseline file '%s': not a "
+		    "JSON object", path);
+		goto out;
+	}
+	if ((rc = check_keys(&c, root, keys, NULL, NULL)) != 0 ||
+	    (rc = get_string(&c, root, "service", NULL, &service)) != 0 ||
+	    (rc = get_string(&c, root, "environment", NULL, &env)) != 0 ||
+	    (rc = get_string(&c, root, "commit", NULL, &commit)) != 0)
+		goto out;
+	objs = cJSON_GetObjectItemCaseSensitive(root, "objectives");
+	if (service == NULL || env == NULL || !good_label(service) ||
+	    !good_label(env) || !cJSON_IsObject(objs) ||
+	    cJSON_GetArraySize(objs) == 0) {
+		rc = slg_err_set(err, SLG_EPOLICY, "baseline file '%s': needs "
+		    "'service', 'environment' and a non-empty 'objectives' "
+		    "object", path);
+		goto out;
+	}
+	if ((list = calloc((size_t)cJSON_GetArraySize(objs),
+	    sizeof(*list))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	cJSON_ArrayForEach(it, objs) {
+		struct slg_stored_baseline *r = &list[cnt++];
+
+		if (!good_name(it->string) || baseline_value(it, &r->value) != 0) {
+			rc = slg_err_set(err, SLG_EPOLICY, "baseline file '%s': "
+			    "objective '%s': want a number, a percentage or a "
+			    "duration", path, it->string);
+			goto out;
+		}
+		r->service = strdup(service);
+		r->environment = strdup(env);
+		r->objective = strdup(it->string);
+		r->source_commit = slg_strdup(commit);
+		if (!r->service || !r->environment || !r->objective ||
+		    (commit && !r->source_commit)) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	*rows = list;
+	*n = cnt;
+	list = NULL;
+out:
+	for (size_t i = 0; list != NULL && i < cnt; i++)
+		slg_stored_baseline_release(&list[i]);
+	free(list);
+	cJSON_Delete(root);
+	slg_buf_release(&b);
+	return rc;
+}

@@ -8,6 +8,7 @@
 
 #include "criteria.h"
 #include "err.h"
+#include "verdict.h"
 
 #define SLG_MAX_CRITERIA 8
 #define SLG_POLICY_MAX_BYTES ((size_t)1 << 20)
@@ -92,6 +93,15 @@ int slg_objective_judged(const struct slg_objective *o);
 
 /* 1 when any criterion of the objective is relative to a baseline. */
 int slg_objective_relative(const struct slg_objective *o);
+
+/* Reads a baseline file, the shape of a slo-baseline.json:
+ * {"service": S, "environment": E, "commit": SHA (optional),
+ *  "objectives": {"latency_p95": 0.080, "availability": "99.95%", ...}}.
+ * Values are numbers, percentages or durations. Fills service,
+ * environment, objective, value and source_commit of each row; *rows is
+ * the caller's. Gives SLG_EPOLICY naming the file and the problem. */
+int slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
+    size_t *n, struct slg_err *err);
 
 /* Names as the policy writes them: "stored", "pass_or_warn", "p95"... */
 const char *slg_bsource_str(enum slg_bsource s);

@@ -15,6 +15,32 @@ int slg_report_text(FILE *f, const struct slg_verdict *v, const char *where);
 /* History: one line per verdict, objectives as columns. */
 int slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n);
 
+/* History as CSV (RFC 4180): one row per verdict, objectives as columns. */
+int slg_report_history_csv(FILE *f, struct slg_verdict *const *list, size_t n);
+
+/* Everything recorded for verdicts (slogate show): objectives with their
+ * PromQL and window, baselines and where they came from, approvals. */
+int slg_report_show_text(FILE *f, struct slg_verdict *const *list, size_t n);
+
+/* The promotion decision of slogate status, one line or one object. */
+struct slg_status_report {
+	const char *commit;
+	const char *service;
+	const char *environment;
+	int promote;			/* 1: may be promoted */
+	const char *reason;
+	const struct slg_verdict *verdict;	/* the latest, or NULL */
+	const struct slg_approval *approval;	/* the one that allowed, or NULL */
+};
+int slg_report_status_text(FILE *f, const struct slg_status_report *s);
+int slg_report_status_json(FILE *f, const struct slg_status_report *s);
+
+/* Stored baselines, as a table or a JSON array. */
+int slg_report_baselines_text(FILE *f, const struct slg_stored_baseline *b,
+    size_t n);
+int slg_report_baselines_json(FILE *f, const struct slg_stored_baseline *b,
+    size_t n);
+
 /* One JSON object (pretty printed), or an array of them. */
 int slg_report_json(FILE *f, const struct slg_verdict *v);
 int slg_report_history_json(FILE *f, struct slg_verdict *const *list, size_t n);

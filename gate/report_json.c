@@ -219,3 +219,53 @@ slg_report_history_json(FILE *f, struct slg_verdict *const *list, size_t n)
 		cJSON_AddItemToArray(a, verdict(list[i]));
 	return emit(f, a);
 }
+
+int
+slg_report_status_json(FILE *f, const struct slg_status_report *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "commit", s->commit);
+	cJSON_AddStringToObject(o, "service", s->service);
+	cJSON_AddStringToObject(o, "environment", s->environment);
+	cJSON_AddBoolToObject(o, "promote", s->promote);
+	cJSON_AddStringToObject(o, "reason", s->reason);
+	if (s->verdict != NULL)
+		cJSON_AddItemToObject(o, "verdict", verdict(s->verdict));
+	else
+		cJSON_AddNullToObject(o, "verdict");
+	if (s->approval != NULL)
+		cJSON_AddItemToObject(o, "approval",
+		    slg_json_approval(s->approval));
+	else
+		cJSON_AddNullToObject(o, "approval");
+	return emit(f, o);
+}
+
+int
+slg_report_baselines_json(FILE *f, const struct slg_stored_baseline *b,
+    size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; a != NULL && i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "id", (double)b[i].id);
+		add_text(o, "service", b[i].service);
+		add_text(o, "environment", b[i].environment);
+		add_text(o, "objective", b[i].objective);
+		add_value(o, "value", b[i].value);
+		add_time(o, "set_at", b[i].set_at);
+		add_text(o, "set_by", b[i].set_by);
+		add_text(o, "source_commit", b[i].source_commit);
+		if (b[i].source_verdict)
+			cJSON_AddNumberToObject(o, "source_verdict",
+			    (double)b[i].source_verdict);
+		else
+			cJSON_AddNullToObject(o, "source_verdict");
+		add_text(o, "note", b[i].note);
+		cJSON_AddItemToArray(a, o);
+	}
+	return emit(f, a);
+}

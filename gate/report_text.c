@@ -1,5 +1,6 @@
 /* report_text: verdicts as tables for a terminal or a CI log. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
@@ -130,8 +131,14 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 		fprintf(f, "no verdicts recorded yet\n");
 		return ferror(f) ? -1 : 0;
 	}
+	int scored = 0;
+
+	for (size_t i = 0; i < n; i++)
+		scored |= list[i]->has_score;
 	fprintf(f, "%-6s  %-10s  %-20s  %-20s  %-20s  %-12s", "ID", "COMMIT",
 	    "BRANCH", "BUILD TIME", "EVALUATED AT", "VERDICT");
+	if (scored)
+		fprintf(f, "  %-9s", "SCORE");
 	for (size_t c = 0; c < nc; c++)
 		fprintf(f, "  %-16s", names[c]);
 	fputc('\n', f);
@@ -144,6 +151,12 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 		    (long long)v->id, v->commit, v->branch ? v->branch :
 		    v->ref_name ? v->ref_name : "-", bt, ev,
 		    slg_verdict_str(v->verdict));
+		if (scored && v->has_score) {
+			snprintf(val, sizeof(val), "%g/%g", v->score, v->score_max);
+			fprintf(f, "  %-9s", val);
+		} else if (scored) {
+			fprintf(f, "  %-9s", "-");
+		}
 		for (size_t c = 0; c < nc; c++) {
 			const struct slg_objective_result *o = NULL;
 
@@ -165,6 +178,205 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 			fprintf(f, "  %-16s", val);
 		}
 		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int
+slg_report_status_text(FILE *f, const struct slg_status_report *s)
+{
+	fprintf(f, "%s: %.12s %s/%s: %s\n", s->promote ? "promote" :
+	    "do not promote", s->commit, s->service, s->environment, s->reason);
+	return ferror(f) ? -1 : 0;
+}
+
+/* RFC 4180: quote when needed, double the quotes inside. */
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int
+slg_report_history_csv(FILE *f, struct slg_verdict *const *list, size_t n)
+{
+	const char *names[64];
+	size_t nc = columns(list, n, names, 64);
+	char bt[32], ev[32];
+
+	fputs("id,commit,branch,service,environment,build_time,evaluated_at,"
+	    "verdict,score,score_max", f);
+	for (size_t c = 0; c < nc; c++) {
+		fputc(',', f);
+		csv_field(f, names[c]);
+	}
+	fputs("\r\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct slg_verdict *v = list[i];
+
+		slg_time_format(v->build_time, bt, sizeof(bt));
+		slg_time_format(v->evaluated_at, ev, sizeof(ev));
+		fprintf(f, "%lld,%s,", (long long)v->id, v->commit);
+		csv_field(f, v->branch);
+		fputc(',', f);
+		csv_field(f, v->service);
+		fputc(',', f);
+		csv_field(f, v->environment);
+		fprintf(f, ",%s,%s,%s,", bt, ev, slg_verdict_str(v->verdict));
+		if (v->has_score)
+			fprintf(f, "%.12g,%.12g", v->score, v->score_max);
+		else
+			fputc(',', f);
+		for (size_t c = 0; c < nc; c++) {
+			fputc(',', f);
+			for (size_t k = 0; k < v->nobj; k++) {
+				if (strcmp(v->obj[k].name, names[c]) == 0 &&
+				    !isnan(v->obj[k].value))
+					fprintf(f, "%.12g", v->obj[k].value);
+			}
+		}
+		fputs("\r\n", f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+static void
+show_approval(FILE *f, const struct slg_approval *a)
+{
+	char t[32];
+
+	slg_time_format(a->created_at, t, sizeof(t));
+	fprintf(f, "  approval %lld by %s at %s: %s\n", (long long)a->id, a->by,
+	    t, a->reason);
+	if (a->expires_at != 0) {
+		slg_time_format(a->expires_at, t, sizeof(t));
+		fprintf(f, "    expires %s\n", t);
+	}
+	if (a->revoked_at != 0) {
+		slg_time_format(a->revoked_at, t, sizeof(t));
+		fprintf(f, "    revoked by %s at %s%s%s\n", a->revoked_by ?
+		    a->revoked_by : "-", t, a->revoke_reason ? ": " : "",
+		    a->revoke_reason ? a->revoke_reason : "");
+	}
+}
+
+static void
+show_one(FILE *f, const struct slg_verdict *v)
+{
+	char a[32], b[32], c[32], val[64], base[64], step[16];
+
+	slg_time_format(v->evaluated_at, a, sizeof(a));
+	fprintf(f, "verdict %lld: %s  %s/%s  evaluated %s\n", (long long)v->id,
+	    slg_verdict_str(v->verdict), v->service, v->environment, a);
+	fprintf(f, "  commit   %s%s%s%s\n", v->commit, v->branch ? " (" : "",
+	    v->branch ? v->branch : "", v->branch ? ")" : "");
+	if (v->commit_subject)
+		fprintf(f, "           %s%s%s\n", v->commit_subject,
+		    v->commit_author ? " -- " : "",
+		    v->commit_author ? v->commit_author : "");
+	slg_time_format(v->build_time, a, sizeof(a));
+	fprintf(f, "  build    %s%s%s\n", a, v->pipeline_url ? "  " : "",
+	    v->pipeline_url ? v->pipeline_url : "");
+	slg_time_format(v->window_start, b, sizeof(b));
+	slg_time_format(v->window_end, c, sizeof(c));
+	slg_duration_format(v->step, step, sizeof(step));
+	fprintf(f, "  window   %s .. %s, step %s\n", b, c, step);
+	fprintf(f, "  policy   %s (git blob %.12s), slogate %s\n", v->policy_path,
+	    v->policy_digest, v->version);
+	fprintf(f, "  reason   %s\n", v->reason);
+	if (v->has_score)
+		fprintf(f, "  score    %g of %g (%.4g%%)\n", v->score,
+		    v->score_max, v->score_max > 0 ? 100 * v->score /
+		    v->score_max : 0);
+	for (size_t i = 0; i < v->nobj; i++) {
+		const struct slg_objective_result *o = &v->obj[i];
+
+		slg_value_format(o->value, o->unit, val, sizeof(val));
+		fprintf(f, "  - %s: %s %s", o->name, slg_status_str(o->status),
+		    val);
+		if (o->judged)
+			fprintf(f, " (pass %s%s%s)", o->pass_text,
+			    o->warn_text ? ", warn " : "",
+			    o->warn_text ? o->warn_text : "");
+		fputc('\n', f);
+		if (o->detail && *o->detail)
+			fprintf(f, "      %s\n", o->detail);
+		if (o->has_baseline) {
+			slg_value_format(o->baseline, o->unit, base, sizeof(base));
+			fprintf(f, "      baseline %s from %s%s%s\n", base,
+			    o->baseline_source ? o->baseline_source : "stored",
+			    o->baseline_detail ? ": " : "",
+			    o->baseline_detail ? o->baseline_detail : "");
+			if (o->baseline_commits)
+				fprintf(f, "      baseline commits %s\n",
+				    o->baseline_commits);
+		}
+		if (o->sustained)
+			fprintf(f, "      range query %s .. %s step %s:\n",
+			    b, c, step);
+		else
+			fprintf(f, "      instant query at %s:\n", c);
+		fputs("      ", f);
+		for (const char *p = o->promql; *p; p++) {
+			fputc(*p, f);
+			if (*p == '\n')
+				fputs("      ", f);
+		}
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < v->napprovals; i++)
+		show_approval(f, &v->approvals[i]);
+	if (v->invalidated) {
+		slg_time_format(v->invalidated_at, a, sizeof(a));
+		fprintf(f, "  invalidated by %s at %s: %s\n", v->invalidated_by ?
+		    v->invalidated_by : "-", a, v->invalidated_reason);
+	}
+}
+
+int
+slg_report_show_text(FILE *f, struct slg_verdict *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc('\n', f);
+		show_one(f, list[i]);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int
+slg_report_baselines_text(FILE *f, const struct slg_stored_baseline *b,
+    size_t n)
+{
+	char t[32];
+
+	if (n == 0) {
+		fprintf(f, "no baselines stored\n");
+		return ferror(f) ? -1 : 0;
+	}
+	fprintf(f, "%-6s  %-20s  %-12s  %-16s  %-12s  %-20s  %-12s  %-12s  %s\n",
+	    "ID", "SERVICE", "ENVIRONMENT", "OBJECTIVE", "VALUE", "SET AT", "BY",
+	    "COMMIT", "HOW");
+	for (size_t i = 0; i < n; i++) {
+		slg_time_format(b[i].set_at, t, sizeof(t));
+		fprintf(f, "%-6lld  %-20s  %-12s  %-16s  %-12.6g  %-20s  %-12s  "
+		    "%-12.12s  %s\n", (long long)b[i].id, b[i].service,
+		    b[i].environment, b[i].objective, b[i].value, t,
+		    b[i].set_by ? b[i].set_by : "-",
+		    b[i].source_commit ? b[i].source_commit : "-",
+		    b[i].note ? b[i].note : "-");
 	}
 	return ferror(f) ? -1 : 0;
 }

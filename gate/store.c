@@ -303,18 +303,6 @@ slg_store_record(struct slg_store *st, struct slg_verdict *v,
 	return 0;
 }
 
-void
-slg_stored_baseline_release(struct slg_stored_baseline *b)
-{
-	free(b->service);
-	free(b->environment);
-	free(b->objective);
-	free(b->set_by);
-	free(b->source_commit);
-	free(b->note);
-	memset(b, 0, sizeof(*b));
-}
-
 int
 slg_store_baseline_add(struct slg_store *st,
     const struct slg_stored_baseline *rows, size_t n, struct slg_err *err)

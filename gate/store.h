@@ -40,22 +40,6 @@ int slg_store_baseline_get(struct slg_store *st, const char *service,
     const char *environment, const char *objective, int *found,
     double *value, struct slg_err *err);
 
-/* One stored baseline value and where it came from. */
-struct slg_stored_baseline {
-	int64_t id;
-	char *service;
-	char *environment;
-	char *objective;
-	double value;
-	int64_t set_at;
-	char *set_by;
-	char *source_commit;
-	int64_t source_verdict;		/* 0: none */
-	char *note;
-};
-
-void slg_stored_baseline_release(struct slg_stored_baseline *b);
-
 /* Appends n baseline rows in one transaction (all or none); the newest row
  * of an objective counts. */
 int slg_store_baseline_add(struct slg_store *st,

@@ -64,6 +64,18 @@ slg_approval_release(struct slg_approval *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void
+slg_stored_baseline_release(struct slg_stored_baseline *b)
+{
+	free(b->service);
+	free(b->environment);
+	free(b->objective);
+	free(b->set_by);
+	free(b->source_commit);
+	free(b->note);
+	memset(b, 0, sizeof(*b));
+}
+
 const char *
 slg_verdict_str(enum slg_verdict_kind k)
 {

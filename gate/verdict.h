@@ -112,6 +112,22 @@ struct slg_approval {
 	char *revoke_reason;
 };
 
+/* One stored baseline value and where it came from. */
+struct slg_stored_baseline {
+	int64_t id;
+	char *service;
+	char *environment;
+	char *objective;
+	double value;
+	int64_t set_at;
+	char *set_by;
+	char *source_commit;
+	int64_t source_verdict;		/* 0: none */
+	char *note;
+};
+
+void slg_stored_baseline_release(struct slg_stored_baseline *b);
+
 /* Frees contents and struct; NULL is fine. */
 void slg_verdict_free(struct slg_verdict *v);
 

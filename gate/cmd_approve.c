@@ -1,0 +1,164 @@
+/* cmd_approve: `slogate approve`: a release manager's approval of a commit
+ * the gate blocked, with a recorded reason; and its revocation. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "promote.h"
+#include "timefmt.h"
+
+static const char usage_text[] =
+"usage: slogate approve --commit SHA --service S --environment E\n"
+"                       --reason TEXT [--by WHO] [--expires DURATION]\n"
+"       slogate approve --revoke ID [--by WHO] [--reason TEXT]\n"
+"\n"
+"Records who approved promotion of a commit that the gate did not pass,\n"
+"when and why, against the latest verdict of that commit for the service\n"
+"and environment. slogate status then lets it through while the approval\n"
+"is live: not revoked, not expired, and its verdict still the latest.\n"
+"Approving a verdict that passed or warned is refused as pointless.\n"
+"--revoke ends an approval; both stay in the audit trail.\n"
+"\n"
+"  --commit SHA         full or abbreviated; default $CI_COMMIT_SHA\n"
+"  --reason TEXT        required for an approval\n"
+"  --by WHO             default $GITLAB_USER_LOGIN, else $USER\n"
+"  --expires DURATION   e.g. 24h; default never\n"
+"  --db FILE            default $SLOGATE_DB, else slogate.db\n"
+"\n"
+"exit codes: 0 recorded, 1 refused (nothing to approve, already revoked,\n"
+"unknown id), 4 error, 64 usage error.\n";
+
+struct opts {
+	const char *commit, *service, *env, *reason, *by, *expires, *revoke, *db;
+};
+
+static int
+revoke(struct slg_store *st, const struct opts *o, struct slg_err *err)
+{
+	long long id;
+	char *end;
+	int rc;
+
+	id = strtoll(o->revoke, &end, 10);
+	if (*o->revoke == '\0' || *end != '\0' || id < 1)
+		return slg_err_set(err, SLG_EUSAGE, "--revoke: '%s' is not an "
+		    "approval id", o->revoke);
+	if ((rc = slg_store_approval_revoke(st, id, slg_who(o->by), o->reason,
+	    slg_now(), err)) != 0)
+		return rc;
+	printf("approval %lld revoked by %s\n", id, slg_who(o->by) ?
+	    slg_who(o->by) : "-");
+	return 0;
+}
+
+static int
+approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
+{
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL;
+	struct slg_approval a = { 0 };
+	char sha[65], t[32];
+	double secs = 0;
+	size_t n = 0;
+	int rc;
+
+	if (o->expires != NULL && (slg_duration_parse(o->expires, &secs, err) != 0
+	    || secs < 1))
+		return slg_err_set(err, SLG_EUSAGE, "--expires: bad duration "
+		    "'%s'", o->expires);
+	if ((rc = slg_commit_arg(st, o->commit, sha, err)) != 0)
+		return rc;
+	f.commit = sha;
+	f.service = o->service;
+	f.environment = o->env;
+	f.limit = 1;
+	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
+		return rc;
+	if ((rc = slg_approval_allowed(n ? list[0] : NULL, err)) != 0)
+		goto out;
+	a.verdict_id = list[0]->id;
+	a.commit = sha;
+	a.service = (char *)o->service;
+	a.environment = (char *)o->env;
+	a.by = (char *)slg_who(o->by);
+	a.reason = (char *)o->reason;
+	a.created_at = slg_now();
+	a.expires_at = secs > 0 ? a.created_at + (int64_t)ceil(secs) : 0;
+	if ((rc = slg_store_approval_add(st, &a, err)) != 0)
+		goto out;
+	printf("approval %lld recorded: %.12s %s/%s, overrides verdict %lld "
+	    "(%s), by %s: %s\n", (long long)a.id, sha, o->service, o->env,
+	    (long long)a.verdict_id, slg_verdict_str(list[0]->verdict), a.by,
+	    a.reason);
+	if (a.expires_at) {
+		slg_time_format(a.expires_at, t, sizeof(t));
+		printf("expires %s\n", t);
+	}
+out:
+	slg_store_list_free(list, n);
+	return rc;
+}
+
+int
+cmd_approve(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "commit", required_argument, NULL, 'c' },
+		{ "service", required_argument, NULL, 's' },
+		{ "environment", required_argument, NULL, 'e' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "expires", required_argument, NULL, 'x' },
+		{ "revoke", required_argument, NULL, 'R' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { slg_env("CI_COMMIT_SHA"), NULL, NULL, NULL, NULL, NULL,
+	    NULL, NULL };
+	struct slg_store *st = NULL;
+	struct slg_err err = { 0 };
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.commit = optarg; break;
+		case 's': o.service = optarg; break;
+		case 'e': o.env = optarg; break;
+		case 'r': o.reason = optarg; break;
+		case 'b': o.by = optarg; break;
+		case 'x': o.expires = optarg; break;
+		case 'R': o.revoke = optarg; break;
+		case 'd': o.db = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return slg_opt_error("approve", usage_text, argv, c);
+		}
+	}
+	if (optind < argc)
+		return slg_usage_error("approve", usage_text,
+		    "unexpected argument '%s'", argv[optind]);
+	if (slg_who(o.by) == NULL)
+		return slg_usage_error("approve", usage_text, "who approves? "
+		    "pass --by or set GITLAB_USER_LOGIN");
+	if (o.revoke == NULL) {
+		if (o.commit == NULL || o.service == NULL || o.env == NULL)
+			return slg_usage_error("approve", usage_text, "needs "
+			    "--commit (or $CI_COMMIT_SHA), --service and "
+			    "--environment");
+		if (o.reason == NULL || strspn(o.reason, " \t\r\n") ==
+		    strlen(o.reason))
+			return slg_usage_error("approve", usage_text, "--reason "
+			    "is required: say why the release may go on");
+	}
+	if ((rc = slg_store_open(slg_db_path(o.db), &st, &err)) == 0)
+		rc = o.revoke ? revoke(st, &o, &err) : approve(st, &o, &err);
+	if (rc != 0)
+		rc = slg_fail("approve", &err);
+	slg_store_close(st);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/* cmd_status: `slogate status`: may this commit be promoted? */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "promote.h"
+#include "report.h"
+
+static const char usage_text[] =
+"usage: slogate status --commit SHA --service S --environment E\n"
+"                      [--format text|json] [--db FILE]\n"
+"\n"
+"The promotion decision the promote job asks for: yes when the latest\n"
+"verdict of the commit for that service and environment is pass or warn,\n"
+"or a live approval overrides it; no otherwise, also when nothing was\n"
+"recorded. It says why in one line.\n"
+"\n"
+"  --commit SHA     full or abbreviated; default $CI_COMMIT_SHA\n"
+"  --format         text (default) or json\n"
+"  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"\n"
+"exit codes: 0 may be promoted, 1 may not, 4 error, 64 usage error.\n";
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "commit", required_argument, NULL, 'c' },
+		{ "service", required_argument, NULL, 's' },
+		{ "environment", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *commit = slg_env("CI_COMMIT_SHA"), *service = NULL;
+	const char *env = NULL, *format = "text", *db = NULL;
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL;
+	struct slg_store *st = NULL;
+	struct slg_status_report rep = { 0 };
+	struct slg_err err = { 0 };
+	char sha[65], why[1024];
+	size_t n = 0;
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': commit = optarg; break;
+		case 's': service = optarg; break;
+		case 'e': env = optarg; break;
+		case 'f': format = optarg; break;
+		case 'd': db = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return slg_opt_error("status", usage_text, argv, c);
+		}
+	}
+	if (optind < argc)
+		return slg_usage_error("status", usage_text,
+		    "unexpected argument '%s'", argv[optind]);
+	if (commit == NULL || service == NULL || env == NULL)
+		return slg_usage_error("status", usage_text, "needs --commit "
+		    "(or $CI_COMMIT_SHA), --service and --environment");
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return slg_usage_error("status", usage_text, "--format must be "
+		    "text or json, not '%s'", format);
+	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
+		goto fail;
+	rc = slg_commit_arg(st, commit, sha, &err);
+	if (rc == SLG_ENOTFOUND) {
+		/* never recorded: the answer is no, not an error */
+		snprintf(sha, sizeof(sha), "%s", commit);
+	} else if (rc != 0) {
+		goto fail;
+	} else {
+		f.commit = sha;
+		f.service = service;
+		f.environment = env;
+		f.limit = 1;
+		if ((rc = slg_store_history(st, &f, &list, &n, &err)) != 0)
+			goto fail;
+	}
+	rep.commit = sha;
+	rep.service = service;
+	rep.environment = env;
+	rep.verdict = n > 0 ? list[0] : NULL;
+	rep.promote = slg_promote_decide(rep.verdict, slg_now(), why,
+	    sizeof(why), &rep.approval);
+	rep.reason = why;
+	if (strcmp(format, "json") == 0)
+		slg_report_status_json(stdout, &rep);
+	else
+		slg_report_status_text(stdout, &rep);
+	rc = rep.promote ? SLG_EXIT_OK : SLG_EXIT_REFUSED;
+	goto out;
+fail:
+	rc = slg_fail("status", &err);
+out:
+	slg_store_list_free(list, n);
+	slg_store_close(st);
+	return rc;
+}

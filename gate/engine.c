@@ -104,7 +104,7 @@ from_past(const struct slg_objective *o, const struct slg_past_value *pv,
 	if (vals == NULL)
 		return;
 	if (n == 0) {
-		slg_buf_printf(&d, "no %s verdict with a %s value",
+		slg_buf_printf(&d, "no %s %s verdict with a value",
 		    o->baseline.filter == SLG_BFILTER_PASS ? "passing" :
 		    "passing or warning", what);
 		t->detail = slg_buf_detach(&d);

@@ -8,11 +8,29 @@
 
 #include "criteria.h"
 
+/* The number written at [a, b) divided by 10^digits, as the double nearest
+ * to the decimal value: "99.9%" must equal 0.999 exactly as Prometheus's
+ * 0.999 does, which v / 100 does not (0.9990000000000001). */
+static double
+scaled(const char *a, const char *b, double v, int digits)
+{
+	char buf[64];
+	char *end;
+	double r;
+
+	if (b - a > 40 || memchr(a, 'e', (size_t)(b - a)) ||
+	    memchr(a, 'E', (size_t)(b - a)))
+		return v / (digits == 2 ? 100.0 : 1000.0);
+	snprintf(buf, sizeof(buf), "%.*se-%d", (int)(b - a), a, digits);
+	r = strtod(buf, &end);
+	return *end == '\0' ? r : v / (digits == 2 ? 100.0 : 1000.0);
+}
+
 int
 slg_criterion_parse(const char *s, struct slg_criterion *out,
     struct slg_err *err)
 {
-	const char *p = s, *start, *end;
+	const char *p = s, *start, *end, *num_at, *unit_at;
 	char *num_end;
 	double v, unit = 1;
 	int pct = 0;
@@ -51,6 +69,10 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 		for (int i = 0; i < 2 && p[i] && !isdigit((unsigned char)p[i]) &&
 		    !isspace((unsigned char)p[i]); i++)
 			op[i] = p[i];
+		if (op[0] == '\0')
+			return slg_err_set(err, SLG_EPOLICY, "criterion '%s' has "
+			    "no operator (want one of < <= > >= before the "
+			    "value)", out->text);
 		return slg_err_set(err, SLG_EPOLICY,
 		    "unknown operator '%s' in '%s' (want one of < <= > >=)",
 		    op, out->text);
@@ -63,6 +85,7 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 		return slg_err_set(err, SLG_EPOLICY,
 		    "criterion '%s' has no number after the operator", out->text);
 	errno = 0;
+	num_at = p;
 	v = strtod(p, &num_end);
 	if (num_end == p || errno != 0 || !isfinite(v))
 		return slg_err_set(err, SLG_EPOLICY,
@@ -70,6 +93,7 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 	p = num_end;
 	while (*p == ' ')
 		p++;
+	unit_at = p;
 	if (*p == '%') {
 		pct = 1;
 		p++;
@@ -91,14 +115,17 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 		p++;
 	if (*p != '\0' && p < end)
 		return slg_err_set(err, SLG_EPOLICY,
-		    "criterion '%s' has an unknown unit '%s' (want %%, ms, s, m, h "
-		    "or none)", out->text, p);
+		    "criterion '%s' has an unknown unit '%.*s' (want %%, ms, s, m, "
+		    "h or none)", out->text, (int)(end - unit_at), unit_at);
 	if (out->rel != SLG_REL_NONE && pct) {
 		out->rel = SLG_REL_PCT;
 		out->value = v;
 	} else if (pct) {
-		out->value = v / 100.0;
+		out->value = scaled(num_at, num_end, v, 2);
 		out->unit = SLG_UNIT_RATIO;
+	} else if (unit == 0.001) {
+		out->value = scaled(num_at, num_end, v, 3);
+		out->unit = SLG_UNIT_SECONDS;
 	} else {
 		out->value = v * (unit ? unit : 1);
 		out->unit = unit ? SLG_UNIT_SECONDS : SLG_UNIT_NUMBER;

@@ -27,6 +27,9 @@ static int
 fail(struct ctx *c, const char *obj, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Stands for the guard where messages name an objective. */
+static const char GUARD[] = "guard";
+
 static int
 fail(struct ctx *c, const char *obj, const char *fmt, ...)
 {
@@ -36,6 +39,9 @@ fail(struct ctx *c, const char *obj, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (obj == GUARD)
+		return slg_err_set(c->err, SLG_EPOLICY, "policy '%s': guard: %s",
+		    c->name, msg);
 	if (obj != NULL)
 		return slg_err_set(c->err, SLG_EPOLICY,
 		    "policy '%s': objective '%s': %s", c->name, obj, msg);
@@ -445,7 +451,7 @@ parse_guard(struct ctx *c, const cJSON *g, struct slg_policy *p)
 		return fail(c, NULL, "'guard' must be an object like "
 		    "{\"query\": \"request_rate\", \"min\": 1}");
 	if (check_keys(c, g, keys, NULL, "'guard'") != 0 ||
-	    get_query(c, g, "guard", &p->guard_query, &p->guard_tmpl) != 0)
+	    get_query(c, g, GUARD, &p->guard_query, &p->guard_tmpl) != 0)
 		return c->err->code;
 	min = cJSON_GetObjectItemCaseSensitive(g, "min");
 	if (!cJSON_IsNumber(min) || !isfinite(min->valuedouble))
@@ -597,9 +603,10 @@ slg_policy_load(const char *path, const char *queries_dir,
 	int rc;
 
 	*out = NULL;
-	if ((rc = slg_buf_read_file(&b, path, SLG_POLICY_MAX_BYTES, "policy",
-	    err)) != 0) {
-		err->code = SLG_EPOLICY;
+	/* an unreadable policy is a policy error, like a wrong one */
+	if (slg_buf_read_file(&b, path, SLG_POLICY_MAX_BYTES, "policy",
+	    err) != 0) {
+		rc = err->code = SLG_EPOLICY;
 		goto out;
 	}
 	rc = slg_policy_parse(b.data, b.len, path, queries_dir, datadir, out, err);

@@ -92,7 +92,7 @@ int
 slg_store_open(const char *path, struct slg_store **out, struct slg_err *err)
 {
 	struct slg_store *st;
-	int rc;
+	int rc, v;
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
@@ -108,6 +108,15 @@ slg_store_open(const char *path, struct slg_store **out, struct slg_err *err)
 	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 1);
+	/* refuse a newer database before changing anything in it */
+	if ((rc = user_version(st, &v, err)) != 0)
+		goto fail;
+	if (v > (int)slg_schema_count) {
+		rc = slg_err_set(err, SLG_ESTORE, "database '%s' has schema "
+		    "version %d, newer than this slogate knows (%zu): use a newer "
+		    "slogate", path, v, slg_schema_count);
+		goto fail;
+	}
 	/* WAL lets parallel CI jobs write one file; FULL: a recorded verdict
 	 * survives a power cut */
 	if ((rc = exec(st, "PRAGMA journal_mode = WAL", "cannot use WAL",

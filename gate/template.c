@@ -66,6 +66,16 @@ slg_template_render(const char *tmpl, const struct slg_tvar *vars,
 		const char *close;
 		size_t n;
 
+		if (quote == 0 && *p == '#') {
+			/* a PromQL comment runs to the end of the line; it is
+			 * copied as it is, quotes and variables included */
+			size_t line = strcspn(p, "\n");
+
+			if (slg_buf_add(&b, p, line) != 0)
+				goto nomem;
+			p += line;
+			continue;
+		}
 		if (*p != '$') {
 			if (quote != 0 && quote != '`' && *p == '\\' && p[1] != '\0') {
 				if (slg_buf_add(&b, p, 2) != 0)

@@ -82,18 +82,23 @@ slg_time_parse(const char *s, int64_t *out, struct slg_err *err)
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
 	    mi > 59 || sec > 60 || oh > 23 || om > 59)
 		goto bad;
+	/* a leap second is 23:59:60 UTC and only that; unix time has no room
+	 * for it, so it counts as the second after 23:59:59 */
+	if (sec == 60 && ((h * 60 + mi - sign * (oh * 60 + om)) % 1440 + 1440) %
+	    1440 != 23 * 60 + 59)
+		goto bad;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
-	tm.tm_sec = sec;
+	tm.tm_sec = sec == 60 ? 59 : sec;
 	t = timegm(&tm);
 	/* timegm normalises 31 February into March: refuse such dates */
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		goto bad;
-	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
+	*out = (int64_t)t + (sec == 60) - sign * (oh * 3600 + om * 60);
 	return 0;
 bad:
 	return slg_err_set(err, SLG_EINPUT,

@@ -706,8 +706,8 @@ test_parse_guard_template_missing(void **state)
 	    &err), SLG_EPOLICY);
 	assert_null(p);
 	assert_contains(err.msg, "policy 'g.json': ");
-	assert_contains(err.msg, "guard");
-	assert_contains(err.msg, "query template 'nope.promql' not found");
+	assert_contains(err.msg, "policy 'g.json': guard: query template "
+	    "'nope.promql' not found");
 }
 
 /* Only len bytes are read: the JSON need not end in a NUL. */

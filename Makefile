@@ -28,7 +28,7 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS) -lpthread
 
-.PHONY: all test unit integration demo deps install uninstall clean asan lint
+.PHONY: all test unit integration demo deps install uninstall clean asan lint bench
 
 all: $(BUILD)/slogate
 
@@ -77,6 +77,14 @@ $(BUILD)/tests/%: tests/integration/%.c tests/integration/harness.c \
 
 $(BUILD)/tests/gen_series: tests/fixtures/gen_series.c | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libslogate.a
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libslogate.a $(LIBS)
+
+# measurements, side by side in one run; never part of the tests
+bench: $(BUILD)/bench/bench_history
+	$(BUILD)/bench/bench_history $(BUILD)/bench
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail

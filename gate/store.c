@@ -14,9 +14,13 @@ extern const size_t slg_schema_count;
 
 #define BUSY_TIMEOUT_MS 15000
 
+/* Statements run once per verdict read back, prepared once per handle. */
+enum { Q_OBJECTIVES, Q_APPROVALS, Q_INVALIDATION, NCACHED };
+
 struct slg_store {
 	sqlite3 *db;
 	char *path;
+	sqlite3_stmt *cache[NCACHED];
 };
 
 static int
@@ -137,6 +141,8 @@ slg_store_close(struct slg_store *st)
 {
 	if (st == NULL)
 		return;
+	for (int i = 0; i < NCACHED; i++)
+		sqlite3_finalize(st->cache[i]);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -295,21 +301,33 @@ insert_objectives(struct slg_store *st, const struct slg_verdict *v,
 }
 
 int
-slg_store_record(struct slg_store *st, struct slg_verdict *v,
+slg_store_record_batch(struct slg_store *st, struct slg_verdict **v, size_t n,
     struct slg_err *err)
 {
 	int64_t id = 0;
 
 	if (exec(st, "BEGIN IMMEDIATE", "cannot start recording", err) != 0)
 		return SLG_ESTORE;
-	if (insert_verdict(st, v, &id, err) != 0 ||
-	    insert_objectives(st, v, id, err) != 0 ||
-	    exec(st, "COMMIT", "cannot commit the verdict", err) != 0) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return SLG_ESTORE;
+	for (size_t i = 0; i < n; i++) {
+		if (insert_verdict(st, v[i], &id, err) != 0 ||
+		    insert_objectives(st, v[i], id, err) != 0)
+			goto fail;
+		v[i]->id = id;
 	}
-	v->id = id;
-	return 0;
+	if (exec(st, "COMMIT", "cannot commit the verdict", err) == 0)
+		return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < n; i++)
+		v[i]->id = 0;
+	return SLG_ESTORE;
+}
+
+int
+slg_store_record(struct slg_store *st, struct slg_verdict *v,
+    struct slg_err *err)
+{
+	return slg_store_record_batch(st, &v, 1, err);
 }
 
 int
@@ -813,39 +831,51 @@ row_verdict(sqlite3_stmt *s)
 	return v;
 }
 
+/* A cached statement, reset and ready to bind; NULL after db_fail. The
+ * caller resets it when done, so no read snapshot stays open. */
+static sqlite3_stmt *
+cached(struct slg_store *st, int which, const char *sql, struct slg_err *err)
+{
+	if (st->cache[which] == NULL && sqlite3_prepare_v3(st->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &st->cache[which], NULL) != SQLITE_OK) {
+		db_fail(st, err, "cannot read verdicts");
+		return NULL;
+	}
+	sqlite3_reset(st->cache[which]);
+	sqlite3_clear_bindings(st->cache[which]);
+	return st->cache[which];
+}
+
 static int
 load_objectives(struct slg_store *st, struct slg_verdict *v,
     struct slg_err *err)
 {
-	static const char count_sql[] = "SELECT count(*) FROM objective_results "
-	    "WHERE verdict_id = ?";
 	static const char sql[] = "SELECT name, promql, sustained, judged, unit, "
 	    "pass_criteria, warn_criteria, status, value, value_at, baseline, "
 	    "baseline_source, points, points_failed, points_warn, "
 	    "points_missing, detail, baseline_commits, baseline_detail, weight, "
 	    "key FROM objective_results WHERE verdict_id = ? ORDER BY position";
-	sqlite3_stmt *s = NULL;
-	size_t n = 0;
-	int rc = 0;
+	sqlite3_stmt *s = cached(st, Q_OBJECTIVES, sql, err);
+	size_t cap = 0;
+	int rc = 0, r;
 
-	if (sqlite3_prepare_v2(st->db, count_sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot read objectives");
+	if (s == NULL)
+		return SLG_ESTORE;
 	sqlite3_bind_int64(s, 1, v->id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = (size_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (n == 0)
-		return 0;
-	if ((v->obj = calloc(n, sizeof(*v->obj))) == NULL)
-		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot read objectives");
-	sqlite3_bind_int64(s, 1, v->id);
-	while (v->nobj < n && sqlite3_step(s) == SQLITE_ROW) {
-		struct slg_objective_result *o = &v->obj[v->nobj++];
-		int i = 0;
-		int st_;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct slg_objective_result *o;
+		int i = 0, st_;
 
+		if (v->nobj == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((o = realloc(v->obj, cap * sizeof(*o))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			v->obj = o;
+		}
+		o = &v->obj[v->nobj++];
+		memset(o, 0, sizeof(*o));
 		o->name = col_text(s, i++);
 		o->promql = col_text(s, i++);
 		o->sustained = sqlite3_column_int(s, i++);
@@ -870,7 +900,10 @@ load_objectives(struct slg_store *st, struct slg_verdict *v,
 		o->weight = sqlite3_column_double(s, i++);
 		o->key = sqlite3_column_int(s, i++);
 	}
-	sqlite3_finalize(s);
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read objectives");
+out:
+	sqlite3_reset(s);
 	return rc;
 }
 
@@ -878,14 +911,13 @@ load_objectives(struct slg_store *st, struct slg_verdict *v,
 static int
 load_audit(struct slg_store *st, struct slg_verdict *v, struct slg_err *err)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = cached(st, Q_APPROVALS, "SELECT " APPROVAL_COLUMNS
+	    " FROM approvals WHERE verdict_id = ? ORDER BY id", err);
 	size_t cap = 0;
 	int r;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT " APPROVAL_COLUMNS " FROM "
-	    "approvals WHERE verdict_id = ? ORDER BY id", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return db_fail(st, err, "cannot read approvals");
+	if (s == NULL)
+		return SLG_ESTORE;
 	sqlite3_bind_int64(s, 1, v->id);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (v->napprovals == cap) {
@@ -893,29 +925,28 @@ load_audit(struct slg_store *st, struct slg_verdict *v, struct slg_err *err)
 
 			cap = cap ? cap * 2 : 2;
 			if ((p = realloc(v->approvals, cap * sizeof(*p))) == NULL) {
-				sqlite3_finalize(s);
+				sqlite3_reset(s);
 				return slg_err_set(err, SLG_ENOMEM, "out of memory");
 			}
 			v->approvals = p;
 		}
 		row_approval(s, &v->approvals[v->napprovals++]);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (r != SQLITE_DONE)
 		return db_fail(st, err, "cannot read approvals");
 	if (!v->invalidated)
 		return 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT invalidated_by, reason, "
-	    "created_at FROM invalidations WHERE verdict_id = ?", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return db_fail(st, err, "cannot read invalidations");
+	if ((s = cached(st, Q_INVALIDATION, "SELECT invalidated_by, reason, "
+	    "created_at FROM invalidations WHERE verdict_id = ?", err)) == NULL)
+		return SLG_ESTORE;
 	sqlite3_bind_int64(s, 1, v->id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		v->invalidated_by = col_text(s, 0);
 		v->invalidated_reason = col_text(s, 1);
 		v->invalidated_at = sqlite3_column_int64(s, 2);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return 0;
 }
 
@@ -934,7 +965,7 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 	struct slg_verdict **list = NULL;
 	struct slg_buf sql = SLG_BUF_INIT, like = SLG_BUF_INIT;
 	sqlite3_stmt *s = NULL;
-	int limit = f->limit > 0 ? f->limit : 20, i = 1, rc = 0, r;
+	int limit = f->limit > 0 ? f->limit : 20, i = 1, rc = 0, r, full;
 	size_t cnt = 0;
 
 	*out = NULL;
@@ -944,10 +975,11 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		slg_buf_puts(&sql, " AND service = ?");
 	if (f->environment)
 		slg_buf_puts(&sql, " AND environment = ?");
-	if (f->commit) {
-		/* a range on the prefix keeps the commit index usable */
+	full = f->commit && (strlen(f->commit) == 40 || strlen(f->commit) == 64);
+	if (full)
+		slg_buf_puts(&sql, " AND commit_sha = ?");
+	else if (f->commit)	/* a range keeps the commit index usable */
 		slg_buf_puts(&sql, " AND commit_sha >= ? AND commit_sha < ?");
-	}
 	if (f->branch)
 		slg_buf_puts(&sql, " AND branch = ?");
 	if (f->since)
@@ -965,7 +997,9 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		bind_text(s, i++, f->service);
 	if (f->environment)
 		bind_text(s, i++, f->environment);
-	if (f->commit) {
+	if (full) {
+		bind_text(s, i++, f->commit);
+	} else if (f->commit) {
 		bind_text(s, i++, f->commit);
 		slg_buf_puts(&like, f->commit);
 		slg_buf_puts(&like, "\x7f");

@@ -29,6 +29,11 @@ int slg_store_schema_version(struct slg_store *st);
 int slg_store_record(struct slg_store *st, struct slg_verdict *v,
     struct slg_err *err);
 
+/* Records n verdicts in one transaction (all or none), for imports and
+ * benchmarks; sets each id. */
+int slg_store_record_batch(struct slg_store *st, struct slg_verdict **v,
+    size_t n, struct slg_err *err);
+
 /* Appends a baseline value; the newest one counts. */
 int slg_store_baseline_set(struct slg_store *st, const char *service,
     const char *environment, const char *objective, double value,

@@ -53,11 +53,28 @@ echo
 echo "== the healthy build, judged an hour ago"
 run "$healthy" "$((end - 3600))"
 echo
+echo "== its measured values become the baseline that '<= +10%' compares with"
+echo "\$ slogate baseline promote --commit ${healthy%"${healthy#???????}"} --service payment-gateway --environment staging"
+"$bin" baseline promote --commit "$healthy" --service payment-gateway \
+	--environment staging --by demo
+echo
 echo "== the regressed build, judged now"
 run "$regressed" "$end"
 echo
 echo "== the history"
 echo "\$ slogate history"
 "$bin" history
+
+short=${regressed%"${regressed#???????}"}
 echo
-echo "The database is $out/slogate.db; 'slogate help' lists every command."
+echo "== the promote job asks; a release manager approves; it asks again"
+echo "\$ slogate status --commit $short --service payment-gateway --environment staging"
+"$bin" status --commit "$short" --service payment-gateway --environment staging || echo "(exit code $?)"
+echo "\$ slogate approve --commit $short ... --by release-manager --reason '...' --expires 24h"
+"$bin" approve --commit "$short" --service payment-gateway --environment staging \
+	--by release-manager --reason "p95 regression accepted for the card vault migration" --expires 24h
+echo "\$ slogate status --commit $short --service payment-gateway --environment staging"
+"$bin" status --commit "$short" --service payment-gateway --environment staging
+echo
+echo "The database is $out/slogate.db: try SLOGATE_DB=$out/slogate.db build/slogate show $short"
+echo "'slogate help' lists every command."

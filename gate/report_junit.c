@@ -118,7 +118,11 @@ slg_report_junit(FILE *f, const struct slg_verdict *v)
 	xml(f, v->commit);
 	fputs("\"/>\n      <property name=\"reason\" value=\"", f);
 	xml(f, v->reason);
-	fputs("\"/>\n    </properties>\n", f);
+	fputs("\"/>\n", f);
+	if (v->has_score)
+		fprintf(f, "      <property name=\"score\" value=\"%g of %g\"/>\n",
+		    v->score, v->score_max);
+	fputs("    </properties>\n", f);
 	for (size_t i = 0; i < v->nobj; i++)
 		testcase(f, v, &v->obj[i]);
 	if (v->has_guard) {

@@ -8,13 +8,13 @@ DATADIR   := $(PREFIX)/share/slogate
 BUILD     ?= build
 
 CC        ?= cc
-PKGS      := libcurl libcjson libgit2 sqlite3
+PKGS      := libcurl libcjson libgit2 sqlite3 libmicrohttpd
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Werror
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Igate -I$(BUILD) \
              $(shell pkg-config --cflags $(PKGS))
-LIBS       = $(shell pkg-config --libs $(PKGS)) -lm
+LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 
 # everything but the CLI goes into a library the tests link too
 LIB_SRC   := $(filter-out gate/main.c gate/cmd%.c,$(wildcard gate/*.c))
@@ -26,7 +26,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
-TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS) -lpthread
+TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
 
 .PHONY: all test unit integration demo deps install uninstall clean asan lint bench
 

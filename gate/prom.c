@@ -56,6 +56,51 @@ slg_prom_check_url(const char *url, struct slg_err *err)
 	return 0;
 }
 
+static size_t
+discard(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * n;
+}
+
+int
+slg_prom_ready(const struct slg_prom_conf *conf, struct slg_err *err)
+{
+	struct slg_buf url = SLG_BUF_INIT;
+	struct curl_slist *hdrs = NULL;
+	char auth[1100];
+	CURL *h = curl_easy_init();
+	long status = 0;
+	CURLcode res;
+
+	if (h == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	slg_buf_printf(&url, "%s/-/ready", conf->url);
+	if (conf->token != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		    conf->token);
+		hdrs = curl_slist_append(NULL, auth);
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url.data);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 2000L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	res = curl_easy_perform(h);
+	if (res == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(hdrs);
+	slg_buf_release(&url);
+	if (status == 200)
+		return 0;
+	return slg_err_set(err, SLG_EPROM, "prometheus at '%s' is not ready%s%s",
+	    conf->url, res != CURLE_OK ? ": " : "",
+	    res != CURLE_OK ? curl_easy_strerror(res) : "");
+}
+
 /* ---- decoding ---- */
 
 static int

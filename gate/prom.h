@@ -55,6 +55,10 @@ int slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 
 void slg_series_free(struct slg_series *s);
 
+/* 0 when Prometheus answers its readiness endpoint within 2 s;
+ * SLG_EPROM otherwise. */
+int slg_prom_ready(const struct slg_prom_conf *conf, struct slg_err *err);
+
 /* Checks that url is http:// or https:// with a host; SLG_EUSAGE if not. */
 int slg_prom_check_url(const char *url, struct slg_err *err);
 

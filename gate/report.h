@@ -41,6 +41,17 @@ int slg_report_baselines_text(FILE *f, const struct slg_stored_baseline *b,
 int slg_report_baselines_json(FILE *f, const struct slg_stored_baseline *b,
     size_t n);
 
+/* An approval; with the verdict it overrides when not NULL. */
+int slg_report_approval_json(FILE *f, const struct slg_approval *a,
+    const struct slg_verdict *overrides);
+
+/* {"verdicts": [...], "next": next} for the API's paged lists. */
+int slg_report_verdict_page_json(FILE *f, struct slg_verdict *const *list,
+    size_t n, const char *next);
+
+/* {"error": error, "detail": detail}. */
+int slg_report_error_json(FILE *f, const char *error, const char *detail);
+
 /* One JSON object (pretty printed), or an array of them. */
 int slg_report_json(FILE *f, const struct slg_verdict *v);
 int slg_report_history_json(FILE *f, struct slg_verdict *const *list, size_t n);

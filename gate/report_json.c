@@ -269,3 +269,42 @@ slg_report_baselines_json(FILE *f, const struct slg_stored_baseline *b,
 	}
 	return emit(f, a);
 }
+
+int
+slg_report_approval_json(FILE *f, const struct slg_approval *a,
+    const struct slg_verdict *overrides)
+{
+	cJSON *o = slg_json_approval(a);
+
+	if (overrides != NULL) {
+		cJSON *v = cJSON_AddObjectToObject(o, "overrides");
+
+		cJSON_AddNumberToObject(v, "id", (double)overrides->id);
+		cJSON_AddStringToObject(v, "verdict",
+		    slg_verdict_str(overrides->verdict));
+	}
+	return emit(f, o);
+}
+
+int
+slg_report_verdict_page_json(FILE *f, struct slg_verdict *const *list,
+    size_t n, const char *next)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *a = cJSON_AddArrayToObject(o, "verdicts");
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, verdict(list[i]));
+	add_text(o, "next", next);
+	return emit(f, o);
+}
+
+int
+slg_report_error_json(FILE *f, const char *error, const char *detail)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "error", error);
+	cJSON_AddStringToObject(o, "detail", detail ? detail : "");
+	return emit(f, o);
+}

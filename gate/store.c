@@ -984,6 +984,8 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		slg_buf_puts(&sql, " AND branch = ?");
 	if (f->since)
 		slg_buf_puts(&sql, " AND evaluated_at >= ?");
+	if (f->before)
+		slg_buf_puts(&sql, " AND id < ?");
 	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
 	if ((list = calloc((size_t)limit, sizeof(*list))) == NULL) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
@@ -1009,6 +1011,8 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		bind_text(s, i++, f->branch);
 	if (f->since)
 		sqlite3_bind_int64(s, i++, f->since);
+	if (f->before)
+		sqlite3_bind_int64(s, i++, f->before);
 	sqlite3_bind_int(s, i++, limit);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((list[cnt] = row_verdict(s)) == NULL) {
@@ -1067,4 +1071,54 @@ slg_store_get(struct slg_store *st, int64_t id, struct slg_verdict **out,
 	}
 	slg_verdict_free(v);
 	return rc;
+}
+
+int
+slg_store_latest_per_service(struct slg_store *st, struct slg_verdict ***out,
+    size_t *n, struct slg_err *err)
+{
+	static const char sql[] = "SELECT " VERDICT_COLUMNS " FROM verdicts "
+	    "WHERE id IN (SELECT max(id) FROM verdicts GROUP BY service, "
+	    "environment) ORDER BY service, environment";
+	struct slg_verdict **list = NULL, **p;
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot list services");
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((p = realloc(list, cap * sizeof(*p))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = p;
+		}
+		if ((list[cnt] = row_verdict(s)) == NULL) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot list services");
+		goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	sqlite3_finalize(s);
+	slg_store_list_free(list, cnt);
+	return rc;
+}
+
+int
+slg_store_ping(struct slg_store *st, struct slg_err *err)
+{
+	return exec(st, "SELECT 1 FROM verdicts LIMIT 1", "not ready", err);
 }

@@ -108,6 +108,7 @@ struct slg_history_filter {
 	const char *commit;		/* full or abbreviated (prefix) */
 	const char *branch;
 	int64_t since;			/* evaluated at or after; 0: any */
+	int64_t before;			/* ids below this (paging); 0: any */
 	int limit;			/* 0: 20 */
 };
 
@@ -122,5 +123,13 @@ int slg_store_get(struct slg_store *st, int64_t id, struct slg_verdict **out,
     struct slg_err *err);
 
 void slg_store_list_free(struct slg_verdict **list, size_t n);
+
+/* The latest verdict of every service and environment, by service, then
+ * environment (without objectives). */
+int slg_store_latest_per_service(struct slg_store *st,
+    struct slg_verdict ***out, size_t *n, struct slg_err *err);
+
+/* 0 when the database answers a trivial query (readiness). */
+int slg_store_ping(struct slg_store *st, struct slg_err *err);
 
 #endif

@@ -1,0 +1,866 @@
+/* api: the JSON API under /api/v1, on the engine and the store. */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "buf.h"
+#include "engine.h"
+#include "gitmeta.h"
+#include "policy.h"
+#include "promote.h"
+#include "report.h"
+#include "timefmt.h"
+
+#define PREFIX "/api/v1"
+
+int
+slg_api_owns(const char *path)
+{
+	return strncmp(path, PREFIX, strlen(PREFIX)) == 0 &&
+	    (path[strlen(PREFIX)] == '/' || path[strlen(PREFIX)] == '\0');
+}
+
+/* ---- answers ---- */
+
+/* Captures what a report writer prints as the answer's body. */
+static void
+answer(struct slg_api_resp *r, int status, int (*write)(FILE *, const void *),
+    const void *arg)
+{
+	FILE *f = open_memstream(&r->body, &r->len);
+
+	r->status = status;
+	if (f == NULL) {
+		r->status = 500;
+		return;
+	}
+	write(f, arg);
+	fclose(f);
+}
+
+struct errbody {
+	const char *error;
+	const char *detail;
+};
+
+static int
+write_error(FILE *f, const void *arg)
+{
+	const struct errbody *e = arg;
+
+	return slg_report_error_json(f, e->error, e->detail);
+}
+
+static void
+fail(struct slg_api_resp *r, int status, const char *error, const char *detail)
+{
+	struct errbody e = { error, detail };
+
+	free(r->body);
+	r->body = NULL;
+	answer(r, status, write_error, &e);
+}
+
+/* The status an error code means, as an HTTP answer. conflict: what
+ * SLG_EINPUT means here (409 for a state that forbids the change). */
+static void
+fail_err(struct slg_api_resp *r, const struct slg_err *err, int conflict)
+{
+	switch (err->code) {
+	case SLG_ENOTFOUND:
+		fail(r, 404, "not found", err->msg);
+		break;
+	case SLG_EINPUT:
+		fail(r, conflict ? 409 : 400, conflict ? "conflict" :
+		    "bad request", err->msg);
+		break;
+	case SLG_EUSAGE:
+	case SLG_EPOLICY:
+	case SLG_EPARSE:
+		fail(r, 400, "bad request", err->msg);
+		break;
+	case SLG_ESTORE:
+		fail(r, 503, "database unavailable", err->msg);
+		break;
+	default:
+		fail(r, 500, "internal error", err->msg);
+	}
+}
+
+static int
+write_verdict(FILE *f, const void *v)
+{
+	return slg_report_json(f, v);
+}
+
+struct list {
+	struct slg_verdict **v;
+	size_t n;
+	const char *next;
+};
+
+static int
+write_list(FILE *f, const void *arg)
+{
+	const struct list *l = arg;
+
+	return slg_report_history_json(f, l->v, l->n);
+}
+
+static int
+write_page(FILE *f, const void *arg)
+{
+	const struct list *l = arg;
+
+	return slg_report_verdict_page_json(f, l->v, l->n, l->next);
+}
+
+/* ---- request helpers ---- */
+
+/* The body as a JSON object, with only the allowed keys. */
+static cJSON *
+body_object(const struct slg_api_req *q, const char *const *keys,
+    struct slg_api_resp *r)
+{
+	cJSON *o = q->len ? cJSON_ParseWithLength(q->body, q->len) : NULL;
+	const cJSON *it;
+
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		fail(r, 400, "bad request", "the body must be a JSON object");
+		return NULL;
+	}
+	cJSON_ArrayForEach(it, o) {
+		const char *const *k;
+		char msg[200];
+
+		for (k = keys; *k && strcmp(*k, it->string) != 0; k++)
+			;
+		if (*k == NULL) {
+			snprintf(msg, sizeof(msg), "unknown key '%.100s'",
+			    it->string);
+			fail(r, 400, "bad request", msg);
+			cJSON_Delete(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* A string member: NULL when absent; *bad set when present but not a
+ * string. */
+static const char *
+str(const cJSON *o, const char *key, int *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsString(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+static int
+full_sha(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return (n == 40 || n == 64) && strspn(s, "0123456789abcdef") == n;
+}
+
+/* Full, or resolved among recorded verdicts. */
+static int
+commit_arg(struct slg_store *st, const char *s, char out[65],
+    struct slg_err *err)
+{
+	char low[65];
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 4 || n > 64 || strspn(s, "0123456789abcdefABCDEF") != n)
+		return slg_err_set(err, SLG_EUSAGE, "commit '%.70s' is not a hex "
+		    "sha", s ? s : "");
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	if (n == 40 || n == 64) {
+		memcpy(out, low, n + 1);
+		return 0;
+	}
+	return slg_store_resolve_commit(st, low, out, err);
+}
+
+static int64_t
+id_segment(const char *s, const char **rest)
+{
+	char *end;
+	long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	v = strtoll(s, &end, 10);
+	*rest = end;
+	return v > 0 ? v : 0;
+}
+
+/* ---- evaluations ---- */
+
+static int
+load_policy(const struct slg_api_conf *c, const cJSON *p,
+    struct slg_policy **out, struct slg_err *err)
+{
+	char path[4096];
+	char *text;
+	int rc;
+
+	*out = NULL;
+	if (cJSON_IsObject(p)) {
+		if ((text = cJSON_PrintUnformatted(p)) == NULL)
+			return slg_err_set(err, SLG_ENOMEM, "out of memory");
+		rc = slg_policy_parse(text, strlen(text), "inline", c->queries_dir,
+		    c->datadir, out, err);
+		free(text);
+		return rc;
+	}
+	if (!cJSON_IsString(p))
+		return slg_err_set(err, SLG_EUSAGE, "'policy' must be a policy "
+		    "name or a policy object");
+	if (c->policies_dir == NULL)
+		return slg_err_set(err, SLG_EUSAGE, "this service has no "
+		    "--policies folder: send the policy inline");
+	if (strspn(p->valuestring, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+	    "QRSTUVWXYZ0123456789_.-") != strlen(p->valuestring) ||
+	    p->valuestring[0] == '.' || p->valuestring[0] == '\0')
+		return slg_err_set(err, SLG_EUSAGE, "bad policy name '%.100s'",
+		    p->valuestring);
+	snprintf(path, sizeof(path), "%s/%s%s", c->policies_dir, p->valuestring,
+	    strstr(p->valuestring, ".json") ? "" : ".json");
+	rc = slg_policy_load(path, c->queries_dir, c->datadir, out, err);
+	if (rc != 0 && strstr(err->msg, "cannot open") != NULL)
+		slg_err_set(err, SLG_EUSAGE, "no policy '%.100s' in the service's "
+		    "policies", p->valuestring);
+	return rc;
+}
+
+static void
+post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
+    struct slg_api_resp *r)
+{
+	static const char *const keys[] = { "policy", "service", "environment",
+	    "commit", "build_time", "at", "branch", "commit_time",
+	    "commit_author", "commit_subject", "pipeline_id", "pipeline_url",
+	    "job_url", "ref_name", NULL };
+	struct slg_policy *policy = NULL;
+	struct slg_verdict *v = NULL;
+	struct slg_subject subj = { 0 };
+	struct slg_engine_run run = { 0 };
+	struct slg_err err = { 0 };
+	const char *s, *e, *t;
+	cJSON *o;
+	int bad = 0;
+
+	if ((o = body_object(q, keys, r)) == NULL)
+		return;
+	subj.commit = str(o, "commit", &bad);
+	if (!full_sha(subj.commit)) {
+		fail(r, 400, "bad request", "'commit' must be the full lower-case "
+		    "sha (40 or 64 hex digits)");
+		goto out;
+	}
+	if (load_policy(c, cJSON_GetObjectItemCaseSensitive(o, "policy"),
+	    &policy, &err) != 0) {
+		fail_err(r, &err, 0);
+		goto out;
+	}
+	s = str(o, "service", &bad);
+	e = str(o, "environment", &bad);
+	if ((s && strcmp(s, policy->service) != 0) ||
+	    (e && strcmp(e, policy->environment) != 0)) {
+		fail(r, 400, "bad request", "'service' and 'environment' must "
+		    "match the policy's");
+		goto out;
+	}
+	run.now = q->now;
+	run.at = q->now;
+	subj.build_time = q->now;
+	if (((t = str(o, "at", &bad)) && slg_time_parse(t, &run.at, &err)) ||
+	    ((t = str(o, "build_time", &bad)) &&
+	    slg_time_parse(t, &subj.build_time, &err)) ||
+	    ((t = str(o, "commit_time", &bad)) &&
+	    slg_time_parse(t, &subj.commit_time, &err))) {
+		fail(r, 400, "bad request", err.msg);
+		goto out;
+	}
+	subj.branch = str(o, "branch", &bad);
+	subj.commit_author = str(o, "commit_author", &bad);
+	subj.commit_subject = str(o, "commit_subject", &bad);
+	subj.pipeline_id = str(o, "pipeline_id", &bad);
+	subj.pipeline_url = str(o, "pipeline_url", &bad);
+	subj.job_url = str(o, "job_url", &bad);
+	subj.ref_name = str(o, "ref_name", &bad);
+	if (subj.branch == NULL)
+		subj.branch = subj.ref_name;
+	if (bad) {
+		fail(r, 400, "bad request", "every member but 'policy' must be a "
+		    "string");
+		goto out;
+	}
+	run.policy = policy;
+	run.prom = &c->prom;
+	run.store = q->store;
+	run.subject = &subj;
+	run.version = c->version;
+	run.repo = c->repo;
+	if (slg_engine_check(&run, &v, &err) != 0) {
+		fail_err(r, &err, 0);
+		goto out;
+	}
+	r->verdict = (int)v->verdict;
+	for (size_t i = 0; i < v->nobj; i++)
+		r->query_errors += v->obj[i].status == SLG_ST_ERROR;
+	snprintf(r->location, sizeof(r->location), PREFIX "/evaluations/%lld",
+	    (long long)v->id);
+	answer(r, 201, write_verdict, v);
+out:
+	slg_verdict_free(v);
+	slg_policy_free(policy);
+	cJSON_Delete(o);
+}
+
+static void
+get_evaluation(const struct slg_api_req *q, int64_t id,
+    struct slg_api_resp *r)
+{
+	struct slg_verdict *v = NULL;
+	struct slg_err err = { 0 };
+
+	if (slg_store_get(q->store, id, &v, &err) != 0)
+		fail_err(r, &err, 0);
+	else
+		answer(r, 200, write_verdict, v);
+	slg_verdict_free(v);
+}
+
+/* ---- verdicts, commits, status ---- */
+
+static void
+get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
+{
+	struct slg_history_filter f = { 0 };
+	struct list l = { NULL, 0, NULL };
+	struct slg_err err = { 0 };
+	struct slg_buf next = SLG_BUF_INIT;
+	const char *a;
+	char sha[65], *end;
+
+	f.service = q->arg(q->arg_cls, "service");
+	f.environment = q->arg(q->arg_cls, "environment");
+	f.branch = q->arg(q->arg_cls, "branch");
+	f.limit = 50;
+	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
+		f.limit = (int)strtol(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || f.limit < 1 || f.limit > 1000) {
+			fail(r, 400, "bad request", "'limit' must be 1 to 1000");
+			return;
+		}
+	}
+	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
+		f.before = strtoll(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || f.before < 1) {
+			fail(r, 400, "bad request", "'before' must be a verdict id");
+			return;
+		}
+	}
+	if ((a = q->arg(q->arg_cls, "since")) != NULL &&
+	    slg_time_parse(a, &f.since, &err) != 0) {
+		fail(r, 400, "bad request", err.msg);
+		return;
+	}
+	if ((a = q->arg(q->arg_cls, "commit")) != NULL) {
+		int rc = commit_arg(q->store, a, sha, &err);
+
+		if (rc == SLG_ENOTFOUND) {
+			answer(r, 200, write_page, &l);	/* nothing yet */
+			return;
+		}
+		if (rc != 0) {
+			fail_err(r, &err, 0);
+			return;
+		}
+		f.commit = sha;
+	}
+	if (slg_store_history(q->store, &f, &l.v, &l.n, &err) != 0) {
+		fail_err(r, &err, 0);
+		return;
+	}
+	if (l.n == (size_t)f.limit) {
+		/* the same question, from below the last id */
+		slg_buf_printf(&next, PREFIX "/verdicts?limit=%d&before=%lld",
+		    f.limit, (long long)l.v[l.n - 1]->id);
+		if (f.service)
+			slg_buf_printf(&next, "&service=%s", f.service);
+		if (f.environment)
+			slg_buf_printf(&next, "&environment=%s", f.environment);
+		if (f.branch)
+			slg_buf_printf(&next, "&branch=%s", f.branch);
+		if (f.commit)
+			slg_buf_printf(&next, "&commit=%s", f.commit);
+		l.next = next.data;
+	}
+	answer(r, 200, write_page, &l);
+	slg_buf_release(&next);
+	slg_store_list_free(l.v, l.n);
+}
+
+static void
+get_commit(const struct slg_api_req *q, const char *sha_arg,
+    struct slg_api_resp *r)
+{
+	struct slg_history_filter f = { 0 };
+	struct list l = { NULL, 0, NULL };
+	struct slg_err err = { 0 };
+	char sha[65];
+
+	if (commit_arg(q->store, sha_arg, sha, &err) != 0) {
+		fail_err(r, &err, 0);
+		return;
+	}
+	f.commit = sha;
+	f.limit = 1000;
+	if (slg_store_history(q->store, &f, &l.v, &l.n, &err) != 0) {
+		fail_err(r, &err, 0);
+		return;
+	}
+	if (l.n == 0)
+		fail(r, 404, "not found", "no verdict recorded for this commit");
+	else
+		answer(r, 200, write_list, &l);
+	slg_store_list_free(l.v, l.n);
+}
+
+static int
+write_status(FILE *f, const void *s)
+{
+	return slg_report_status_json(f, s);
+}
+
+static void
+get_status(const struct slg_api_req *q, struct slg_api_resp *r)
+{
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL;
+	struct slg_status_report rep = { 0 };
+	struct slg_err err = { 0 };
+	const char *commit = q->arg(q->arg_cls, "commit");
+	char sha[65], why[1024];
+	size_t n = 0;
+	int rc;
+
+	rep.service = q->arg(q->arg_cls, "service");
+	rep.environment = q->arg(q->arg_cls, "environment");
+	if (commit == NULL || rep.service == NULL || rep.environment == NULL) {
+		fail(r, 400, "bad request", "needs commit, service and "
+		    "environment");
+		return;
+	}
+	rc = commit_arg(q->store, commit, sha, &err);
+	if (rc != 0 && rc != SLG_ENOTFOUND) {
+		fail_err(r, &err, 0);
+		return;
+	}
+	if (rc == SLG_ENOTFOUND) {
+		snprintf(sha, sizeof(sha), "%s", commit);
+	} else {
+		f.commit = sha;
+		f.service = rep.service;
+		f.environment = rep.environment;
+		f.limit = 1;
+		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
+			fail_err(r, &err, 0);
+			return;
+		}
+	}
+	rep.commit = sha;
+	rep.verdict = n ? list[0] : NULL;
+	rep.promote = slg_promote_decide(rep.verdict, q->now, why, sizeof(why),
+	    &rep.approval);
+	rep.reason = why;
+	answer(r, 200, write_status, &rep);
+	slg_store_list_free(list, n);
+}
+
+/* ---- approvals ---- */
+
+struct approval_answer {
+	const struct slg_approval *a;
+	const struct slg_verdict *v;
+};
+
+static int
+write_approval(FILE *f, const void *arg)
+{
+	const struct approval_answer *x = arg;
+
+	return slg_report_approval_json(f, x->a, x->v);
+}
+
+static void
+post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
+{
+	static const char *const keys[] = { "commit", "service", "environment",
+	    "by", "reason", "expires", NULL };
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL;
+	struct slg_approval a = { 0 };
+	struct approval_answer x;
+	struct slg_err err = { 0 };
+	const char *commit, *expires;
+	char sha[65];
+	double secs = 0;
+	size_t n = 0;
+	cJSON *o;
+	int bad = 0;
+
+	if ((o = body_object(q, keys, r)) == NULL)
+		return;
+	commit = str(o, "commit", &bad);
+	a.service = (char *)str(o, "service", &bad);
+	a.environment = (char *)str(o, "environment", &bad);
+	a.by = (char *)str(o, "by", &bad);
+	a.reason = (char *)str(o, "reason", &bad);
+	expires = str(o, "expires", &bad);
+	if (bad || !commit || !a.service || !a.environment || !a.by ||
+	    !a.reason || strspn(a.reason, " \t\r\n") == strlen(a.reason) ||
+	    *a.by == '\0') {
+		fail(r, 400, "bad request", "needs commit, service, environment, "
+		    "by and a reason, as strings");
+		goto out;
+	}
+	if (expires && (slg_duration_parse(expires, &secs, &err) != 0 ||
+	    secs < 1)) {
+		fail(r, 400, "bad request", "'expires' must be a duration like 24h");
+		goto out;
+	}
+	if (commit_arg(q->store, commit, sha, &err) != 0) {
+		fail_err(r, &err, 1);
+		goto out;
+	}
+	f.commit = sha;
+	f.service = a.service;
+	f.environment = a.environment;
+	f.limit = 1;
+	if (slg_store_history(q->store, &f, &list, &n, &err) != 0 ||
+	    slg_approval_allowed(n ? list[0] : NULL, &err) != 0) {
+		fail_err(r, &err, 1);
+		goto out;
+	}
+	a.verdict_id = list[0]->id;
+	a.commit = sha;
+	a.created_at = q->now;
+	a.expires_at = secs > 0 ? q->now + (int64_t)ceil(secs) : 0;
+	if (slg_store_approval_add(q->store, &a, &err) != 0) {
+		fail_err(r, &err, 1);
+		goto out;
+	}
+	x.a = &a;
+	x.v = list[0];
+	snprintf(r->location, sizeof(r->location), PREFIX "/approvals/%lld",
+	    (long long)a.id);
+	answer(r, 201, write_approval, &x);
+out:
+	slg_store_list_free(list, n);
+	cJSON_Delete(o);
+}
+
+static void
+delete_approval(const struct slg_api_req *q, int64_t id,
+    struct slg_api_resp *r)
+{
+	static const char *const keys[] = { "by", "reason", NULL };
+	struct slg_approval a = { 0 };
+	struct approval_answer x = { &a, NULL };
+	struct slg_err err = { 0 };
+	const char *by = NULL, *reason = NULL;
+	cJSON *o = NULL;
+	int bad = 0;
+
+	if (q->len > 0) {
+		if ((o = body_object(q, keys, r)) == NULL)
+			return;
+		by = str(o, "by", &bad);
+		reason = str(o, "reason", &bad);
+	}
+	if (bad)
+		fail(r, 400, "bad request", "'by' and 'reason' must be strings");
+	else if (slg_store_approval_revoke(q->store, id, by, reason, q->now,
+	    &err) != 0 || slg_store_approval_get(q->store, id, &a, &err) != 0)
+		fail_err(r, &err, 1);
+	else
+		answer(r, 200, write_approval, &x);
+	slg_approval_release(&a);
+	cJSON_Delete(o);
+}
+
+/* ---- baselines ---- */
+
+struct baselines {
+	struct slg_stored_baseline *b;
+	size_t n;
+};
+
+static int
+write_baselines(FILE *f, const void *arg)
+{
+	const struct baselines *x = arg;
+
+	return slg_report_baselines_json(f, x->b, x->n);
+}
+
+static void
+get_baselines(const struct slg_api_req *q, const char *service,
+    const char *env, struct slg_api_resp *r)
+{
+	struct baselines x = { NULL, 0 };
+	struct slg_err err = { 0 };
+	const char *h = q->arg(q->arg_cls, "history");
+
+	if (slg_store_baseline_list(q->store, service, env, h && strcmp(h, "0"),
+	    &x.b, &x.n, &err) != 0) {
+		fail_err(r, &err, 0);
+		return;
+	}
+	answer(r, 200, write_baselines, &x);
+	for (size_t i = 0; i < x.n; i++)
+		slg_stored_baseline_release(&x.b[i]);
+	free(x.b);
+}
+
+/* {"objectives": {NAME: VALUE}, "commit", "by"}: values set as given;
+ * or {"from_commit": SHA, "by"}: the measured values of that commit's
+ * latest passing verdict (slogate baseline promote). */
+static void
+put_baselines(const struct slg_api_req *q, const char *service,
+    const char *env, struct slg_api_resp *r)
+{
+	static const char *const keys[] = { "objectives", "commit", "by",
+	    "from_commit", NULL };
+	struct slg_stored_baseline *rows = NULL;
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL, *v = NULL;
+	struct slg_err err = { 0 };
+	const cJSON *objs, *it;
+	const char *by, *commit, *from;
+	char sha[65], note[64];
+	size_t n = 0, nr = 0, cap;
+	cJSON *o;
+	int bad = 0;
+
+	if ((o = body_object(q, keys, r)) == NULL)
+		return;
+	by = str(o, "by", &bad);
+	commit = str(o, "commit", &bad);
+	from = str(o, "from_commit", &bad);
+	objs = cJSON_GetObjectItemCaseSensitive(o, "objectives");
+	if (bad || (from == NULL) == (objs == NULL) ||
+	    (objs && (!cJSON_IsObject(objs) || cJSON_GetArraySize(objs) == 0))) {
+		fail(r, 400, "bad request", "give 'objectives' (an object of "
+		    "values) or 'from_commit', strings for the rest");
+		goto out;
+	}
+	if (from != NULL) {
+		if (commit_arg(q->store, from, sha, &err) != 0) {
+			fail_err(r, &err, 1);
+			goto out;
+		}
+		f.commit = sha;
+		f.service = service;
+		f.environment = env;
+		f.limit = 1000;
+		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
+			fail_err(r, &err, 0);
+			goto out;
+		}
+		for (size_t i = 0; i < n && v == NULL; i++)
+			if (list[i]->verdict == SLG_V_PASS && !list[i]->invalidated)
+				v = list[i];
+		if (v == NULL) {
+			fail(r, 409, "conflict", "the commit has no passing verdict "
+			    "for this service and environment");
+			goto out;
+		}
+	}
+	cap = v ? v->nobj : (size_t)cJSON_GetArraySize(objs);
+	if ((rows = calloc(cap ? cap : 1, sizeof(*rows))) == NULL) {
+		fail(r, 500, "internal error", "out of memory");
+		goto out;
+	}
+	snprintf(note, sizeof(note), v ? "promoted from verdict %lld" :
+	    "set through the API", v ? (long long)v->id : 0LL);
+	for (size_t i = 0; v && i < v->nobj; i++) {
+		if (!isfinite(v->obj[i].value))
+			continue;
+		rows[nr].objective = v->obj[i].name;
+		rows[nr].value = v->obj[i].value;
+		rows[nr].source_commit = v->commit;
+		rows[nr++].source_verdict = v->id;
+	}
+	cJSON_ArrayForEach(it, objs) {
+		if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble)) {
+			fail(r, 400, "bad request", "objective values must be "
+			    "finite numbers");
+			goto out;
+		}
+		rows[nr].objective = it->string;
+		rows[nr].value = it->valuedouble;
+		rows[nr++].source_commit = (char *)commit;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		rows[i].service = (char *)service;
+		rows[i].environment = (char *)env;
+		rows[i].set_at = q->now;
+		rows[i].set_by = (char *)by;
+		rows[i].note = note;
+	}
+	if (nr == 0) {
+		fail(r, 409, "conflict", "no measured values to store");
+		goto out;
+	}
+	if (slg_store_baseline_add(q->store, rows, nr, &err) != 0) {
+		fail_err(r, &err, 0);
+		goto out;
+	}
+	get_baselines(q, service, env, r);
+out:
+	free(rows);
+	slg_store_list_free(list, n);
+	cJSON_Delete(o);
+}
+
+/* ---- invalidation ---- */
+
+static void
+post_invalidate(const struct slg_api_req *q, int64_t id,
+    struct slg_api_resp *r)
+{
+	static const char *const keys[] = { "by", "reason", NULL };
+	struct slg_err err = { 0 };
+	const char *by, *reason;
+	cJSON *o;
+	int bad = 0;
+
+	if ((o = body_object(q, keys, r)) == NULL)
+		return;
+	by = str(o, "by", &bad);
+	reason = str(o, "reason", &bad);
+	if (bad || reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
+		fail(r, 400, "bad request", "needs a 'reason'");
+	else if (slg_store_invalidate(q->store, id, by, reason, q->now, &err) != 0)
+		fail_err(r, &err, 1);
+	else
+		get_evaluation(q, id, r);
+	cJSON_Delete(o);
+}
+
+/* ---- routing ---- */
+
+static int
+is(const struct slg_api_req *q, const char *m)
+{
+	return strcmp(q->method, m) == 0;
+}
+
+static void
+not_allowed(struct slg_api_resp *r, const char *allow)
+{
+	r->allow = allow;
+	fail(r, 405, "method not allowed", allow);
+}
+
+/* Splits "a/b" at the slash into two segments of at most 128 bytes. */
+static int
+two_segments(const char *p, char *a, char *b)
+{
+	const char *slash = strchr(p, '/');
+
+	if (slash == NULL || slash == p || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') || slash - p >= 128 ||
+	    strlen(slash + 1) >= 128)
+		return -1;
+	memcpy(a, p, (size_t)(slash - p));
+	a[slash - p] = '\0';
+	strcpy(b, slash + 1);
+	return 0;
+}
+
+void
+slg_api_handle(const struct slg_api_conf *c, const struct slg_api_req *q,
+    struct slg_api_resp *r)
+{
+	const char *p = q->path + strlen(PREFIX), *rest = "";
+	char a[128], b[128];
+	int64_t id;
+
+	memset(r, 0, sizeof(*r));
+	r->verdict = -1;
+	if (strcmp(p, "/evaluations") == 0) {
+		if (is(q, "POST"))
+			post_evaluation(c, q, r);
+		else
+			not_allowed(r, "POST");
+	} else if (strncmp(p, "/evaluations/", 13) == 0 &&
+	    (id = id_segment(p + 13, &rest)) > 0 && *rest == '\0') {
+		if (is(q, "GET"))
+			get_evaluation(q, id, r);
+		else
+			not_allowed(r, "GET");
+	} else if (strcmp(p, "/verdicts") == 0) {
+		if (is(q, "GET"))
+			get_verdicts(q, r);
+		else
+			not_allowed(r, "GET");
+	} else if (strncmp(p, "/verdicts/", 10) == 0 &&
+	    (id = id_segment(p + 10, &rest)) > 0 &&
+	    strcmp(rest, "/invalidate") == 0) {
+		if (is(q, "POST"))
+			post_invalidate(q, id, r);
+		else
+			not_allowed(r, "POST");
+	} else if (strncmp(p, "/commits/", 9) == 0 && p[9] != '\0' &&
+	    strchr(p + 9, '/') == NULL) {
+		if (is(q, "GET"))
+			get_commit(q, p + 9, r);
+		else
+			not_allowed(r, "GET");
+	} else if (strcmp(p, "/status") == 0) {
+		if (is(q, "GET"))
+			get_status(q, r);
+		else
+			not_allowed(r, "GET");
+	} else if (strcmp(p, "/approvals") == 0) {
+		if (is(q, "POST"))
+			post_approval(q, r);
+		else
+			not_allowed(r, "POST");
+	} else if (strncmp(p, "/approvals/", 11) == 0 &&
+	    (id = id_segment(p + 11, &rest)) > 0 && *rest == '\0') {
+		if (is(q, "DELETE"))
+			delete_approval(q, id, r);
+		else
+			not_allowed(r, "DELETE");
+	} else if (strncmp(p, "/baselines/", 11) == 0 &&
+	    two_segments(p + 11, a, b) == 0) {
+		if (is(q, "GET"))
+			get_baselines(q, a, b, r);
+		else if (is(q, "PUT"))
+			put_baselines(q, a, b, r);
+		else
+			not_allowed(r, "GET, PUT");
+	} else {
+		fail(r, 404, "not found", "no such API path");
+	}
+}

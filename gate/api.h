@@ -1,0 +1,52 @@
+/* api: the JSON API under /api/v1: a request (method, path, arguments,
+ * body) in, a status and a JSON answer out, on the engine and the store.
+ * Must not know the HTTP library, authenticate, or print. */
+#ifndef SLG_API_H
+#define SLG_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prom.h"
+#include "store.h"
+
+struct slg_api_conf {
+	const char *policies_dir;	/* policies by name; NULL: inline only */
+	const char *queries_dir;	/* NULL: looked for as check does */
+	const char *datadir;
+	const char *repo;		/* for ancestor baselines; NULL: none */
+	struct slg_prom_conf prom;
+	const char *version;
+};
+
+struct slg_api_req {
+	const char *method;
+	const char *path;		/* decoded, without the query string */
+	/* a query-string argument, or NULL */
+	const char *(*arg)(void *cls, const char *name);
+	void *arg_cls;
+	const char *body;
+	size_t len;
+	struct slg_store *store;	/* this thread's */
+	int64_t now;
+};
+
+struct slg_api_resp {
+	int status;
+	char *body;			/* JSON; the caller frees */
+	size_t len;
+	const char *allow;		/* methods, for a 405 */
+	char location[96];		/* for a 201, or "" */
+	int verdict;			/* of an evaluation, else -1 */
+	int query_errors;		/* objectives whose query failed */
+};
+
+/* 1 when path is under /api/v1. */
+int slg_api_owns(const char *path);
+
+/* Handles one request; always fills resp (errors are JSON
+ * {"error", "detail"} with the status that fits). */
+void slg_api_handle(const struct slg_api_conf *conf,
+    const struct slg_api_req *req, struct slg_api_resp *resp);
+
+#endif

@@ -1,0 +1,142 @@
+/* cmd_serve: `slogate serve`: the HTTP service on the same engine and
+ * store as the CLI. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "server.h"
+#include "timefmt.h"
+
+#ifndef SLG_DATADIR
+#define SLG_DATADIR NULL
+#endif
+
+static const char usage_text[] =
+"usage: slogate serve [--listen ADDR] [--db FILE] [--prometheus URL]\n"
+"                     [--policies DIR] [--queries DIR] [--repo DIR]\n"
+"                     [--token-file FILE] [--read-token-required]\n"
+"                     [--workers N] [--io-threads N] [--timeout SECONDS]\n"
+"\n"
+"Runs the HTTP service: the JSON API under /api/v1 (evaluations, verdicts,\n"
+"commits, status, approvals, baselines), the SLO history pages (/,\n"
+"/services/NAME, /commits/SHA), /metrics, /healthz and /readyz. One line\n"
+"per request goes to stderr. SIGTERM or SIGINT stops accepting, lets\n"
+"requests in flight finish, closes the database and exits 0.\n"
+"\n"
+"  --listen ADDR        default 127.0.0.1:8080 (loopback only); :8080 for\n"
+"                       every address, [::1]:8080 for IPv6\n"
+"  --db FILE            default $SLOGATE_DB, else slogate.db\n"
+"  --prometheus URL     default $SLOGATE_PROMETHEUS_URL, else\n"
+"                       http://127.0.0.1:9090 ($SLOGATE_PROMETHEUS_TOKEN sent)\n"
+"  --policies DIR       policies evaluations may name; default ./policies\n"
+"  --queries DIR        query templates; default as for check\n"
+"  --repo DIR           git repository for ancestor baselines\n"
+"  --token-file FILE    tokens for changes, one a line (at least 16\n"
+"                       characters); re-read when it changes, so tokens\n"
+"                       can be rotated. $SLOGATE_TOKEN adds one more.\n"
+"                       With no token, every change is refused (403).\n"
+"  --read-token-required  reads need a token too (default: public)\n"
+"  --workers N          requests handled at once (default 8)\n"
+"  --io-threads N       connection threads (default 2)\n"
+"  --timeout SECONDS    idle connection timeout (default 30)\n"
+"\n"
+"exit codes: 0 stopped by a signal, 4 cannot listen or open the database,\n"
+"64 usage error.\n";
+
+static int
+count(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "prometheus", required_argument, NULL, 'P' },
+		{ "policies", required_argument, NULL, 'p' },
+		{ "queries", required_argument, NULL, 'q' },
+		{ "repo", required_argument, NULL, 'r' },
+		{ "token-file", required_argument, NULL, 't' },
+		{ "read-token-required", no_argument, NULL, 'R' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "io-threads", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct slg_server_conf c = { 0 };
+	struct slg_err err = { 0 };
+	const char *db = NULL;
+	char ua[64];
+	int o;
+
+	c.listen = "127.0.0.1:8080";
+	c.io_threads = 2;
+	c.workers = 8;
+	c.queue = 256;
+	c.conn_timeout = 30;
+	c.shutdown_grace = 30;
+	c.api.policies_dir = "policies";
+	c.api.datadir = SLG_DATADIR;
+	c.api.version = slg_version();
+	c.api.prom.url = slg_env("SLOGATE_PROMETHEUS_URL") ?
+	    slg_env("SLOGATE_PROMETHEUS_URL") : "http://127.0.0.1:9090";
+	opterr = 0;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (o) {
+		case 'l': c.listen = optarg; break;
+		case 'd': db = optarg; break;
+		case 'P': c.api.prom.url = optarg; break;
+		case 'p': c.api.policies_dir = optarg; break;
+		case 'q': c.api.queries_dir = optarg; break;
+		case 'r': c.api.repo = optarg; break;
+		case 't': c.token_file = optarg; break;
+		case 'R': c.read_token_required = 1; break;
+		case 'w':
+			if (count(optarg, 1, 256, &c.workers) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--workers must be 1 to 256");
+			break;
+		case 'i':
+			if (count(optarg, 1, 64, &c.io_threads) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--io-threads must be 1 to 64");
+			break;
+		case 'T':
+			if (count(optarg, 1, 3600, &c.conn_timeout) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--timeout must be 1 to 3600 seconds");
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return slg_opt_error("serve", usage_text, argv, o);
+		}
+	}
+	if (optind < argc)
+		return slg_usage_error("serve", usage_text,
+		    "unexpected argument '%s'", argv[optind]);
+	if (slg_prom_check_url(c.api.prom.url, &err) != 0)
+		return slg_usage_error("serve", usage_text, "%s", err.msg);
+	c.db_path = slg_db_path(db);
+	c.token = slg_env("SLOGATE_TOKEN");
+	c.api.prom.token = slg_env("SLOGATE_PROMETHEUS_TOKEN");
+	c.api.prom.timeout_ms = 30000;
+	c.api.prom.attempts = 3;
+	c.api.prom.backoff_ms = 250;
+	snprintf(ua, sizeof(ua), "slogate/%s", slg_version());
+	c.api.prom.user_agent = ua;
+	if (slg_server_run(&c, &err) != 0)
+		return slg_fail("serve", &err);
+	return 0;
+}

@@ -1,0 +1,375 @@
+/* jsonin: the JSON slogate writes, read back into structs. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsonin.h"
+#include "timefmt.h"
+
+static char *
+text(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+static double
+num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (cJSON_IsNumber(v))
+		return v->valuedouble;
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "+Inf") == 0)
+		return INFINITY;
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "-Inf") == 0)
+		return -INFINITY;
+	return NAN;
+}
+
+static int64_t
+when(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	int64_t t = 0;
+
+	if (cJSON_IsString(v))
+		slg_time_parse(v->valuestring, &t, NULL);
+	return t;
+}
+
+static int
+flag(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static void
+approval(const cJSON *o, struct slg_approval *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = (int64_t)num(o, "id");
+	a->verdict_id = (int64_t)num(o, "verdict_id");
+	a->commit = text(o, "commit");
+	a->service = text(o, "service");
+	a->environment = text(o, "environment");
+	a->by = text(o, "by");
+	a->reason = text(o, "reason");
+	a->created_at = when(o, "created_at");
+	a->expires_at = when(o, "expires_at");
+	a->revoked_at = when(o, "revoked_at");
+	a->revoked_by = text(o, "revoked_by");
+	a->revoke_reason = text(o, "revoke_reason");
+}
+
+static void
+objective(const cJSON *o, struct slg_objective_result *r)
+{
+	static const char *const units[] = { "number", "ratio", "seconds" };
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "baseline"), *c;
+	char *unit = text(o, "unit");
+	int st;
+
+	r->name = text(o, "name");
+	r->promql = text(o, "promql");
+	r->detail = text(o, "detail");
+	r->pass_text = text(o, "pass");
+	r->warn_text = text(o, "warn");
+	st = slg_status_parse(cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "status")));
+	r->status = st < 0 ? SLG_ST_ERROR : (enum slg_status)st;
+	r->value = num(o, "value");
+	r->value_at = (double)when(o, "value_at");
+	for (int i = 0; unit && i < 3; i++) {
+		if (strcmp(unit, units[i]) == 0)
+			r->unit = (enum slg_unit)i;
+	}
+	free(unit);
+	r->judged = flag(o, "judged");
+	r->sustained = flag(o, "sustained");
+	r->weight = isnan(num(o, "weight")) ? 1 : num(o, "weight");
+	r->key = flag(o, "key");
+	r->points = (size_t)fmax(0, num(o, "points"));
+	r->points_failed = (size_t)fmax(0, num(o, "points_failed"));
+	r->points_warn = (size_t)fmax(0, num(o, "points_warn"));
+	r->points_missing = (size_t)fmax(0, num(o, "points_missing"));
+	if (cJSON_IsObject(b)) {
+		struct slg_buf commits = SLG_BUF_INIT;
+
+		r->has_baseline = 1;
+		r->baseline = num(b, "value");
+		r->baseline_source = text(b, "source");
+		r->baseline_detail = text(b, "detail");
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(b,
+		    "commits")) {
+			if (cJSON_IsString(c))
+				slg_buf_printf(&commits, "%s%s", commits.len ?
+				    "," : "", c->valuestring);
+		}
+		r->baseline_commits = commits.len ? slg_buf_detach(&commits) :
+		    NULL;
+		slg_buf_release(&commits);
+	} else {
+		r->baseline = NAN;
+	}
+}
+
+static struct slg_verdict *
+verdict(const cJSON *o, struct slg_err *err)
+{
+	const cJSON *w, *ci, *p, *g, *s, *objs, *it, *inv;
+	struct slg_verdict *v;
+	size_t i = 0;
+	int k;
+
+	if (!cJSON_IsObject(o) || (k = slg_verdict_parse(cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "verdict")))) < 0) {
+		slg_err_set(err, SLG_EPARSE, "the service answered with something "
+		    "that is not a verdict");
+		return NULL;
+	}
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		slg_err_set(err, SLG_ENOMEM, "out of memory");
+		return NULL;
+	}
+	v->verdict = (enum slg_verdict_kind)k;
+	v->id = isnan(num(o, "id")) ? 0 : (int64_t)num(o, "id");
+	v->reason = text(o, "reason");
+	v->service = text(o, "service");
+	v->environment = text(o, "environment");
+	v->commit = text(o, "commit");
+	v->commit_time = when(o, "commit_time");
+	v->commit_author = text(o, "commit_author");
+	v->commit_subject = text(o, "commit_subject");
+	v->branch = text(o, "branch");
+	v->build_time = when(o, "build_time");
+	v->evaluated_at = when(o, "evaluated_at");
+	w = cJSON_GetObjectItemCaseSensitive(o, "window");
+	v->window_start = when(w, "start");
+	v->window_end = when(w, "end");
+	v->step = (int64_t)num(w, "step_seconds");
+	ci = cJSON_GetObjectItemCaseSensitive(o, "ci");
+	v->pipeline_id = text(ci, "pipeline_id");
+	v->pipeline_url = text(ci, "pipeline_url");
+	v->job_url = text(ci, "job_url");
+	v->ref_name = text(ci, "ref_name");
+	p = cJSON_GetObjectItemCaseSensitive(o, "policy");
+	v->policy_path = text(p, "path");
+	v->policy_digest = text(p, "digest");
+	v->prometheus_url = text(o, "prometheus_url");
+	v->version = text(o, "slogate_version");
+	g = cJSON_GetObjectItemCaseSensitive(o, "guard");
+	v->guard_value = NAN;
+	if (cJSON_IsObject(g)) {
+		v->has_guard = 1;
+		v->guard_value = num(g, "value");
+		v->guard_min = num(g, "min");
+		v->guard_promql = text(g, "promql");
+	}
+	s = cJSON_GetObjectItemCaseSensitive(o, "score");
+	if (cJSON_IsObject(s)) {
+		v->has_score = 1;
+		v->score = num(s, "score");
+		v->score_max = num(s, "max");
+		v->score_pass = num(s, "pass");
+		v->score_warn = num(s, "warn");
+	}
+	objs = cJSON_GetObjectItemCaseSensitive(o, "objectives");
+	if (cJSON_GetArraySize(objs) > 0 && (v->obj = calloc((size_t)
+	    cJSON_GetArraySize(objs), sizeof(*v->obj))) == NULL)
+		goto nomem;
+	cJSON_ArrayForEach(it, objs)
+		objective(it, &v->obj[v->nobj++]);
+	objs = cJSON_GetObjectItemCaseSensitive(o, "approvals");
+	if (cJSON_GetArraySize(objs) > 0 && (v->approvals = calloc((size_t)
+	    cJSON_GetArraySize(objs), sizeof(*v->approvals))) == NULL)
+		goto nomem;
+	cJSON_ArrayForEach(it, objs)
+		approval(it, &v->approvals[i++]);
+	v->napprovals = i;
+	inv = cJSON_GetObjectItemCaseSensitive(o, "invalidated");
+	if (cJSON_IsObject(inv)) {
+		v->invalidated = 1;
+		v->invalidated_by = text(inv, "by");
+		v->invalidated_reason = text(inv, "reason");
+		v->invalidated_at = when(inv, "at");
+	}
+	if (v->service == NULL || v->environment == NULL || v->commit == NULL) {
+		slg_err_set(err, SLG_EPARSE, "the service answered with a verdict "
+		    "without service, environment or commit");
+		slg_verdict_free(v);
+		return NULL;
+	}
+	return v;
+nomem:
+	slg_verdict_free(v);
+	slg_err_set(err, SLG_ENOMEM, "out of memory");
+	return NULL;
+}
+
+static cJSON *
+parse(const char *json, size_t len, struct slg_err *err)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+
+	if (root == NULL)
+		slg_err_set(err, SLG_EPARSE, "the service answered with invalid "
+		    "JSON");
+	return root;
+}
+
+int
+slg_jsonin_verdict(const char *json, size_t len, struct slg_verdict **out,
+    struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err);
+
+	*out = root ? verdict(root, err) : NULL;
+	cJSON_Delete(root);
+	return *out ? 0 : err->code;
+}
+
+int
+slg_jsonin_verdicts(const char *json, size_t len, struct slg_verdict ***out,
+    size_t *n, struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err), *arr, *it;
+	struct slg_verdict **list = NULL;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (root == NULL)
+		return err->code;
+	/* a bare array, or the API's {"verdicts": [...], "next": ...} */
+	arr = cJSON_IsArray(root) ? root :
+	    cJSON_GetObjectItemCaseSensitive(root, "verdicts");
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(root);
+		return slg_err_set(err, SLG_EPARSE, "the service answered without "
+		    "a list of verdicts");
+	}
+	if ((list = calloc((size_t)cJSON_GetArraySize(arr) + 1,
+	    sizeof(*list))) == NULL) {
+		cJSON_Delete(root);
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+	cJSON_ArrayForEach(it, arr) {
+		if ((list[cnt] = verdict(it, err)) == NULL) {
+			for (size_t i = 0; i < cnt; i++)
+				slg_verdict_free(list[i]);
+			free(list);
+			cJSON_Delete(root);
+			return err->code;
+		}
+		cnt++;
+	}
+	cJSON_Delete(root);
+	*out = list;
+	*n = cnt;
+	return 0;
+}
+
+int
+slg_jsonin_status(const char *json, size_t len, int *promote, char **reason,
+    struct slg_verdict **v, struct slg_approval **a, struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err), *x;
+
+	*promote = 0;
+	*reason = NULL;
+	*v = NULL;
+	*a = NULL;
+	if (root == NULL)
+		return err->code;
+	if (!cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(root, "promote"))) {
+		cJSON_Delete(root);
+		return slg_err_set(err, SLG_EPARSE, "the service answered "
+		    "without a promotion decision");
+	}
+	*promote = flag(root, "promote");
+	*reason = text(root, "reason");
+	if (cJSON_IsObject(x = cJSON_GetObjectItemCaseSensitive(root, "verdict")))
+		*v = verdict(x, err);
+	if (cJSON_IsObject(x = cJSON_GetObjectItemCaseSensitive(root,
+	    "approval")) && (*a = calloc(1, sizeof(**a))) != NULL)
+		approval(x, *a);
+	cJSON_Delete(root);
+	return 0;
+}
+
+int
+slg_jsonin_approval(const char *json, size_t len, struct slg_approval *out,
+    struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err);
+
+	memset(out, 0, sizeof(*out));
+	if (root == NULL)
+		return err->code;
+	approval(root, out);
+	cJSON_Delete(root);
+	return out->id > 0 ? 0 : slg_err_set(err, SLG_EPARSE, "the service "
+	    "answered without an approval");
+}
+
+int
+slg_jsonin_baselines(const char *json, size_t len,
+    struct slg_stored_baseline **out, size_t *n, struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err), *it;
+	struct slg_stored_baseline *b;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (root == NULL)
+		return err->code;
+	if (!cJSON_IsArray(root) || (b = calloc((size_t)cJSON_GetArraySize(root)
+	    + 1, sizeof(*b))) == NULL) {
+		cJSON_Delete(root);
+		return slg_err_set(err, SLG_EPARSE, "the service answered without "
+		    "a list of baselines");
+	}
+	cJSON_ArrayForEach(it, root) {
+		b[cnt].id = (int64_t)num(it, "id");
+		b[cnt].service = text(it, "service");
+		b[cnt].environment = text(it, "environment");
+		b[cnt].objective = text(it, "objective");
+		b[cnt].value = num(it, "value");
+		b[cnt].set_at = when(it, "set_at");
+		b[cnt].set_by = text(it, "set_by");
+		b[cnt].source_commit = text(it, "source_commit");
+		b[cnt].source_verdict = isnan(num(it, "source_verdict")) ? 0 :
+		    (int64_t)num(it, "source_verdict");
+		b[cnt].note = text(it, "note");
+		cnt++;
+	}
+	cJSON_Delete(root);
+	*out = b;
+	*n = cnt;
+	return 0;
+}
+
+char *
+slg_jsonin_error(const char *json, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	char *e, *d, *msg = NULL;
+
+	if (root == NULL)
+		return NULL;
+	e = text(root, "error");
+	d = text(root, "detail");
+	if (e != NULL && asprintf(&msg, "%s%s%s", e, d && *d ? ": " : "",
+	    d && *d ? d : "") < 0)
+		msg = NULL;
+	free(e);
+	free(d);
+	cJSON_Delete(root);
+	return msg;
+}

@@ -1,0 +1,708 @@
+/* server: the HTTP service on libmicrohttpd. Its I/O threads never block:
+ * every request that reads the database or Prometheus is suspended and
+ * handed to a bounded pool of workers, each with its own database handle,
+ * then resumed with the answer. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "pages.h"
+#include "server.h"
+
+#define MAX_ARGS 16
+#define NBUCKETS 10
+
+static const double buckets[NBUCKETS] = { 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+    10, 30, 60 };
+
+/* One request, from its first byte to its log line. */
+struct job {
+	struct MHD_Connection *conn;
+	char method[8];
+	char path[1024];
+	char *arg_name[MAX_ARGS];
+	char *arg_value[MAX_ARGS];
+	int nargs;
+	struct slg_buf body;
+	int too_big;
+	int queued;			/* handed to a worker */
+	int done;			/* the worker answered */
+	int status;
+	char *answer;
+	size_t answer_len;
+	const char *type;
+	const char *allow;
+	char location[96];
+	int verdict;
+	int query_errors;
+	double t0;
+	struct job *next;
+};
+
+static struct {
+	const struct slg_server_conf *conf;
+	struct MHD_Daemon *daemon;
+	pthread_mutex_t lock;		/* everything below */
+	pthread_cond_t work;		/* a job was queued, or stopping */
+	pthread_cond_t idle;		/* a job finished */
+	struct job *head, *tail;
+	int queued, busy, stopping, draining;
+	/* tokens */
+	char **tokens;
+	size_t ntokens;
+	time_t token_mtime;
+	/* metrics */
+	unsigned long long evaluations[5], eval_buckets[NBUCKETS], eval_count;
+	double eval_sum;
+	unsigned long long query_errors, requests[600];
+} S = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,
+    .idle = PTHREAD_COND_INITIALIZER };
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- tokens ---- */
+
+static void
+tokens_free(void)
+{
+	for (size_t i = 0; i < S.ntokens; i++)
+		free(S.tokens[i]);
+	free(S.tokens);
+	S.tokens = NULL;
+	S.ntokens = 0;
+}
+
+/* Reads SLOGATE_TOKEN and the token file, again whenever the file
+ * changes, so a token can be rotated without a restart. Locked. */
+static void
+tokens_refresh(void)
+{
+	const struct slg_server_conf *c = S.conf;
+	struct stat st;
+	char line[1024];
+	FILE *f;
+
+	if (S.tokens != NULL && (c->token_file == NULL ||
+	    (stat(c->token_file, &st) == 0 && st.st_mtime == S.token_mtime)))
+		return;
+	tokens_free();
+	S.tokens = calloc(256, sizeof(*S.tokens));
+	if (S.tokens == NULL)
+		return;
+	if (c->token != NULL && strlen(c->token) >= 16)
+		S.tokens[S.ntokens++] = strdup(c->token);
+	if (c->token_file != NULL && (f = fopen(c->token_file, "r")) != NULL) {
+		if (fstat(fileno(f), &st) == 0)
+			S.token_mtime = st.st_mtime;
+		while (S.ntokens < 255 && fgets(line, sizeof(line), f) != NULL) {
+			line[strcspn(line, "\r\n")] = '\0';
+			/* short tokens are refused: they can be guessed */
+			if (line[0] != '#' && strlen(line) >= 16)
+				S.tokens[S.ntokens++] = strdup(line);
+		}
+		fclose(f);
+	}
+}
+
+/* Compares in time that depends only on the lengths. */
+static int
+same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb ? lb : 1)];
+	return d == 0;
+}
+
+/* 0 when authorized; else the status to answer, and why in *why. */
+static int
+authorize(struct MHD_Connection *conn, const char **why)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	int ok = 0, any;
+
+	pthread_mutex_lock(&S.lock);
+	tokens_refresh();
+	any = S.ntokens > 0;
+	for (size_t i = 0; h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
+	    i < S.ntokens; i++)
+		ok |= same(h + 7, S.tokens[i]);
+	pthread_mutex_unlock(&S.lock);
+	if (ok)
+		return 0;
+	if (!any) {
+		*why = "no token is configured, so changes are refused: set "
+		    "SLOGATE_TOKEN or --token-file on the service";
+		return 403;
+	}
+	if (h == NULL || strncmp(h, "Bearer ", 7) != 0) {
+		*why = "send Authorization: Bearer TOKEN";
+		return 401;
+	}
+	*why = "the token is not valid";
+	return 403;
+}
+
+/* ---- answers ---- */
+
+static void
+log_line(const struct job *j)
+{
+	fprintf(stderr, "%s %s %d %.1fms\n", j->method, j->path, j->status,
+	    (now_s() - j->t0) * 1000);
+}
+
+static enum MHD_Result
+respond(struct job *j, int status, const char *type, char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	j->status = status;
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (j->allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, j->allow);
+	if (j->location[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, j->location);
+	if (status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer");
+	ok = MHD_queue_response(j->conn, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result
+respond_error(struct job *j, int status, const char *error, const char *detail)
+{
+	struct slg_buf b = SLG_BUF_INIT;
+	char *d = NULL;
+
+	/* the detail may hold anything; escape it for JSON */
+	slg_buf_printf(&b, "{\"error\": \"%s\", \"detail\": \"", error);
+	for (const char *p = detail ? detail : ""; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			slg_buf_printf(&b, "\\%c", *p);
+		else if ((unsigned char)*p < 0x20)
+			slg_buf_printf(&b, "\\u%04x", *p);
+		else
+			slg_buf_add(&b, p, 1);
+	}
+	slg_buf_puts(&b, "\"}\n");
+	d = slg_buf_detach(&b);
+	return respond(j, status, "application/json", d, strlen(d));
+}
+
+/* ---- metrics ---- */
+
+static char *
+metrics(size_t *len)
+{
+	static const char *const kinds[] = { "pass", "fail", "warn",
+	    "inconclusive", "error" };
+	struct slg_buf b = SLG_BUF_INIT;
+	unsigned long long cum = 0;
+
+	pthread_mutex_lock(&S.lock);
+	slg_buf_printf(&b, "# HELP slogate_build_info The running slogate.\n"
+	    "# TYPE slogate_build_info gauge\n"
+	    "slogate_build_info{version=\"%s\"} 1\n", S.conf->api.version);
+	slg_buf_puts(&b, "# HELP slogate_evaluations_total Evaluations by "
+	    "verdict.\n# TYPE slogate_evaluations_total counter\n");
+	for (int i = 0; i < 5; i++)
+		slg_buf_printf(&b, "slogate_evaluations_total{verdict=\"%s\"} "
+		    "%llu\n", kinds[i], S.evaluations[i]);
+	slg_buf_puts(&b, "# HELP slogate_evaluation_duration_seconds Time to "
+	    "evaluate a policy.\n# TYPE slogate_evaluation_duration_seconds "
+	    "histogram\n");
+	for (int i = 0; i < NBUCKETS; i++) {
+		cum += S.eval_buckets[i];
+		slg_buf_printf(&b, "slogate_evaluation_duration_seconds_bucket"
+		    "{le=\"%g\"} %llu\n", buckets[i], cum);
+	}
+	slg_buf_printf(&b, "slogate_evaluation_duration_seconds_bucket"
+	    "{le=\"+Inf\"} %llu\nslogate_evaluation_duration_seconds_sum %.6f\n"
+	    "slogate_evaluation_duration_seconds_count %llu\n", S.eval_count,
+	    S.eval_sum, S.eval_count);
+	slg_buf_printf(&b, "# HELP slogate_prometheus_query_errors_total "
+	    "Prometheus queries that failed.\n# TYPE "
+	    "slogate_prometheus_query_errors_total counter\n"
+	    "slogate_prometheus_query_errors_total %llu\n", S.query_errors);
+	slg_buf_puts(&b, "# HELP slogate_http_requests_total HTTP requests by "
+	    "status code.\n# TYPE slogate_http_requests_total counter\n");
+	for (int i = 100; i < 600; i++) {
+		if (S.requests[i])
+			slg_buf_printf(&b, "slogate_http_requests_total{code=\"%d\"} "
+			    "%llu\n", i, S.requests[i]);
+	}
+	pthread_mutex_unlock(&S.lock);
+	*len = b.len;
+	return slg_buf_detach(&b);
+}
+
+/* ---- workers ---- */
+
+static const char *
+job_arg(void *cls, const char *name)
+{
+	const struct job *j = cls;
+
+	for (int i = 0; i < j->nargs; i++) {
+		if (strcmp(j->arg_name[i], name) == 0)
+			return j->arg_value[i];
+	}
+	return NULL;
+}
+
+static void
+ready(struct job *j, struct slg_store *st, const struct slg_err *open_err)
+{
+	struct slg_buf b = SLG_BUF_INIT;
+	struct slg_err err = { 0 };
+	int ok = st != NULL && slg_store_ping(st, &err) == 0;
+	int prom = ok && slg_prom_ready(&S.conf->api.prom, &err) == 0;
+
+	slg_buf_printf(&b, "{\"database\": %s, \"prometheus\": %s}\n",
+	    ok ? "true" : "false", prom ? "true" : "false");
+	if (!ok && st == NULL)
+		err = *open_err;
+	j->status = ok && prom ? 200 : 503;
+	j->type = "application/json";
+	if (j->status != 200) {
+		slg_buf_release(&b);
+		slg_buf_printf(&b, "{\"error\": \"not ready\", \"detail\": "
+		    "\"%s unavailable\"}\n", !ok ? "database" : "prometheus");
+	}
+	j->answer_len = b.len;
+	j->answer = slg_buf_detach(&b);
+}
+
+static void
+work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
+{
+	j->type = "application/json";
+	if (strcmp(j->path, "/readyz") == 0) {
+		ready(j, st, open_err);
+		return;
+	}
+	if (st == NULL) {
+		struct slg_buf b = SLG_BUF_INIT;
+
+		slg_buf_printf(&b, "{\"error\": \"database unavailable\", "
+		    "\"detail\": \"\"}\n");
+		j->status = 503;
+		j->answer_len = b.len;
+		j->answer = slg_buf_detach(&b);
+		return;
+	}
+	if (slg_api_owns(j->path)) {
+		struct slg_api_req q = { j->method, j->path, job_arg, j,
+		    j->body.data, j->body.len, st, (int64_t)time(NULL) };
+		struct slg_api_resp r;
+		double t0 = now_s();
+
+		slg_api_handle(&S.conf->api, &q, &r);
+		j->status = r.status;
+		j->answer = r.body;
+		j->answer_len = r.len;
+		j->allow = r.allow;
+		memcpy(j->location, r.location, sizeof(j->location));
+		j->verdict = r.verdict;
+		j->query_errors = r.query_errors;
+		if (r.verdict >= 0) {
+			double d = now_s() - t0;
+
+			pthread_mutex_lock(&S.lock);
+			S.evaluations[r.verdict]++;
+			S.eval_count++;
+			S.eval_sum += d;
+			for (int i = 0; i < NBUCKETS; i++) {
+				if (d <= buckets[i]) {
+					S.eval_buckets[i]++;
+					break;
+				}
+			}
+			S.query_errors += (unsigned)r.query_errors;
+			pthread_mutex_unlock(&S.lock);
+		}
+	} else {
+		struct slg_page_req q = { j->path, job_arg, j, st,
+		    S.conf->api.prom.url, S.conf->api.version };
+		struct slg_page p;
+
+		slg_pages_handle(&q, &p);
+		j->status = p.status;
+		j->answer = p.body;
+		j->answer_len = p.len;
+		j->type = "text/html; charset=utf-8";
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct slg_store *st = NULL;
+	struct slg_err open_err = { 0 };
+	struct job *j;
+
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&S.lock);
+		while (S.head == NULL && !S.stopping)
+			pthread_cond_wait(&S.work, &S.lock);
+		if (S.head == NULL) {
+			pthread_mutex_unlock(&S.lock);
+			break;
+		}
+		j = S.head;
+		S.head = j->next;
+		if (S.head == NULL)
+			S.tail = NULL;
+		S.queued--;
+		S.busy++;
+		pthread_mutex_unlock(&S.lock);
+
+		/* each worker keeps its own handle; a failed open is
+		 * retried on the next request */
+		if (st == NULL)
+			slg_store_open(S.conf->db_path, &st, &open_err);
+		work(j, st, &open_err);
+
+		pthread_mutex_lock(&S.lock);
+		j->done = 1;
+		S.busy--;
+		MHD_resume_connection(j->conn);
+		pthread_cond_broadcast(&S.idle);
+		pthread_mutex_unlock(&S.lock);
+	}
+	slg_store_close(st);
+	return NULL;
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static enum MHD_Result
+copy_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct job *j = cls;
+
+	(void)kind;
+	if (j->nargs < MAX_ARGS && key != NULL) {
+		j->arg_name[j->nargs] = strdup(key);
+		j->arg_value[j->nargs] = strdup(value ? value : "");
+		j->nargs++;
+	}
+	return MHD_YES;
+}
+
+static int
+json_body(struct MHD_Connection *conn)
+{
+	const char *t = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	return t != NULL && strncmp(t, "application/json", 16) == 0 &&
+	    (t[16] == '\0' || t[16] == ';');
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *data, size_t *size,
+    void **state)
+{
+	struct job *j = *state;
+	const char *len, *why;
+	int mutation, code;
+
+	(void)cls;
+	(void)version;
+	if (j == NULL) {
+		if ((j = calloc(1, sizeof(*j))) == NULL)
+			return MHD_NO;
+		j->conn = conn;
+		j->t0 = now_s();
+		j->verdict = -1;
+		snprintf(j->method, sizeof(j->method), "%s", method);
+		snprintf(j->path, sizeof(j->path), "%s", url);
+		j->body.max = SLG_SERVER_MAX_BODY;
+		*state = j;
+		len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (len != NULL && strtoull(len, NULL, 10) > SLG_SERVER_MAX_BODY)
+			return respond_error(j, 413, "body too large",
+			    "at most 1 MiB");
+		return MHD_YES;
+	}
+	if (j->done) {
+		char *a = j->answer;
+
+		j->answer = NULL;	/* the response owns it now */
+		return respond(j, j->status, j->type, a, j->answer_len);
+	}
+	if (*size > 0) {
+		if (!j->too_big && slg_buf_add(&j->body, data, *size) != 0)
+			j->too_big = 1;
+		*size = 0;
+		return MHD_YES;
+	}
+	if (j->queued)
+		return MHD_YES;
+	if (j->too_big)
+		return respond_error(j, 413, "body too large", "at most 1 MiB");
+
+	/* cheap answers, straight from the I/O thread */
+	if (strcmp(url, "/healthz") == 0)
+		return respond(j, 200, "application/json",
+		    strdup("{\"status\": \"ok\"}\n"),
+		    strlen("{\"status\": \"ok\"}\n"));
+	if (strcmp(url, "/metrics") == 0) {
+		size_t n;
+		char *m = metrics(&n);
+
+		return respond(j, 200, "text/plain; version=0.0.4", m, n);
+	}
+	if (strcmp(url, "/readyz") != 0 && !slg_api_owns(url) &&
+	    !slg_pages_owns(url))
+		return respond_error(j, 404, "not found", url);
+	mutation = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+	if ((mutation || S.conf->read_token_required) &&
+	    slg_api_owns(url) && (code = authorize(conn, &why)) != 0)
+		return respond_error(j, code, code == 401 ? "unauthorized" :
+		    "forbidden", why);
+	if (!slg_api_owns(url) && mutation) {
+		j->allow = "GET";
+		return respond_error(j, 405, "method not allowed", "GET");
+	}
+	if ((strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) &&
+	    j->body.len > 0 && !json_body(conn))
+		return respond_error(j, 415, "unsupported media type",
+		    "send Content-Type: application/json");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_arg, j);
+
+	pthread_mutex_lock(&S.lock);
+	if (S.draining || S.queued >= S.conf->queue) {
+		pthread_mutex_unlock(&S.lock);
+		return respond_error(j, 503, "busy", S.draining ?
+		    "shutting down" : "too many requests waiting");
+	}
+	j->queued = 1;
+	if (S.tail)
+		S.tail->next = j;
+	else
+		S.head = j;
+	S.tail = j;
+	S.queued++;
+	/* suspended until a worker has the answer */
+	MHD_suspend_connection(conn);
+	pthread_cond_signal(&S.work);
+	pthread_mutex_unlock(&S.lock);
+	return MHD_YES;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state,
+    enum MHD_RequestTerminationCode why)
+{
+	struct job *j = *state;
+
+	(void)cls;
+	(void)conn;
+	if (j == NULL)
+		return;
+	if (j->status == 0)
+		j->status = why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 :
+		    499;	/* the client left before an answer */
+	log_line(j);
+	pthread_mutex_lock(&S.lock);
+	if (j->status >= 100 && j->status < 600)
+		S.requests[j->status]++;
+	pthread_mutex_unlock(&S.lock);
+	for (int i = 0; i < j->nargs; i++) {
+		free(j->arg_name[i]);
+		free(j->arg_value[i]);
+	}
+	free(j->answer);
+	slg_buf_release(&j->body);
+	free(j);
+	*state = NULL;
+}
+
+/* ---- listening ---- */
+
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+    struct slg_err *err)
+{
+	char host[256];
+	const char *colon;
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
+		colon = close + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	}
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
+		goto bad;
+	if (strchr(host, ':') != NULL) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			goto bad;
+		*len = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (host[0] == '\0')
+			a->sin_addr.s_addr = htonl(INADDR_ANY);
+		else if (strcmp(host, "localhost") == 0)
+			a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		else if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			goto bad;
+		*len = sizeof(*a);
+	}
+	return 0;
+bad:
+	return slg_err_set(err, SLG_EUSAGE, "--listen '%s' is not HOST:PORT "
+	    "(127.0.0.1:8080, [::1]:8080, :8080 for every address)", s);
+}
+
+int
+slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
+{
+	struct sockaddr_storage ss;
+	struct slg_store *st = NULL;
+	pthread_t *workers = NULL;
+	sigset_t sigs;
+	socklen_t slen;
+	double deadline;
+	int sig, rc = 0, nworkers = 0;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+
+	S.conf = conf;
+	if ((rc = parse_listen(conf->listen, &ss, &slen, err)) != 0)
+		return rc;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* migrate once, before any worker opens its own handle */
+	if ((rc = slg_store_open(conf->db_path, &st, err)) != 0)
+		return rc;
+	slg_store_close(st);
+
+	/* signals go to the thread that waits for them, not to workers */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((workers = calloc((size_t)conf->workers, sizeof(*workers))) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	for (; nworkers < conf->workers; nworkers++) {
+		if (pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
+			break;
+	}
+	S.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->io_threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->conn_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(conf->queue +
+	    conf->workers + 64),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_END);
+	if (S.daemon == NULL) {
+		rc = slg_err_set(err, SLG_EIO, "cannot listen on %s: %s",
+		    conf->listen, strerror(errno));
+		goto stop_workers;
+	}
+	fprintf(stderr, "slogate %s serving on %s (database %s, prometheus "
+	    "%s)\n", conf->api.version, conf->listen, conf->db_path,
+	    conf->api.prom.url);
+
+	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
+		;
+	fprintf(stderr, "slogate: %s: finishing requests in flight\n",
+	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* stop accepting; what was accepted is answered, new requests on
+	 * open connections are turned away */
+	MHD_quiesce_daemon(S.daemon);
+	pthread_mutex_lock(&S.lock);
+	S.draining = 1;
+	deadline = now_s() + conf->shutdown_grace;
+	while (S.queued > 0 || S.busy > 0) {
+		struct timespec ts;
+
+		/* every request ends (queries have timeouts), so this wait
+		 * ends; past the grace it says what it waits for */
+		if (now_s() > deadline) {
+			fprintf(stderr, "slogate: waiting for %d requests\n",
+			    S.queued + S.busy);
+			deadline = now_s() + conf->shutdown_grace;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&S.idle, &S.lock, &ts);
+	}
+	pthread_mutex_unlock(&S.lock);
+	/* let resumed connections send their answers */
+	usleep(200000);
+	MHD_stop_daemon(S.daemon);
+stop_workers:
+	pthread_mutex_lock(&S.lock);
+	S.stopping = 1;
+	pthread_cond_broadcast(&S.work);
+	pthread_mutex_unlock(&S.lock);
+	for (int i = 0; i < nworkers; i++)
+		pthread_join(workers[i], NULL);
+	free(workers);
+	tokens_free();
+	if (rc == 0)
+		fprintf(stderr, "slogate: stopped\n");
+	return rc;
+}

@@ -1,0 +1,32 @@
+/* server: the HTTP service (libmicrohttpd): listening, limits, auth,
+ * logging, metrics, graceful shutdown; hands requests to api and pages on
+ * a bounded pool of workers. Must not print to stdout. */
+#ifndef SLG_SERVER_H
+#define SLG_SERVER_H
+
+#include "api.h"
+#include "err.h"
+
+#define SLG_SERVER_MAX_BODY ((size_t)1 << 20)
+
+struct slg_server_conf {
+	const char *listen;		/* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	const char *db_path;
+	const char *token;		/* from SLOGATE_TOKEN, or NULL */
+	const char *token_file;		/* one token a line, re-read on change */
+	int read_token_required;
+	int io_threads;			/* libmicrohttpd's pool */
+	int workers;			/* requests handled at once */
+	int queue;			/* requests waiting for a worker */
+	int conn_timeout;		/* seconds a connection may idle */
+	int shutdown_grace;		/* seconds requests in flight may finish */
+	struct slg_api_conf api;
+};
+
+/* Runs until SIGTERM or SIGINT, then stops accepting, lets requests in
+ * flight finish (up to shutdown_grace), closes the database and returns 0.
+ * Gives SLG_EUSAGE for a bad address, SLG_EIO when it cannot listen,
+ * SLG_ESTORE when the database cannot be opened. */
+int slg_server_run(const struct slg_server_conf *conf, struct slg_err *err);
+
+#endif

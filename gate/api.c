@@ -211,7 +211,7 @@ id_segment(const char *s, const char **rest)
 /* ---- evaluations ---- */
 
 static int
-load_policy(const struct slg_api_conf *c, const cJSON *p,
+load_policy(const struct slg_api_conf *c, const cJSON *p, const char *label,
     struct slg_policy **out, struct slg_err *err)
 {
 	char path[4096];
@@ -222,8 +222,8 @@ load_policy(const struct slg_api_conf *c, const cJSON *p,
 	if (cJSON_IsObject(p)) {
 		if ((text = cJSON_PrintUnformatted(p)) == NULL)
 			return slg_err_set(err, SLG_ENOMEM, "out of memory");
-		rc = slg_policy_parse(text, strlen(text), "inline", c->queries_dir,
-		    c->datadir, out, err);
+		rc = slg_policy_parse(text, strlen(text), label ? label : "inline",
+		    c->queries_dir, c->datadir, out, err);
 		free(text);
 		return rc;
 	}
@@ -254,7 +254,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	static const char *const keys[] = { "policy", "service", "environment",
 	    "commit", "build_time", "at", "branch", "commit_time",
 	    "commit_author", "commit_subject", "pipeline_id", "pipeline_url",
-	    "job_url", "ref_name", NULL };
+	    "job_url", "ref_name", "policy_path", NULL };
 	struct slg_policy *policy = NULL;
 	struct slg_verdict *v = NULL;
 	struct slg_subject subj = { 0 };
@@ -273,7 +273,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 		goto out;
 	}
 	if (load_policy(c, cJSON_GetObjectItemCaseSensitive(o, "policy"),
-	    &policy, &err) != 0) {
+	    str(o, "policy_path", &bad), &policy, &err) != 0) {
 		fail_err(r, &err, 0);
 		goto out;
 	}

@@ -66,6 +66,27 @@ slg_buf_printf(struct slg_buf *b, const char *fmt, ...)
 	return 0;
 }
 
+int
+slg_buf_json(struct slg_buf *b, const char *s)
+{
+	int rc = 0;
+
+	if (s == NULL)
+		return slg_buf_puts(b, "null");
+	rc |= slg_buf_puts(b, "\"");
+	for (; *s && rc == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			rc |= slg_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			rc |= slg_buf_printf(b, "\\u%04x", c);
+		else
+			rc |= slg_buf_add(b, s, 1);
+	}
+	return rc | slg_buf_puts(b, "\"");
+}
+
 char *
 slg_buf_detach(struct slg_buf *b)
 {

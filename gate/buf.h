@@ -21,6 +21,10 @@ int slg_buf_add(struct slg_buf *b, const void *p, size_t n);
 int slg_buf_puts(struct slg_buf *b, const char *s);
 int slg_buf_printf(struct slg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal, quoted and escaped ("null" for
+ * NULL). */
+int slg_buf_json(struct slg_buf *b, const char *s);
+
 /* Hands the data to the caller (never NULL: "" for an empty buffer). */
 char *slg_buf_detach(struct slg_buf *b);
 void slg_buf_release(struct slg_buf *b);

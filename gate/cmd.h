@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "err.h"
 #include "store.h"
 
@@ -49,6 +50,20 @@ int slg_commit_arg(struct slg_store *st, const char *given, char out[65],
 
 /* Who is acting: flag, else $GITLAB_USER_LOGIN, else $USER, else NULL. */
 const char *slg_who(const char *flag);
+
+struct slg_remote;
+
+/* Remote mode: --server flag, else $SLOGATE_SERVER. Fills r (token from
+ * $SLOGATE_TOKEN) and returns 1 when a server is named, else 0. */
+int slg_remote_from(const char *flag, struct slg_remote *r, long timeout_ms);
+
+/* Calls the service and checks the answer's status is want. Returns 0, or
+ * prints why not ("slogate CMD: error: ...") and returns the exit code
+ * local mode gives for the same trouble: 1 for not found and conflicts
+ * (refused), 4 for the rest (unreachable, refused token, server error). */
+int slg_remote_json(const char *cmd, const struct slg_remote *r,
+    const char *method, const char *path, const char *body, long want,
+    struct slg_buf *out);
 
 /* Prints "slogate CMD: error: message" to stderr; returns the exit code for
  * err (64 for usage errors, else 4). */

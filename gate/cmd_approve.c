@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonin.h"
 #include "promote.h"
+#include "remote.h"
 #include "timefmt.h"
 
 static const char usage_text[] =
@@ -27,23 +29,101 @@ static const char usage_text[] =
 "  --by WHO             default $GITLAB_USER_LOGIN, else $USER\n"
 "  --expires DURATION   e.g. 24h; default never\n"
 "  --db FILE            default $SLOGATE_DB, else slogate.db\n"
+"  --server URL         record it in the slogate service instead (default\n"
+"                       $SLOGATE_SERVER; token from $SLOGATE_TOKEN)\n"
 "\n"
 "exit codes: 0 recorded, 1 refused (nothing to approve, already revoked,\n"
 "unknown id), 4 error, 64 usage error.\n";
 
 struct opts {
 	const char *commit, *service, *env, *reason, *by, *expires, *revoke, *db;
+	const char *server;
 };
+
+static void
+print_approval(const struct slg_approval *a, const char *overrides)
+{
+	char t[32];
+
+	printf("approval %lld recorded: %.12s %s/%s, overrides verdict %lld "
+	    "(%s), by %s: %s\n", (long long)a->id, a->commit, a->service,
+	    a->environment, (long long)a->verdict_id, overrides, a->by,
+	    a->reason);
+	if (a->expires_at) {
+		slg_time_format(a->expires_at, t, sizeof(t));
+		printf("expires %s\n", t);
+	}
+}
+
+static int
+revoke_id(const char *s, long long *id)
+{
+	char *end;
+
+	*id = strtoll(s, &end, 10);
+	return *s != '\0' && *end == '\0' && *id > 0 ? 0 : -1;
+}
+
+static int
+remote(const struct slg_remote *r, const struct opts *o)
+{
+	struct slg_buf path = SLG_BUF_INIT, body = SLG_BUF_INIT;
+	struct slg_buf out = SLG_BUF_INIT;
+	struct slg_approval a;
+	struct slg_err err = { 0 };
+	long long id;
+	int rc, kind = -1;
+
+	slg_buf_puts(&body, "{\"by\": ");
+	slg_buf_json(&body, slg_who(o->by));
+	slg_buf_puts(&body, ", \"reason\": ");
+	slg_buf_json(&body, o->reason);
+	if (o->revoke != NULL) {
+		if (revoke_id(o->revoke, &id) != 0)
+			return slg_usage_error("approve", usage_text, "--revoke: "
+			    "'%s' is not an approval id", o->revoke);
+		slg_buf_printf(&path, "/api/v1/approvals/%lld", id);
+		slg_buf_puts(&body, "}");
+		if ((rc = slg_remote_json("approve", r, "DELETE", path.data,
+		    body.data, 200, &out)) == 0)
+			printf("approval %lld revoked by %s\n", id,
+			    slg_who(o->by) ? slg_who(o->by) : "-");
+		goto out;
+	}
+	slg_buf_puts(&body, ", \"commit\": ");
+	slg_buf_json(&body, o->commit);
+	slg_buf_puts(&body, ", \"service\": ");
+	slg_buf_json(&body, o->service);
+	slg_buf_puts(&body, ", \"environment\": ");
+	slg_buf_json(&body, o->env);
+	if (o->expires != NULL) {
+		slg_buf_puts(&body, ", \"expires\": ");
+		slg_buf_json(&body, o->expires);
+	}
+	slg_buf_puts(&body, "}");
+	if ((rc = slg_remote_json("approve", r, "POST", "/api/v1/approvals",
+	    body.data, 201, &out)) != 0)
+		goto out;
+	if (slg_jsonin_approval(out.data, out.len, &a, &kind, &err) != 0) {
+		rc = slg_fail("approve", &err);
+		goto out;
+	}
+	print_approval(&a, kind >= 0 ? slg_verdict_str(kind) : "?");
+	slg_approval_release(&a);
+out:
+	slg_buf_release(&path);
+	slg_buf_release(&body);
+	slg_buf_release(&out);
+	return rc;
+}
 
 static int
 revoke(struct slg_store *st, const struct opts *o, struct slg_err *err)
 {
 	long long id;
-	char *end;
 	int rc;
 
-	id = strtoll(o->revoke, &end, 10);
-	if (*o->revoke == '\0' || *end != '\0' || id < 1)
+	if (revoke_id(o->revoke, &id) != 0)
 		return slg_err_set(err, SLG_EUSAGE, "--revoke: '%s' is not an "
 		    "approval id", o->revoke);
 	if ((rc = slg_store_approval_revoke(st, id, slg_who(o->by), o->reason,
@@ -60,7 +140,7 @@ approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
 	struct slg_approval a = { 0 };
-	char sha[65], t[32];
+	char sha[65];
 	double secs = 0;
 	size_t n = 0;
 	int rc;
@@ -89,14 +169,7 @@ approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	a.expires_at = secs > 0 ? a.created_at + (int64_t)ceil(secs) : 0;
 	if ((rc = slg_store_approval_add(st, &a, err)) != 0)
 		goto out;
-	printf("approval %lld recorded: %.12s %s/%s, overrides verdict %lld "
-	    "(%s), by %s: %s\n", (long long)a.id, sha, o->service, o->env,
-	    (long long)a.verdict_id, slg_verdict_str(list[0]->verdict), a.by,
-	    a.reason);
-	if (a.expires_at) {
-		slg_time_format(a.expires_at, t, sizeof(t));
-		printf("expires %s\n", t);
-	}
+	print_approval(&a, slg_verdict_str(list[0]->verdict));
 out:
 	slg_store_list_free(list, n);
 	return rc;
@@ -114,11 +187,13 @@ cmd_approve(int argc, char **argv)
 		{ "expires", required_argument, NULL, 'x' },
 		{ "revoke", required_argument, NULL, 'R' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "server", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { slg_env("CI_COMMIT_SHA"), NULL, NULL, NULL, NULL, NULL,
-	    NULL, NULL };
+	    NULL, NULL, NULL };
+	struct slg_remote r;
 	struct slg_store *st = NULL;
 	struct slg_err err = { 0 };
 	int c, rc;
@@ -135,6 +210,7 @@ cmd_approve(int argc, char **argv)
 		case 'x': o.expires = optarg; break;
 		case 'R': o.revoke = optarg; break;
 		case 'd': o.db = optarg; break;
+		case 'S': o.server = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("approve", usage_text, argv, c);
 		}
@@ -155,6 +231,8 @@ cmd_approve(int argc, char **argv)
 			return slg_usage_error("approve", usage_text, "--reason "
 			    "is required: say why the release may go on");
 	}
+	if (slg_remote_from(o.server, &r, 60000))
+		return remote(&r, &o);
 	if ((rc = slg_store_open(slg_db_path(o.db), &st, &err)) == 0)
 		rc = o.revoke ? revoke(st, &o, &err) : approve(st, &o, &err);
 	if (rc != 0)

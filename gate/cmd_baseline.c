@@ -9,7 +9,9 @@
 #include "buf.h"
 #include "cmd.h"
 #include "criteria.h"
+#include "jsonin.h"
 #include "policy.h"
+#include "remote.h"
 #include "report.h"
 
 static const char usage_text[] =
@@ -20,7 +22,9 @@ static const char usage_text[] =
 "                                [--by WHO]\n"
 "       slogate baseline show [--service S] [--environment E] [--history]\n"
 "                             [--format text|json]\n"
-"       (each also takes --db FILE; default $SLOGATE_DB, else slogate.db)\n"
+"       (each also takes --db FILE, default $SLOGATE_DB, else slogate.db;\n"
+"       or --server URL, default $SLOGATE_SERVER, to use the slogate service;\n"
+"       show then needs --service and --environment)\n"
 "\n"
 "Stored baselines are what relative criteria (\"<= +10%\") compare with\n"
 "when a policy's baseline source is \"stored\" (the default). Nothing is\n"
@@ -43,6 +47,7 @@ struct opts {
 	const char *format;
 	int history;
 	const char *file;
+	const char *server;
 };
 
 static int
@@ -58,6 +63,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "server", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -78,6 +84,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'd': o->db = optarg; break;
 		case 'f': o->format = optarg; break;
 		case 'H': o->history = 1; break;
+		case 'S': o->server = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 1;
 		default: return slg_opt_error("baseline", usage_text, argv, c);
 		}
@@ -254,6 +261,113 @@ do_show(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	return 0;
 }
 
+/* Remote mode: PUT or GET /api/v1/baselines/SERVICE/ENVIRONMENT. */
+static int
+remote(const char *sub, const struct slg_remote *r, const struct opts *o)
+{
+	struct slg_buf path = SLG_BUF_INIT, body = SLG_BUF_INIT;
+	struct slg_buf out = SLG_BUF_INIT;
+	struct slg_stored_baseline *rows = NULL, *b = NULL;
+	struct slg_err err = { 0 };
+	const char *service = o->service, *env = o->env;
+	size_t nrows = 0, n = 0;
+	double value;
+	int rc = 0;
+
+	if (strcmp(sub, "import") == 0) {
+		if (o->file == NULL)
+			return slg_usage_error("baseline", usage_text, "import "
+			    "needs a FILE");
+		if (slg_baseline_file_load(o->file, &rows, &nrows, &err) != 0)
+			return slg_fail("baseline", &err);
+		service = rows[0].service;
+		env = rows[0].environment;
+	}
+	if (service == NULL || env == NULL) {
+		rc = slg_usage_error("baseline", usage_text, "the service needs "
+		    "--service and --environment");
+		goto out;
+	}
+	slg_buf_puts(&path, "/api/v1/baselines/");
+	slg_remote_escape(&path, service);
+	slg_buf_puts(&path, "/");
+	slg_remote_escape(&path, env);
+	if (strcmp(sub, "show") == 0) {
+		if (o->history)
+			slg_buf_puts(&path, "?history=1");
+		rc = slg_remote_json("baseline", r, "GET", path.data, NULL, 200,
+		    &out);
+		goto print;
+	}
+	slg_buf_puts(&body, "{\"by\": ");
+	slg_buf_json(&body, slg_who(o->by));
+	if (strcmp(sub, "promote") == 0) {
+		if (o->commit == NULL) {
+			rc = slg_usage_error("baseline", usage_text, "promote "
+			    "needs --commit");
+			goto out;
+		}
+		slg_buf_puts(&body, ", \"from_commit\": ");
+		slg_buf_json(&body, o->commit);
+	} else if (strcmp(sub, "set") == 0) {
+		if (o->objective == NULL || o->value == NULL ||
+		    parse_value(o->value, &value) != 0) {
+			rc = slg_usage_error("baseline", usage_text, "set needs "
+			    "--objective and a --value (number, percentage or "
+			    "duration)");
+			goto out;
+		}
+		slg_buf_puts(&body, ", \"commit\": ");
+		slg_buf_json(&body, o->commit);
+		slg_buf_puts(&body, ", \"objectives\": {");
+		slg_buf_json(&body, o->objective);
+		slg_buf_printf(&body, ": %.17g}", value);
+	} else {
+		slg_buf_puts(&body, ", \"commit\": ");
+		slg_buf_json(&body, rows[0].source_commit);
+		slg_buf_puts(&body, ", \"objectives\": {");
+		for (size_t i = 0; i < nrows; i++) {
+			slg_buf_puts(&body, i ? ", " : "");
+			slg_buf_json(&body, rows[i].objective);
+			slg_buf_printf(&body, ": %.17g", rows[i].value);
+		}
+		slg_buf_puts(&body, "}");
+	}
+	slg_buf_puts(&body, "}");
+	rc = slg_remote_json("baseline", r, "PUT", path.data, body.data, 200,
+	    &out);
+	/* the same lines as local mode */
+	if (rc == 0 && strcmp(sub, "set") == 0)
+		printf("baseline for %s/%s %s set to %.17g\n", service, env,
+		    o->objective, value);
+	else if (rc == 0 && strcmp(sub, "import") == 0)
+		printf("imported %zu baseline%s for %s/%s from %s\n", nrows,
+		    nrows == 1 ? "" : "s", service, env, o->file);
+	else if (rc == 0)
+		printf("promoted baselines for %s/%s from %.12s\n", service, env,
+		    o->commit);
+	goto out;
+print:
+	if (rc == 0 && slg_jsonin_baselines(out.data, out.len, &b, &n,
+	    &err) != 0)
+		rc = slg_fail("baseline", &err);
+	if (rc == 0 && strcmp(o->format, "json") == 0)
+		slg_report_baselines_json(stdout, b, n);
+	else if (rc == 0)
+		slg_report_baselines_text(stdout, b, n);
+out:
+	for (size_t i = 0; i < nrows; i++)
+		slg_stored_baseline_release(&rows[i]);
+	free(rows);
+	for (size_t i = 0; i < n; i++)
+		slg_stored_baseline_release(&b[i]);
+	free(b);
+	slg_buf_release(&path);
+	slg_buf_release(&body);
+	slg_buf_release(&out);
+	return rc;
+}
+
 int
 cmd_baseline(int argc, char **argv)
 {
@@ -267,6 +381,7 @@ cmd_baseline(int argc, char **argv)
 	};
 	struct slg_store *st = NULL;
 	struct slg_err err = { 0 };
+	struct slg_remote r;
 	struct opts o;
 	int rc, i;
 
@@ -285,6 +400,8 @@ cmd_baseline(int argc, char **argv)
 	if (o.file != NULL && strcmp(argv[1], "import") != 0)
 		return slg_usage_error("baseline", usage_text, "unexpected "
 		    "argument '%s'", o.file);
+	if (slg_remote_from(o.server, &r, 60000))
+		return remote(argv[1], &r, &o);
 	if ((rc = slg_store_open(slg_db_path(o.db), &st, &err)) == 0)
 		rc = subs[i].run(st, &o, &err);
 	if (rc != 0)

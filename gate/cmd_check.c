@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "engine.h"
 #include "gitmeta.h"
+#include "jsonin.h"
+#include "remote.h"
 #include "report.h"
 #include "timefmt.h"
 
@@ -42,6 +45,11 @@ static const char usage_text[] =
 "  --format text|json   what to print on stdout; default text\n"
 "  --junit FILE         also write a JUnit XML report\n"
 "  --dotenv FILE        also write SLOGATE_VERDICT= and SLOGATE_VERDICT_ID=\n"
+"  --server URL         remote mode: the slogate service evaluates and\n"
+"                       records (default $SLOGATE_SERVER; token from\n"
+"                       $SLOGATE_TOKEN). The policy is read here, its\n"
+"                       templates inlined; a name that is no file here is\n"
+"                       looked up in the service's --policies.\n"
 "  -h, --help           this help\n"
 "\n"
 "TIME is RFC 3339 (2026-11-26T07:30:00Z) or unix seconds.\n"
@@ -53,7 +61,7 @@ static const char usage_text[] =
 
 struct opts {
 	const char *policy, *prometheus, *db, *commit, *repo, *build_time, *at;
-	const char *queries, *format, *junit, *dotenv, *query_timeout;
+	const char *queries, *format, *junit, *dotenv, *query_timeout, *server;
 };
 
 static int
@@ -72,6 +80,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "junit", required_argument, NULL, 'j' },
 		{ "dotenv", required_argument, NULL, 'e' },
+		{ "server", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -94,15 +103,11 @@ parse(int argc, char **argv, struct opts *o)
 		case 'f': o->format = optarg; break;
 		case 'j': o->junit = optarg; break;
 		case 'e': o->dotenv = optarg; break;
+		case 's': o->server = optarg; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 1;
-		case ':':
-			return slg_usage_error("check", usage_text, "'%s' needs a value",
-			    argv[optind - 1]);
-		default:
-			return slg_usage_error("check", usage_text, "unknown flag '%s'",
-			    argv[optind - 1]);
+		default: return slg_opt_error("check", usage_text, argv, c);
 		}
 	}
 	if (optind < argc)
@@ -163,6 +168,98 @@ write_dotenv(FILE *f, const void *v)
 	return slg_report_dotenv(f, v);
 }
 
+/* Prints the verdict and writes the reports; returns the exit code. */
+static int
+emit(const struct opts *o, const struct slg_verdict *v, const char *where)
+{
+	struct slg_err err = { 0 };
+
+	if (strcmp(o->format, "json") == 0)
+		slg_report_json(stdout, v);
+	else
+		slg_report_text(stdout, v, where);
+	if ((o->junit != NULL &&
+	    slg_write_file(o->junit, write_junit, v, &err) != 0) ||
+	    (o->dotenv != NULL &&
+	    slg_write_file(o->dotenv, write_dotenv, v, &err) != 0)) {
+		/* the verdict is recorded, but the pipeline cannot see it */
+		fprintf(stderr, "slogate check: error: %s\n", err.msg);
+		return SLG_EXIT_ERROR;
+	}
+	return (int)v->verdict;
+}
+
+static void
+member(struct slg_buf *b, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	slg_buf_printf(b, ", \"%s\": ", key);
+	slg_buf_json(b, value);
+}
+
+static void
+member_time(struct slg_buf *b, const char *key, int64_t t)
+{
+	char s[32];
+
+	if (t == 0)
+		return;
+	slg_time_format(t, s, sizeof(s));
+	member(b, key, s);
+}
+
+/* Remote mode: the service evaluates and records; printed as here. */
+static int
+remote_check(const struct opts *o, const struct slg_remote *r,
+    const struct slg_policy *policy, const struct slg_subject *s,
+    int64_t at)
+{
+	struct slg_buf body = SLG_BUF_INIT, out = SLG_BUF_INIT;
+	struct slg_verdict *v = NULL;
+	struct slg_err err = { 0 };
+	char *inl = NULL;
+	int rc;
+
+	slg_buf_puts(&body, "{\"policy\": ");
+	if (policy != NULL) {
+		if ((rc = slg_policy_inlined(policy, &inl, &err)) != 0) {
+			rc = slg_fail("check", &err);
+			goto out;
+		}
+		slg_buf_puts(&body, inl);
+		member(&body, "policy_path", policy->path);
+	} else {
+		slg_buf_json(&body, o->policy);
+	}
+	member(&body, "commit", s->commit);
+	member_time(&body, "build_time", s->build_time);
+	member_time(&body, "at", at);
+	member_time(&body, "commit_time", s->commit_time);
+	member(&body, "commit_author", s->commit_author);
+	member(&body, "commit_subject", s->commit_subject);
+	member(&body, "branch", s->branch);
+	member(&body, "ref_name", s->ref_name);
+	member(&body, "pipeline_id", s->pipeline_id);
+	member(&body, "pipeline_url", s->pipeline_url);
+	member(&body, "job_url", s->job_url);
+	slg_buf_puts(&body, "}");
+	if ((rc = slg_remote_json("check", r, "POST", "/api/v1/evaluations",
+	    body.data, 201, &out)) != 0)
+		goto out;
+	if (slg_jsonin_verdict(out.data, out.len, &v, &err) != 0) {
+		rc = slg_fail("check", &err);
+		goto out;
+	}
+	rc = emit(o, v, r->url);
+out:
+	slg_verdict_free(v);
+	free(inl);
+	slg_buf_release(&body);
+	slg_buf_release(&out);
+	return rc;
+}
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -174,11 +271,12 @@ cmd_check(int argc, char **argv)
 	struct slg_subject subj = { 0 };
 	struct slg_engine_run run = { 0 };
 	struct slg_err err = { 0 };
+	struct slg_remote remote;
 	struct opts o;
 	char ua[64];
 	const char *bt;
 	double qt = 30;
-	int rc;
+	int rc, is_remote;
 
 	if ((rc = parse(argc, argv, &o)) != 0)
 		return rc == 1 ? 0 : rc;
@@ -209,7 +307,10 @@ cmd_check(int argc, char **argv)
 		return slg_usage_error("check", usage_text, "%s: %s", o.build_time ?
 		    "--build-time" : "CI_PIPELINE_CREATED_AT", err.msg);
 
-	if ((rc = slg_policy_load(o.policy, o.queries, SLG_DATADIR, &policy,
+	is_remote = slg_remote_from(o.server, &remote, 600000);
+	/* remotely, a policy that is no file here is the service's to find */
+	if ((!is_remote || access(o.policy, F_OK) == 0) &&
+	    (rc = slg_policy_load(o.policy, o.queries, SLG_DATADIR, &policy,
 	    &err)) != 0)
 		goto fail;
 	if ((rc = resolve_commit(&o, &ci, &err)) != 0)
@@ -223,6 +324,10 @@ cmd_check(int argc, char **argv)
 	subj.pipeline_id = slg_env("CI_PIPELINE_ID");
 	subj.pipeline_url = slg_env("CI_PIPELINE_URL");
 	subj.job_url = slg_env("CI_JOB_URL");
+	if (is_remote) {
+		rc = remote_check(&o, &remote, policy, &subj, run.at);
+		goto out;
+	}
 
 	if ((rc = slg_store_open(slg_db_path(o.db), &store, &err)) != 0)
 		goto fail;
@@ -234,23 +339,7 @@ cmd_check(int argc, char **argv)
 	run.repo = o.repo;
 	if ((rc = slg_engine_check(&run, &v, &err)) != 0)
 		goto fail;
-
-	if (strcmp(o.format, "json") == 0)
-		slg_report_json(stdout, v);
-	else
-		slg_report_text(stdout, v, slg_db_path(o.db));
-	if (o.junit != NULL &&
-	    slg_write_file(o.junit, write_junit, v, &err) != 0)
-		goto fail_after;
-	if (o.dotenv != NULL &&
-	    slg_write_file(o.dotenv, write_dotenv, v, &err) != 0)
-		goto fail_after;
-	rc = (int)v->verdict;
-	goto out;
-fail_after:
-	/* the verdict is recorded, but the pipeline cannot see it: an error */
-	fprintf(stderr, "slogate check: error: %s\n", err.msg);
-	rc = SLG_EXIT_ERROR;
+	rc = emit(&o, v, slg_db_path(o.db));
 	goto out;
 fail:
 	rc = slg_fail("check", &err);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonin.h"
+#include "remote.h"
 #include "report.h"
 #include "timefmt.h"
 
@@ -23,8 +25,18 @@ static const char usage_text[] =
 "  --format         text (default), json (an array of verdict objects, the\n"
 "                   shape of check --format json, with approvals) or csv\n"
 "  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"  --server URL     ask the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 listed (also when empty), 4 database error, 64 usage error.\n";
+
+static void
+query_arg(struct slg_buf *b, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	slg_buf_printf(b, "&%s=", name);
+	slg_remote_escape(b, value);
+}
 
 int
 cmd_history(int argc, char **argv)
@@ -38,6 +50,7 @@ cmd_history(int argc, char **argv)
 		{ "since", required_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "server", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -45,7 +58,8 @@ cmd_history(int argc, char **argv)
 	struct slg_verdict **list = NULL;
 	struct slg_store *st = NULL;
 	struct slg_err err = { 0 };
-	const char *format = "text", *db = NULL;
+	const char *format = "text", *db = NULL, *server = NULL, *since = NULL;
+	struct slg_remote remote;
 	size_t n = 0;
 	char *end, sha[65];
 	int c, rc;
@@ -66,12 +80,14 @@ cmd_history(int argc, char **argv)
 			break;
 		case 'B': f.branch = optarg; break;
 		case 'S':
+			since = optarg;
 			if (slg_time_parse(optarg, &f.since, &err) != 0)
 				return slg_usage_error("history", usage_text,
 				    "--since: %s", err.msg);
 			break;
 		case 'f': format = optarg; break;
 		case 'd': db = optarg; break;
+		case 'R': server = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("history", usage_text, argv, c);
 		}
@@ -83,6 +99,27 @@ cmd_history(int argc, char **argv)
 	    strcmp(format, "csv") != 0)
 		return slg_usage_error("history", usage_text, "--format must be "
 		    "text, json or csv, not '%s'", format);
+	if (slg_remote_from(server, &remote, 60000)) {
+		struct slg_buf path = SLG_BUF_INIT, out = SLG_BUF_INIT;
+
+		slg_buf_printf(&path, "/api/v1/verdicts?limit=%d", f.limit ?
+		    f.limit : 20);
+		query_arg(&path, "service", f.service);
+		query_arg(&path, "environment", f.environment);
+		query_arg(&path, "commit", f.commit);
+		query_arg(&path, "branch", f.branch);
+		query_arg(&path, "since", since);
+		rc = slg_remote_json("history", &remote, "GET", path.data, NULL,
+		    200, &out);
+		if (rc == 0 && slg_jsonin_verdicts(out.data, out.len, &list, &n,
+		    &err) != 0)
+			rc = slg_fail("history", &err);
+		slg_buf_release(&path);
+		slg_buf_release(&out);
+		if (rc != 0)
+			return rc;
+		goto print;
+	}
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
 		goto fail;
 	if (f.commit != NULL) {

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonin.h"
+#include "remote.h"
 #include "report.h"
 
 static const char usage_text[] =
@@ -21,6 +23,7 @@ static const char usage_text[] =
 "\n"
 "  --format     text (default) or json (an array of verdict objects)\n"
 "  --db FILE    default $SLOGATE_DB, else slogate.db\n"
+"  --server URL ask the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 shown, 1 nothing recorded for it, 4 error, 64 usage error.\n";
 
@@ -45,6 +48,7 @@ cmd_show(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "server", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -52,7 +56,8 @@ cmd_show(int argc, char **argv)
 	struct slg_verdict **list = NULL, *one = NULL;
 	struct slg_store *st = NULL;
 	struct slg_err err = { 0 };
-	const char *format = "text", *db = NULL, *what;
+	const char *format = "text", *db = NULL, *what, *server = NULL;
+	struct slg_remote remote;
 	char sha[65];
 	size_t n = 0;
 	long long id;
@@ -64,6 +69,7 @@ cmd_show(int argc, char **argv)
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'd': db = optarg; break;
+		case 'S': server = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("show", usage_text, argv, c);
 		}
@@ -75,6 +81,33 @@ cmd_show(int argc, char **argv)
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		return slg_usage_error("show", usage_text, "--format must be text "
 		    "or json, not '%s'", format);
+	if (slg_remote_from(server, &remote, 60000)) {
+		struct slg_buf path = SLG_BUF_INIT, out = SLG_BUF_INIT;
+
+		if ((id = verdict_id(what)) > 0) {
+			slg_buf_printf(&path, "/api/v1/evaluations/%lld", id);
+		} else {
+			slg_buf_puts(&path, "/api/v1/commits/");
+			slg_remote_escape(&path, what);
+		}
+		rc = slg_remote_json("show", &remote, "GET", path.data, NULL,
+		    200, &out);
+		if (rc == 0 && id > 0) {
+			if (slg_jsonin_verdict(out.data, out.len, &one, &err) == 0) {
+				list = &one;
+				n = 1;
+			}
+		} else if (rc == 0) {
+			slg_jsonin_verdicts(out.data, out.len, &list, &n, &err);
+		}
+		slg_buf_release(&path);
+		slg_buf_release(&out);
+		if (rc != 0)
+			return rc;
+		if (err.code != 0)
+			goto fail;
+		goto print;
+	}
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
 		goto fail;
 	if ((id = verdict_id(what)) > 0) {
@@ -90,6 +123,7 @@ cmd_show(int argc, char **argv)
 		if ((rc = slg_store_history(st, &f, &list, &n, &err)) != 0)
 			goto fail;
 	}
+print:
 	if (strcmp(format, "json") == 0)
 		slg_report_history_json(stdout, list, n);
 	else

@@ -1,10 +1,13 @@
 /* cmd_status: `slogate status`: may this commit be promoted? */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonin.h"
 #include "promote.h"
+#include "remote.h"
 #include "report.h"
 
 static const char usage_text[] =
@@ -19,8 +22,63 @@ static const char usage_text[] =
 "  --commit SHA     full or abbreviated; default $CI_COMMIT_SHA\n"
 "  --format         text (default) or json\n"
 "  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"  --server URL     ask the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 may be promoted, 1 may not, 4 error, 64 usage error.\n";
+
+static int
+print(const struct slg_status_report *rep, const char *format)
+{
+	if (strcmp(format, "json") == 0)
+		slg_report_status_json(stdout, rep);
+	else
+		slg_report_status_text(stdout, rep);
+	return rep->promote ? SLG_EXIT_OK : SLG_EXIT_REFUSED;
+}
+
+static int
+remote_status(const struct slg_remote *r, const char *commit,
+    const char *service, const char *env, const char *format)
+{
+	struct slg_buf path = SLG_BUF_INIT, out = SLG_BUF_INIT;
+	struct slg_status_report rep = { commit, service, env, 0, NULL, NULL,
+	    NULL };
+	struct slg_verdict *v = NULL;
+	struct slg_approval *a = NULL;
+	struct slg_err err = { 0 };
+	char *reason = NULL;
+	int rc;
+
+	slg_buf_puts(&path, "/api/v1/status?commit=");
+	slg_remote_escape(&path, commit);
+	slg_buf_puts(&path, "&service=");
+	slg_remote_escape(&path, service);
+	slg_buf_puts(&path, "&environment=");
+	slg_remote_escape(&path, env);
+	if ((rc = slg_remote_json("status", r, "GET", path.data, NULL, 200,
+	    &out)) != 0)
+		goto out;
+	if (slg_jsonin_status(out.data, out.len, &rep.promote, &reason, &v, &a,
+	    &err) != 0) {
+		rc = slg_fail("status", &err);
+		goto out;
+	}
+	rep.reason = reason ? reason : "";
+	rep.verdict = v;
+	rep.approval = a;
+	if (v != NULL)
+		rep.commit = v->commit;
+	rc = print(&rep, format);
+out:
+	if (a != NULL)
+		slg_approval_release(a);
+	free(a);
+	free(reason);
+	slg_verdict_free(v);
+	slg_buf_release(&path);
+	slg_buf_release(&out);
+	return rc;
+}
 
 int
 cmd_status(int argc, char **argv)
@@ -31,11 +89,13 @@ cmd_status(int argc, char **argv)
 		{ "environment", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "server", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *commit = slg_env("CI_COMMIT_SHA"), *service = NULL;
-	const char *env = NULL, *format = "text", *db = NULL;
+	const char *env = NULL, *format = "text", *db = NULL, *server = NULL;
+	struct slg_remote remote;
 	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
 	struct slg_store *st = NULL;
@@ -54,6 +114,7 @@ cmd_status(int argc, char **argv)
 		case 'e': env = optarg; break;
 		case 'f': format = optarg; break;
 		case 'd': db = optarg; break;
+		case 'S': server = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("status", usage_text, argv, c);
 		}
@@ -67,6 +128,8 @@ cmd_status(int argc, char **argv)
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		return slg_usage_error("status", usage_text, "--format must be "
 		    "text or json, not '%s'", format);
+	if (slg_remote_from(server, &remote, 60000))
+		return remote_status(&remote, commit, service, env, format);
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
 		goto fail;
 	rc = slg_commit_arg(st, commit, sha, &err);
@@ -90,11 +153,7 @@ cmd_status(int argc, char **argv)
 	rep.promote = slg_promote_decide(rep.verdict, slg_now(), why,
 	    sizeof(why), &rep.approval);
 	rep.reason = why;
-	if (strcmp(format, "json") == 0)
-		slg_report_status_json(stdout, &rep);
-	else
-		slg_report_status_text(stdout, &rep);
-	rc = rep.promote ? SLG_EXIT_OK : SLG_EXIT_REFUSED;
+	rc = print(&rep, format);
 	goto out;
 fail:
 	rc = slg_fail("status", &err);

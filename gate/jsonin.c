@@ -304,7 +304,7 @@ slg_jsonin_status(const char *json, size_t len, int *promote, char **reason,
 
 int
 slg_jsonin_approval(const char *json, size_t len, struct slg_approval *out,
-    struct slg_err *err)
+    int *overrides, struct slg_err *err)
 {
 	cJSON *root = parse(json, len, err);
 
@@ -312,6 +312,10 @@ slg_jsonin_approval(const char *json, size_t len, struct slg_approval *out,
 	if (root == NULL)
 		return err->code;
 	approval(root, out);
+	if (overrides != NULL)
+		*overrides = slg_verdict_parse(cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		    root, "overrides"), "verdict")));
 	cJSON_Delete(root);
 	return out->id > 0 ? 0 : slg_err_set(err, SLG_EPARSE, "the service "
 	    "answered without an approval");

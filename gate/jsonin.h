@@ -22,9 +22,11 @@ int slg_jsonin_status(const char *json, size_t len, int *promote,
     char **reason, struct slg_verdict **verdict, struct slg_approval **approval,
     struct slg_err *err);
 
-/* An approval object; out is the caller's (slg_approval_release). */
+/* An approval object; out is the caller's (slg_approval_release).
+ * *overrides (when not NULL) is the kind of the verdict it overrides, or
+ * -1 when the answer does not say. */
 int slg_jsonin_approval(const char *json, size_t len, struct slg_approval *out,
-    struct slg_err *err);
+    int *overrides, struct slg_err *err);
 
 /* An array of baseline objects. */
 int slg_jsonin_baselines(const char *json, size_t len,

@@ -768,3 +768,36 @@ out:
 	slg_buf_release(&b);
 	return rc;
 }
+
+static void
+inline_query(cJSON *o, const char *tmpl)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, "query") == NULL)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "query");
+	cJSON_AddStringToObject(o, "promql", tmpl);
+}
+
+int
+slg_policy_inlined(const struct slg_policy *p, char **out, struct slg_err *err)
+{
+	cJSON *root = cJSON_ParseWithLength(p->source, p->source_len), *it;
+	size_t i = 0;
+
+	*out = NULL;
+	if (root == NULL)
+		return slg_err_set(err, SLG_EPOLICY, "policy '%s': invalid JSON",
+		    p->path);
+	if (p->has_guard)
+		inline_query(cJSON_GetObjectItemCaseSensitive(root, "guard"),
+		    p->guard_tmpl);
+	/* objectives are in the file's order, as parse_root read them */
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root,
+	    "objectives")) {
+		if (i < p->nobj)
+			inline_query(it, p->obj[i++].tmpl);
+	}
+	*out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return *out ? 0 : slg_err_set(err, SLG_ENOMEM, "out of memory");
+}

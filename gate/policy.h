@@ -103,6 +103,12 @@ int slg_objective_relative(const struct slg_objective *o);
 int slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
     size_t *n, struct slg_err *err);
 
+/* The policy's JSON with every "query" replaced by its template as
+ * "promql", so a service without this repository's queries/ can evaluate
+ * it. *out is the caller's. */
+int slg_policy_inlined(const struct slg_policy *p, char **out,
+    struct slg_err *err);
+
 /* Names as the policy writes them: "stored", "pass_or_warn", "p95"... */
 const char *slg_bsource_str(enum slg_bsource s);
 const char *slg_bfilter_str(enum slg_bfilter f);

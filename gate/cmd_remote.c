@@ -1,0 +1,56 @@
+/* cmd_remote: what the commands share in remote mode (--server). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "jsonin.h"
+#include "remote.h"
+
+int
+slg_remote_from(const char *flag, struct slg_remote *r, long timeout_ms)
+{
+	r->url = flag ? flag : slg_env("SLOGATE_SERVER");
+	r->token = slg_env("SLOGATE_TOKEN");
+	r->timeout_ms = timeout_ms;
+	return r->url != NULL;
+}
+
+int
+slg_remote_json(const char *cmd, const struct slg_remote *r,
+    const char *method, const char *path, const char *body, long want,
+    struct slg_buf *out)
+{
+	struct slg_err err = { 0 };
+	long status;
+	char *why;
+	int code;
+
+	if (slg_remote_call(r, method, path, body, &status, out, &err) != 0) {
+		fprintf(stderr, "slogate %s: error: %s\n", cmd, err.msg);
+		return SLG_EXIT_ERROR;
+	}
+	if (status == want)
+		return 0;
+	why = slg_jsonin_error(out->data, out->len);
+	switch (status) {
+	case 401:
+	case 403:
+		fprintf(stderr, "slogate %s: error: the slogate service refused "
+		    "the request (HTTP %ld): %s; check SLOGATE_TOKEN\n", cmd,
+		    status, why ? why : "no detail");
+		code = SLG_EXIT_ERROR;
+		break;
+	case 404:
+	case 409:
+		fprintf(stderr, "slogate %s: error: %s\n", cmd, why ? why :
+		    "not found");
+		code = SLG_EXIT_REFUSED;
+		break;
+	default:
+		fprintf(stderr, "slogate %s: error: the slogate service answered "
+		    "HTTP %ld: %s\n", cmd, status, why ? why : "no detail");
+		code = SLG_EXIT_ERROR;
+	}
+	free(why);
+	return code;
+}

@@ -293,6 +293,9 @@ decide_by_score(struct slg_verdict *v, struct slg_buf *why)
 {
 	double share = v->score_max > 0 ? v->score / v->score_max : 0;
 
+	/* weights like 0.1 + 0.2 do not add up exactly: a share within
+	 * rounding of a threshold meets it, as the policy's words say */
+	share = round(share * 1e9) / 1e9;
 	if (share >= v->score_pass) {
 		v->verdict = SLG_V_PASS;
 		slg_buf_printf(why, "score %g of %g (%.4g%%) meets pass %.4g%%",

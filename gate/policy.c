@@ -21,6 +21,7 @@ struct ctx {
 	const char *queries_dir;
 	const char *datadir;
 	struct slg_err *err;
+	const char *what;	/* NULL: a policy; else what the file is */
 };
 
 static int
@@ -41,6 +42,9 @@ fail(struct ctx *c, const char *obj, const char *fmt, ...)
 	va_end(ap);
 	if (obj == GUARD)
 		return slg_err_set(c->err, SLG_EPOLICY, "policy '%s': guard: %s",
+		    c->name, msg);
+	if (c->what != NULL)
+		return slg_err_set(c->err, SLG_EPOLICY, "%s '%s': %s", c->what,
 		    c->name, msg);
 	if (obj != NULL)
 		return slg_err_set(c->err, SLG_EPOLICY,
@@ -82,9 +86,9 @@ check_keys(struct ctx *c, const cJSON *o, const char *const *allowed,
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, o) {
-		int ok = 0;
+		int ok = allowed == NULL;	/* NULL: any key, once */
 
-		for (const char *const *a = allowed; *a; a++)
+		for (const char *const *a = allowed; a && *a; a++)
 			ok |= strcmp(it->string, *a) == 0;
 		if (!ok)
 			return fail(c, obj, "unknown key '%s'%s%s", it->string,
@@ -299,7 +303,8 @@ lookup(const char *const *names, const char *s)
 	return -1;
 }
 
-/* "baseline": {"source": ..., "results": N, "filter": ..., "aggregate": ...} */
+/* "baseline": {"source": ..., "results": N, "filter": ..., "aggregate": ...}
+ * over *spec, which holds the defaults or the policy-wide baseline. */
 static int
 parse_baseline(struct ctx *c, const cJSON *b, const char *obj,
     struct slg_baseline_spec *spec)
@@ -319,23 +324,28 @@ parse_baseline(struct ctx *c, const cJSON *b, const char *obj,
 	if (s != NULL && (i = lookup(bsources, s)) < 0)
 		return fail(c, obj, "'baseline': unknown source '%s' (want "
 		    "stored, previous or ancestor)", s);
-	spec->source = s ? (enum slg_bsource)i : SLG_BASE_STORED;
+	/* a key left out keeps what *spec had: the policy-wide value, for an
+	 * objective's own baseline */
+	if (s != NULL)
+		spec->source = (enum slg_bsource)i;
 	if (get_string(c, b, "filter", obj, &s) != 0)
 		return c->err->code;
 	if (s != NULL && (i = lookup(bfilters, s)) < 0)
 		return fail(c, obj, "'baseline': unknown filter '%s' (want pass "
 		    "or pass_or_warn)", s);
-	spec->filter = s ? (enum slg_bfilter)i : SLG_BFILTER_PASS;
+	if (s != NULL)
+		spec->filter = (enum slg_bfilter)i;
 	if (get_string(c, b, "aggregate", obj, &s) != 0)
 		return c->err->code;
 	if (s != NULL && (i = lookup(aggregates, s)) < 0)
 		return fail(c, obj, "'baseline': unknown aggregate '%s' (want "
 		    "avg, p50, p90, p95, min or max)", s);
-	spec->aggregate = s ? (enum slg_aggregate)i : SLG_AGG_AVG;
-	spec->results = 3;
+	if (s != NULL)
+		spec->aggregate = (enum slg_aggregate)i;
 	if ((v = cJSON_GetObjectItemCaseSensitive(b, "results")) != NULL) {
-		if (!cJSON_IsNumber(v) || v->valuedouble != (int)v->valuedouble ||
-		    v->valuedouble < 1 || v->valuedouble > 100)
+		if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1) ||
+		    v->valuedouble > 100 ||
+		    v->valuedouble != (int)v->valuedouble)
 			return fail(c, obj, "'baseline': 'results' must be a "
 			    "whole number from 1 to 100");
 		spec->results = (int)v->valuedouble;
@@ -370,8 +380,9 @@ parse_score(struct ctx *c, const cJSON *s, struct slg_policy *p)
 			return fail(c, NULL, "'score' needs '%s' as a "
 			    "percentage like \"90%%\"", names[i]);
 		d = strtod(v->valuestring, &end);
-		if (end == v->valuestring || strcmp(end, "%") != 0 || d < 0 ||
-		    d > 100)
+		/* !(d >= 0) also refuses NaN, which compares false */
+		if (end == v->valuestring || strcmp(end, "%") != 0 ||
+		    !(d >= 0) || d > 100)
 			return fail(c, NULL, "'score': '%s' must be a percentage "
 			    "from 0%% to 100%%, not '%s'", names[i],
 			    v->valuestring);
@@ -555,7 +566,7 @@ slg_policy_parse(const char *json, size_t len, const char *name,
     const char *queries_dir, const char *datadir, struct slg_policy **out,
     struct slg_err *err)
 {
-	struct ctx c = { name, queries_dir, datadir, err };
+	struct ctx c = { name, queries_dir, datadir, err, NULL };
 	struct slg_policy *p = NULL;
 	cJSON *root = NULL;
 	int rc = 0;
@@ -699,7 +710,7 @@ slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
 {
 	static const char *const keys[] = { "service", "environment", "commit",
 	    "objectives", NULL };
-	struct ctx c = { path, NULL, NULL, err };
+	struct ctx c = { path, NULL, NULL, err, "baseline file" };
 	struct slg_buf b = SLG_BUF_INIT;
 	struct slg_stored_baseline *list = NULL;
 	const char *service, *env, *commit;
@@ -738,6 +749,8 @@ slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 		goto out;
 	}
+	if ((rc = check_keys(&c, objs, NULL, NULL, NULL)) != 0)
+		goto out;
 	cJSON_ArrayForEach(it, objs) {
 		struct slg_stored_baseline *r = &list[cnt++];
 

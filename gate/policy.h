@@ -99,7 +99,8 @@ int slg_objective_relative(const struct slg_objective *o);
  *  "objectives": {"latency_p95": 0.080, "availability": "99.95%", ...}}.
  * Values are numbers, percentages or durations. Fills service,
  * environment, objective, value and source_commit of each row; *rows is
- * the caller's. Gives SLG_EPOLICY naming the file and the problem. */
+ * the caller's. Gives SLG_EPOLICY naming the file and the problem, SLG_EIO
+ * when it cannot be read. */
 int slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
     size_t *n, struct slg_err *err);
 

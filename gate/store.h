@@ -56,8 +56,9 @@ int slg_store_baseline_current(struct slg_store *st, const char *service,
     const char *environment, const char *objective,
     struct slg_stored_baseline *out, int *found, struct slg_err *err);
 
-/* Baselines of a service and environment (NULL: all), the current one per
- * objective, or every row when history is set; newest first. */
+/* Baselines of a service and environment (NULL: all): the current one per
+ * objective, by service, environment and objective; or with history set
+ * every row, newest first. */
 int slg_store_baseline_list(struct slg_store *st, const char *service,
     const char *environment, int history, struct slg_stored_baseline **out,
     size_t *n, struct slg_err *err);

@@ -293,7 +293,7 @@ static const struct holds_case boundary[] = {
 };
 
 static void
-test_holds_at_decimal_boundary_bug(void **state)
+test_holds_at_decimal_boundary(void **state)
 {
 	size_t nfail = 0;
 
@@ -397,7 +397,7 @@ main(void)
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_holds),
 		cmocka_unit_test(test_holds_skipped_pointer),
-		cmocka_unit_test(test_holds_at_decimal_boundary_bug),
+		cmocka_unit_test(test_holds_at_decimal_boundary),
 		cmocka_unit_test(test_ops),
 		cmocka_unit_test(test_value_format),
 		cmocka_unit_test(test_value_format_short_buffer),

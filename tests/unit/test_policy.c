@@ -602,7 +602,7 @@ test_load_too_large(void **state)
  * code on, as STYLE.md asks, reports a different error than err says.
  */
 static void
-test_load_missing_file_code_agrees_bug(void **state)
+test_load_missing_file_code_agrees(void **state)
 {
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
@@ -766,7 +766,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_too_large, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_load_missing_file_code_agrees_bug, setup, teardown),
+		    test_load_missing_file_code_agrees, setup, teardown),
 		cmocka_unit_test(test_parse_defaults_inline),
 		cmocka_unit_test(test_parse_guard_inline_no_data_fail),
 		cmocka_unit_test_setup_teardown(

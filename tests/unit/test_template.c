@@ -301,7 +301,7 @@ test_render_unquoted_escaped(void **state)
  * but lets no bad one through.
  */
 static void
-test_render_comment_with_quote_bug(void **state)
+test_render_comment_with_quote(void **state)
 {
 	static const struct slg_tvar vars[] = { { "service", "api", 1 } };
 
@@ -324,7 +324,7 @@ main(void)
 		cmocka_unit_test(test_render_escaping),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_render_unquoted_escaped),
-		cmocka_unit_test(test_render_comment_with_quote_bug),
+		cmocka_unit_test(test_render_comment_with_quote),
 	};
 
 	return cmocka_run_group_tests_name("template", tests, NULL, NULL);

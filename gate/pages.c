@@ -31,6 +31,12 @@ static const char style[] =
 ".chart{margin:.3rem 0 1rem}.chart svg{width:100%;max-width:44rem;height:auto;"
 "background:#fbfbfc;border:1px solid #e3e6ea}"
 ".ev{border:1px solid #e3e6ea;border-radius:.4rem;padding:.8rem;margin:1rem 0}"
+/* rows and sections carry the verdict as a class: tint, don't paint */
+"tr.verdict-row,section.ev{background:#fff;color:inherit}"
+"tr.verdict-row.fail{background:#fff5f5}tr.verdict-row.warn{background:#fffbef}"
+"section.ev.fail{border-left:5px solid #c0392b}section.ev.warn{border-left:5px "
+"solid #c98a00}section.ev.pass{border-left:5px solid #1f8a3e}"
+"section.ev.error,section.ev.inconclusive{border-left:5px solid #3a4250}"
 ".muted{color:#5f6b7a;font-size:.9rem}";
 
 /* ---- escaping ---- */
@@ -605,6 +611,10 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 			esc(b, a->revoked_by ? a->revoked_by : "-");
 			slg_buf_puts(b, " at ");
 			when(b, a->revoked_at);
+			if (a->revoke_reason) {
+				slg_buf_puts(b, ": ");
+				esc(b, a->revoke_reason);
+			}
 		}
 		slg_buf_puts(b, "</p>");
 	}

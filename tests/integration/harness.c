@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -308,4 +310,190 @@ h_db_text(const char *db, const char *sql)
 	free(ring[next % 16]);
 	ring[next++ % 16] = v;
 	return v;
+}
+
+int
+h_serve_start(struct serve *s, const char *dir, const char *const *args,
+    const char *const *env)
+{
+	const char *argv[64];
+	char listen[64];
+	char *body = NULL;
+	int n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->port = h_free_port();
+	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d", s->port);
+	snprintf(s->log, sizeof(s->log), "%s/serve-%d.log", dir, s->port);
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
+	argv[n++] = h_bin();
+	argv[n++] = "serve";
+	argv[n++] = "--listen";
+	argv[n++] = listen;
+	for (size_t i = 0; args && args[i] && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if ((s->pid = fork()) == 0) {
+		int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+			putenv((char *)env[i]);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 100; i++) {
+		char u[128];
+		int st;
+
+		snprintf(u, sizeof(u), "%s/healthz", s->url);
+		if (h_http("GET", u, NULL, NULL, &body) == 200) {
+			free(body);
+			return 0;
+		}
+		free(body);
+		body = NULL;
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			s->pid = 0;
+			fprintf(stderr, "harness: slogate serve exited; see %s\n",
+			    s->log);
+			return -1;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+int
+h_serve_stop(struct serve *s)
+{
+	int st = 0;
+
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, &st, 0);
+	s->pid = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	char **out = arg;
+	size_t old = *out ? strlen(*out) : 0;
+	char *b = realloc(*out, old + size * n + 1);
+
+	if (b == NULL)
+		return 0;
+	memcpy(b + old, p, size * n);
+	b[old + size * n] = '\0';
+	*out = b;
+	return size * n;
+}
+
+long
+h_http(const char *method, const char *url, const char *const *headers,
+    const char *body, char **out)
+{
+	struct curl_slist *h = NULL;
+	CURL *c = curl_easy_init();
+	long status = 0;
+
+	*out = calloc(1, 1);
+	for (size_t i = 0; headers && headers[i]; i++)
+		h = curl_slist_append(h, headers[i]);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (body != NULL)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	return status;
+}
+
+static struct {
+	int fd, delay_ms;
+	volatile int stop;
+	pthread_t thread;
+} slow;
+
+static void *
+slow_conn(void *arg)
+{
+	static const char ok[] = "{\"status\":\"success\",\"data\":{"
+	    "\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
+	    "\"value\":[1,\"1\"]}]}}";
+	int c = (int)(intptr_t)arg;
+	char buf[8192], head[256];
+
+	if (read(c, buf, sizeof(buf)) > 0) {
+		usleep((useconds_t)slow.delay_ms * 1000);
+		snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
+		    "application/json\r\nContent-Length: %zu\r\nConnection: "
+		    "close\r\n\r\n", strlen(ok));
+		if (write(c, head, strlen(head)) > 0)
+			(void)!write(c, ok, strlen(ok));
+	}
+	close(c);
+	return NULL;
+}
+
+static void *
+slow_accept(void *arg)
+{
+	(void)arg;
+	while (!slow.stop) {
+		int c = accept(slow.fd, NULL, NULL);
+		pthread_t t;
+
+		if (c < 0 || slow.stop) {
+			if (c >= 0)
+				close(c);
+			continue;
+		}
+		pthread_create(&t, NULL, slow_conn, (void *)(intptr_t)c);
+		pthread_detach(t);
+	}
+	return NULL;
+}
+
+int
+h_slow_prom_start(int delay_ms)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	int one = 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	slow.delay_ms = delay_ms;
+	slow.stop = 0;
+	slow.fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(slow.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(slow.fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(slow.fd, 64) != 0 ||
+	    getsockname(slow.fd, (struct sockaddr *)&a, &l) != 0)
+		return -1;
+	pthread_create(&slow.thread, NULL, slow_accept, NULL);
+	return ntohs(a.sin_port);
+}
+
+void
+h_slow_prom_stop(void)
+{
+	slow.stop = 1;
+	shutdown(slow.fd, SHUT_RDWR);
+	close(slow.fd);
+	pthread_join(slow.thread, NULL);
 }

@@ -54,6 +54,34 @@ char *h_read(const char *path);
 long long h_db_int(const char *db, const char *sql);
 char *h_db_text(const char *db, const char *sql);
 
+/* A running `slogate serve` on a free loopback port. */
+struct serve {
+	pid_t pid;
+	int port;
+	char url[64];
+	char log[300];
+};
+
+/* Starts build/slogate serve ARGS... --listen 127.0.0.1:PORT (args
+ * NULL-terminated, env "K=V" entries NULL-terminated or NULL); waits until
+ * /healthz answers. Its stderr goes to dir/serve-PORT.log. */
+int h_serve_start(struct serve *s, const char *dir, const char *const *args,
+    const char *const *env);
+
+/* SIGTERM, then waits; returns the exit code (or 128+signal). */
+int h_serve_stop(struct serve *s);
+
+/* One HTTP request with libcurl: headers NULL-terminated (may be NULL),
+ * body may be NULL. Returns the status (0 when nothing answered); *out is
+ * the answer, the caller's. */
+long h_http(const char *method, const char *url, const char *const *headers,
+    const char *body, char **out);
+
+/* A scripted stand-in for Prometheus that answers every query with one
+ * sample after delay_ms: for requests that must still be in flight. */
+int h_slow_prom_start(int delay_ms);	/* returns its port */
+void h_slow_prom_stop(void);
+
 /* Paths from the Makefile's environment. */
 const char *h_bin(void);
 const char *h_top(void);

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config git ca-certificates
 libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libmicrohttpd-dev
-libcmocka-dev sqlite3 prometheus curl python3"
+libcmocka-dev sqlite3 prometheus curl python3 chromium"
 
 missing=""
 for p in $PKGS; do

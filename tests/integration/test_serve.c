@@ -10,7 +10,11 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -756,6 +760,45 @@ pages_escape_what_they_print(void **state)
 	free(out);
 }
 
+/* A client that sends half a request and stalls holds no one else up. */
+static void
+a_slow_client_cannot_stall_others(void **state)
+{
+	struct sockaddr_in a;
+	int fds[8];
+	char *out;
+	double t0;
+	struct timespec ts;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)srv.port);
+	for (int i = 0; i < 8; i++) {
+		static const char part[] = "POST /api/v1/evaluations HTTP/1.1\r\n"
+		    "Host: x\r\nContent-Type: application/json\r\n"
+		    "Content-Length: 500\r\n\r\n{\"policy\":";
+
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(connect(fds[i], (struct sockaddr *)&a,
+		    sizeof(a)), 0);
+		assert_true(write(fds[i], part, strlen(part)) > 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	assert_int_equal(h_http("GET", u("/api/v1/verdicts?limit=1"), NULL,
+	    NULL, &out), 200);
+	free(out);
+	assert_int_equal(h_http("GET", u("/healthz"), NULL, NULL, &out), 200);
+	free(out);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* a bound far above the milliseconds it takes, far below a stall */
+	assert_true(ts.tv_sec + ts.tv_nsec / 1e9 - t0 < 5.0);
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+}
+
 int
 main(void)
 {
@@ -773,6 +816,7 @@ main(void)
 		cmocka_unit_test(parallel_evaluations_and_reads),
 		cmocka_unit_test(graceful_shutdown_finishes_requests_in_flight),
 		cmocka_unit_test(pages_escape_what_they_print),
+		cmocka_unit_test(a_slow_client_cannot_stall_others),
 	};
 
 	return cmocka_run_group_tests_name("serve (real prometheus, loopback "

@@ -493,6 +493,7 @@ graceful_shutdown_finishes_requests_in_flight(void **state)
 	const char *env[] = { "SLOGATE_TOKEN=" TOKEN, NULL };
 	struct serve s;
 	pid_t pid[3];
+	char *log;
 
 	(void)state;
 	snprintf(prom_url, sizeof(prom_url), "http://127.0.0.1:%d", slow);
@@ -522,7 +523,9 @@ graceful_shutdown_finishes_requests_in_flight(void **state)
 		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
 	assert_int_equal(h_db_int(sdb, "SELECT count(*) FROM verdicts"), 3);
-	assert_non_null(strstr(h_read(s.log), "finishing requests in flight"));
+	log = h_read(s.log);
+	assert_non_null(strstr(log, "finishing requests in flight"));
+	free(log);
 	h_slow_prom_stop();
 }
 

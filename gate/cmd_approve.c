@@ -13,7 +13,7 @@
 #include "timefmt.h"
 
 static const char usage_text[] =
-"usage: slogate approve --commit SHA --service S --environment E\n"
+"usage: slogate approve --commit SHA (--service S --environment E | --policy FILE)\n"
 "                       --reason TEXT [--by WHO] [--expires DURATION]\n"
 "       slogate approve --revoke ID [--by WHO] [--reason TEXT]\n"
 "\n"
@@ -25,6 +25,7 @@ static const char usage_text[] =
 "--revoke ends an approval; both stay in the audit trail.\n"
 "\n"
 "  --commit SHA         full or abbreviated; default $CI_COMMIT_SHA\n"
+"  --policy FILE        take the service and environment from this policy\n"
 "  --reason TEXT        required for an approval\n"
 "  --by WHO             default $GITLAB_USER_LOGIN, else $USER\n"
 "  --expires DURATION   e.g. 24h; default never\n"
@@ -175,6 +176,8 @@ out:
 	return rc;
 }
 
+static int run(struct opts *op);
+
 int
 cmd_approve(int argc, char **argv)
 {
@@ -188,13 +191,14 @@ cmd_approve(int argc, char **argv)
 		{ "revoke", required_argument, NULL, 'R' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "server", required_argument, NULL, 'S' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { slg_env("CI_COMMIT_SHA"), NULL, NULL, NULL, NULL, NULL,
 	    NULL, NULL, NULL };
-	struct slg_remote r;
-	struct slg_store *st = NULL;
+	struct slg_policy *policy = NULL;
+	const char *policy_path = NULL;
 	struct slg_err err = { 0 };
 	int c, rc;
 
@@ -211,6 +215,7 @@ cmd_approve(int argc, char **argv)
 		case 'R': o.revoke = optarg; break;
 		case 'd': o.db = optarg; break;
 		case 'S': o.server = optarg; break;
+		case 'p': policy_path = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("approve", usage_text, argv, c);
 		}
@@ -218,6 +223,27 @@ cmd_approve(int argc, char **argv)
 	if (optind < argc)
 		return slg_usage_error("approve", usage_text,
 		    "unexpected argument '%s'", argv[optind]);
+	if (policy_path != NULL) {
+		/* the policy names the service and environment it judges */
+		if (slg_policy_load(policy_path, NULL, NULL, &policy, &err) != 0)
+			return slg_fail("approve", &err);
+		o.service = o.service ? o.service : policy->service;
+		o.env = o.env ? o.env : policy->environment;
+	}
+	rc = run(&o);
+	slg_policy_free(policy);
+	return rc;
+}
+
+static int
+run(struct opts *op)
+{
+	struct opts o = *op;
+	struct slg_store *st = NULL;
+	struct slg_err err = { 0 };
+	struct slg_remote r;
+	int rc;
+
 	if (slg_who(o.by) == NULL)
 		return slg_usage_error("approve", usage_text, "who approves? "
 		    "pass --by or set GITLAB_USER_LOGIN");

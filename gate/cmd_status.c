@@ -6,13 +6,14 @@
 
 #include "cmd.h"
 #include "jsonin.h"
+#include "policy.h"
 #include "promote.h"
 #include "remote.h"
 #include "report.h"
 
 static const char usage_text[] =
-"usage: slogate status --commit SHA --service S --environment E\n"
-"                      [--format text|json] [--db FILE]\n"
+"usage: slogate status --commit SHA (--service S --environment E | --policy FILE)\n"
+"                      [--format text|json] [--db FILE] [--server URL]\n"
 "\n"
 "The promotion decision the promote job asks for: yes when the latest\n"
 "verdict of the commit for that service and environment is pass or warn,\n"
@@ -20,6 +21,7 @@ static const char usage_text[] =
 "recorded. It says why in one line.\n"
 "\n"
 "  --commit SHA     full or abbreviated; default $CI_COMMIT_SHA\n"
+"  --policy FILE    take the service and environment from this policy\n"
 "  --format         text (default) or json\n"
 "  --db FILE        default $SLOGATE_DB, else slogate.db\n"
 "  --server URL     ask the slogate service instead (default $SLOGATE_SERVER)\n"
@@ -80,54 +82,20 @@ out:
 	return rc;
 }
 
-int
-cmd_status(int argc, char **argv)
+static int
+run_status(const char *commit, const char *service, const char *env,
+    const char *format, const char *db, const char *server)
 {
-	static const struct option lo[] = {
-		{ "commit", required_argument, NULL, 'c' },
-		{ "service", required_argument, NULL, 's' },
-		{ "environment", required_argument, NULL, 'e' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "server", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *commit = slg_env("CI_COMMIT_SHA"), *service = NULL;
-	const char *env = NULL, *format = "text", *db = NULL, *server = NULL;
-	struct slg_remote remote;
 	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
 	struct slg_store *st = NULL;
 	struct slg_status_report rep = { 0 };
 	struct slg_err err = { 0 };
+	struct slg_remote remote;
 	char sha[65], why[1024];
 	size_t n = 0;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'c': commit = optarg; break;
-		case 's': service = optarg; break;
-		case 'e': env = optarg; break;
-		case 'f': format = optarg; break;
-		case 'd': db = optarg; break;
-		case 'S': server = optarg; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: return slg_opt_error("status", usage_text, argv, c);
-		}
-	}
-	if (optind < argc)
-		return slg_usage_error("status", usage_text,
-		    "unexpected argument '%s'", argv[optind]);
-	if (commit == NULL || service == NULL || env == NULL)
-		return slg_usage_error("status", usage_text, "needs --commit "
-		    "(or $CI_COMMIT_SHA), --service and --environment");
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		return slg_usage_error("status", usage_text, "--format must be "
-		    "text or json, not '%s'", format);
 	if (slg_remote_from(server, &remote, 60000))
 		return remote_status(&remote, commit, service, env, format);
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
@@ -160,5 +128,64 @@ fail:
 out:
 	slg_store_list_free(list, n);
 	slg_store_close(st);
+	return rc;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "commit", required_argument, NULL, 'c' },
+		{ "service", required_argument, NULL, 's' },
+		{ "environment", required_argument, NULL, 'e' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "server", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *commit = slg_env("CI_COMMIT_SHA"), *service = NULL;
+	const char *env = NULL, *format = "text", *db = NULL, *server = NULL;
+	const char *policy_path = NULL;
+	struct slg_policy *policy = NULL;
+	struct slg_err err = { 0 };
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': commit = optarg; break;
+		case 's': service = optarg; break;
+		case 'e': env = optarg; break;
+		case 'p': policy_path = optarg; break;
+		case 'f': format = optarg; break;
+		case 'd': db = optarg; break;
+		case 'S': server = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return slg_opt_error("status", usage_text, argv, c);
+		}
+	}
+	if (optind < argc)
+		return slg_usage_error("status", usage_text,
+		    "unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return slg_usage_error("status", usage_text, "--format must be "
+		    "text or json, not '%s'", format);
+	if (policy_path != NULL) {
+		/* the policy names the service and environment it judges */
+		if (slg_policy_load(policy_path, NULL, NULL, &policy, &err) != 0)
+			return slg_fail("status", &err);
+		service = service ? service : policy->service;
+		env = env ? env : policy->environment;
+	}
+	if (commit == NULL || service == NULL || env == NULL)
+		rc = slg_usage_error("status", usage_text, "needs --commit (or "
+		    "$CI_COMMIT_SHA), and --service and --environment (or "
+		    "--policy)");
+	else
+		rc = run_status(commit, service, env, format, db, server);
+	slg_policy_free(policy);
 	return rc;
 }

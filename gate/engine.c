@@ -10,6 +10,7 @@
 #include "gitmeta.h"
 #include "template.h"
 #include "timefmt.h"
+#include "watch.h"
 
 static int
 render(const struct slg_engine_run *r, const char *tmpl, int sustained,
@@ -19,7 +20,9 @@ render(const struct slg_engine_run *r, const char *tmpl, int sustained,
 	char window[32], step[32];
 	struct slg_tvar vars[6];
 
-	slg_duration_format(p->window, window, sizeof(window));
+	/* a watched window holds only what was observed since the deploy */
+	slg_duration_format(r->since ? r->at - r->since : p->window, window,
+	    sizeof(window));
 	slg_duration_format(p->step, step, sizeof(step));
 	vars[0] = (struct slg_tvar){ "service", p->service, 1 };
 	vars[1] = (struct slg_tvar){ "environment", p->environment, 1 };
@@ -59,7 +62,7 @@ fill_subject(const struct slg_engine_run *r, struct slg_verdict *v,
 	v->build_time = s->build_time;
 	v->evaluated_at = r->now;
 	v->window_end = r->at;
-	v->window_start = r->at - p->window;
+	v->window_start = r->since ? r->since : r->at - p->window;
 	v->step = p->step;
 	v->pipeline_id = dup_or_null(s->pipeline_id);
 	v->pipeline_url = dup_or_null(s->pipeline_url);
@@ -184,7 +187,7 @@ find_baseline(const struct slg_engine_run *r, const struct slg_objective *o,
 }
 
 int
-slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
+slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err)
 {
 	const struct slg_policy *p = r->policy;
@@ -218,7 +221,7 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 			goto out;
 		q[i].promql = promql[i];
 		q[i].range = o->sustained;
-		q[i].start = r->at - p->window + p->step;
+		q[i].start = (r->since ? r->since : r->at - p->window) + p->step;
 		q[i].end = r->at;
 		q[i].step = p->step;
 	}
@@ -240,8 +243,13 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 		in[i].baseline_detail = bt[i].detail;
 	}
 
-	if ((rc = slg_prom_run(r->prom, q, n, err)) != 0)
+	if (r->since && r->at <= r->since) {
+		/* nothing observed yet: no data, nothing to ask */
+		for (size_t i = 0; i < n; i++)
+			q[i].result = calloc(1, sizeof(*q[i].result));
+	} else if ((rc = slg_prom_run(r->prom, q, n, err)) != 0) {
 		goto out;
+	}
 	for (size_t i = 0; i < p->nobj; i++) {
 		in[i].promql = promql[i];
 		in[i].series = q[i].result;
@@ -253,8 +261,6 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 		guard.error = &q[p->nobj].err;
 	}
 	if ((rc = slg_eval(p, in, &guard, v, err)) != 0)
-		goto out;
-	if ((rc = slg_store_record(r->store, v, err)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;
@@ -269,6 +275,69 @@ out:
 	free(bt);
 	free(q);
 	free(in);
+	slg_verdict_free(v);
+	return rc;
+}
+
+int
+slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
+    struct slg_err *err)
+{
+	struct slg_verdict *v = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = slg_engine_evaluate(r, &v, err)) != 0)
+		return rc;
+	if ((rc = slg_store_record(r->store, v, err)) != 0) {
+		slg_verdict_free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+slg_engine_poll(const struct slg_engine_run *r, struct slg_watch *w,
+    int wait, struct slg_verdict **out, int *final, struct slg_err *err)
+{
+	struct slg_engine_run run = *r;
+	struct slg_watch_poll poll = { 0 };
+	struct slg_verdict *v = NULL;
+	int complete, end, rc;
+
+	*out = NULL;
+	*final = 0;
+	run.since = w->since;
+	run.at = slg_watch_window_end(r->policy, w->since, r->now, &complete);
+	if (wait && run.at == w->since && r->now < w->deadline)
+		return 0;
+	if ((rc = slg_engine_evaluate(&run, &v, err)) != 0)
+		return rc;
+	if ((end = slg_watch_decide(r->policy, w, v, complete, wait,
+	    r->now)) < 0) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	poll.polled_at = r->now;
+	poll.window_end = run.at;
+	poll.verdict = v->verdict;
+	poll.reason = v->reason;
+	if ((poll.summary = slg_watch_summary(r->policy, w->since, v)) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = slg_store_watch_poll(r->store, w, &poll, end ? v : NULL,
+	    err)) != 0)
+		goto out;
+	free(w->progress);
+	w->progress = poll.summary;
+	poll.summary = NULL;
+	*final = end;
+	*out = v;
+	v = NULL;
+out:
+	free(poll.summary);
 	slg_verdict_free(v);
 	return rc;
 }

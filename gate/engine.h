@@ -33,6 +33,8 @@ struct slg_engine_run {
 	struct slg_store *store;
 	const struct slg_subject *subject;
 	int64_t at;		/* the window's end */
+	int64_t since;		/* 0, or the window's start (the deploy):
+				 * then the window is [since, at] */
 	int64_t now;		/* when the evaluation ran */
 	const char *version;
 	const char *repo;	/* for ancestor baselines; NULL: working dir */
@@ -45,5 +47,20 @@ struct slg_engine_run {
  * recorded (then nothing is recorded), SLG_ENOMEM. */
 int slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err);
+
+/* As slg_engine_check, without recording. With r->since set, the window
+ * is [since, at] (at == since: nothing observed yet, nothing is asked and
+ * every objective has no data). */
+int slg_engine_evaluate(const struct slg_engine_run *r,
+    struct slg_verdict **out, struct slg_err *err);
+
+/* One poll of running watch w at r->now (r->at and r->since are taken
+ * from w): judges the window observed so far, decides with slg_watch_decide
+ * and records the poll in w's timeline, with the final verdict when it
+ * ends (then *final is 1). Before one step has passed a waiting poll does
+ * nothing (*out NULL). *out is the poll's verdict (caller frees). Errors
+ * as slg_engine_check; SLG_EINPUT when w ended elsewhere. */
+int slg_engine_poll(const struct slg_engine_run *r, struct slg_watch *w,
+    int wait, struct slg_verdict **out, int *final, struct slg_err *err);
 
 #endif

@@ -101,12 +101,13 @@ judge_windowed(const struct slg_objective *o, const struct slg_eval_input *in,
 }
 
 static void
-judge_sustained(const struct slg_objective *o, const struct slg_eval_input *in,
-    const struct slg_verdict *v, struct slg_objective_result *r,
-    struct slg_buf *d, int *skipped)
+judge_sustained(const struct slg_policy *p, const struct slg_objective *o,
+    const struct slg_eval_input *in, const struct slg_verdict *v,
+    struct slg_objective_result *r, struct slg_buf *d, int *skipped)
 {
 	size_t expected = (size_t)((v->window_end - v->window_start) / v->step);
-	size_t valid = 0;
+	size_t valid = 0, run = 0;
+	size_t fail_after = p->fail_after > 0 ? (size_t)p->fail_after : 1;
 	char val[64], at[32];
 
 	for (size_t i = 0; i < in->series->npts; i++) {
@@ -123,6 +124,11 @@ judge_sustained(const struct slg_objective *o, const struct slg_eval_input *in,
 		}
 		st = classify(o, pt->v, in, skipped);
 		r->points_failed += st == SLG_ST_FAIL;
+		/* a missing point neither breaks nor extends a run: a gap
+		 * must not excuse a breach */
+		run = st == SLG_ST_FAIL ? run + 1 : 0;
+		if (run > r->failed_run)
+			r->failed_run = run;
 		r->points_warn += st == SLG_ST_WARN;
 		if (worse(o, pt->v, r->value)) {
 			r->value = pt->v;
@@ -139,17 +145,28 @@ judge_sustained(const struct slg_objective *o, const struct slg_eval_input *in,
 		    expected);
 	} else if (!r->judged) {
 		r->status = SLG_ST_INFO;
-	} else if (r->points_failed > 0) {
+	} else if (r->failed_run >= fail_after) {
 		r->status = SLG_ST_FAIL;
-		slg_buf_printf(d, "%zu of %zu points miss %s%s%s; worst %s at %s",
-		    r->points_failed, expected, r->pass_text,
-		    r->warn_text ? " and warn " : "",
-		    r->warn_text ? r->warn_text : "", val, at);
+		slg_buf_printf(d, "%zu of %zu points miss %s%s%s", r->points_failed,
+		    expected, r->pass_text, r->warn_text ? " and warn " : "",
+		    r->warn_text ? r->warn_text : "");
+		if (fail_after > 1)
+			slg_buf_printf(d, ", %zu in a row (fail_after %zu)",
+			    r->failed_run, fail_after);
+		slg_buf_printf(d, "; worst %s at %s", val, at);
 	} else if (r->points_missing > 0) {
 		/* a gap can hide a breach, so it cannot count as held */
 		r->status = SLG_ST_NODATA;
 		slg_buf_printf(d, "no data for %zu of %zu points; not held for "
 		    "the whole window", r->points_missing, expected);
+	} else if (r->points_failed > 0) {
+		/* misses shorter than fail_after: tolerated, not hidden */
+		r->status = SLG_ST_WARN;
+		slg_buf_printf(d, "%zu of %zu points miss %s%s%s, at most %zu in "
+		    "a row (fail_after %zu); worst %s at %s", r->points_failed,
+		    expected, r->pass_text, r->warn_text ? " and warn " : "",
+		    r->warn_text ? r->warn_text : "", r->failed_run, fail_after,
+		    val, at);
 	} else if (r->points_warn > 0) {
 		r->status = SLG_ST_WARN;
 		slg_buf_printf(d, "%zu of %zu points miss %s, meet warn %s; "
@@ -212,7 +229,7 @@ judge(const struct slg_policy *p, const struct slg_objective *o,
 		r->status = SLG_ST_ERROR;
 		slg_buf_puts(&d, "no answer from prometheus");
 	} else if (o->sustained) {
-		judge_sustained(o, in, v, r, &d, &skipped);
+		judge_sustained(p, o, in, v, r, &d, &skipped);
 	} else {
 		judge_windowed(o, in, r, &d, &skipped);
 	}
@@ -390,4 +407,38 @@ slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
 	if (v->reason == NULL || (p->has_guard && v->guard_promql == NULL))
 		return slg_err_set(err, SLG_ENOMEM, "out of memory");
 	return 0;
+}
+
+/* A sustained objective failed by a run of points: more data cannot
+ * undo it, since those points stay in the window. */
+static int
+failed_for_good(const struct slg_objective_result *r)
+{
+	return r->judged && r->sustained && r->status == SLG_ST_FAIL &&
+	    r->failed_run > 0;
+}
+
+int
+slg_eval_fail_is_final(const struct slg_verdict *v)
+{
+	double total = 0, lost = 0;
+
+	if (v->verdict != SLG_V_FAIL)
+		return 0;
+	for (size_t i = 0; i < v->nobj; i++) {
+		const struct slg_objective_result *r = &v->obj[i];
+
+		if (!r->judged)
+			continue;
+		total += r->weight;
+		if (!failed_for_good(r))
+			continue;
+		if (!v->has_score || r->key)
+			return 1;
+		lost += r->weight;
+	}
+	/* scored: final when even every other objective passing could not
+	 * bring the share up to warn */
+	return v->has_score && total > 0 &&
+	    round((total - lost) / total * 1e9) / 1e9 < v->score_warn;
 }

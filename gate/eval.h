@@ -36,4 +36,11 @@ int slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
     const struct slg_eval_input *guard, struct slg_verdict *v,
     struct slg_err *err);
 
+/* 1 when v, judged over part of its window, has failed in a way the rest
+ * of the window cannot change: a sustained objective failed by a run of
+ * fail_after points that decides the verdict (without a score; or a key
+ * objective; or one whose lost weight keeps the score below warn). A
+ * windowed objective's value may still recover, so it never counts. */
+int slg_eval_fail_is_final(const struct slg_verdict *v);
+
 #endif

@@ -473,12 +473,30 @@ parse_guard(struct ctx *c, const cJSON *g, struct slg_policy *p)
 	return 0;
 }
 
+/* A whole number from 1 to 1000 under key, or def when absent. */
+static int
+get_count(struct ctx *c, const cJSON *root, const char *key, int def,
+    int *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1) ||
+	    v->valuedouble > 1000 || v->valuedouble != (int)v->valuedouble)
+		return fail(c, NULL, "'%s' must be a whole number from 1 to "
+		    "1000", key);
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
 static int
 parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 {
 	static const char *const keys[] = { "service", "environment", "window",
 	    "step", "guard", "on_no_data", "objectives", "description",
-	    "baseline", "score", NULL };
+	    "baseline", "score", "fail_after", "error_limit", NULL };
 	struct slg_baseline_spec base = { SLG_BASE_STORED, 3, SLG_BFILTER_PASS,
 	    SLG_AGG_AVG };
 	const char *s;
@@ -522,6 +540,9 @@ parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 	else
 		return fail(c, NULL, "'on_no_data' must be \"inconclusive\" or "
 		    "\"fail\", not '%s'", s);
+	if (get_count(c, root, "fail_after", 1, &p->fail_after) != 0 ||
+	    get_count(c, root, "error_limit", 3, &p->error_limit) != 0)
+		return c->err->code;
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description")) != NULL &&
 	    !cJSON_IsString(v))
 		return fail(c, NULL, "'description' must be a string");

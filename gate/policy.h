@@ -64,6 +64,9 @@ struct slg_policy {
 	char *guard_tmpl;
 	double guard_min;
 	enum slg_nodata on_no_data;
+	int fail_after;		/* consecutive failed points that fail a
+				 * sustained objective; default 1 */
+	int error_limit;	/* polls in a row that erred end a wait */
 	int has_score;		/* score instead of "the worst decides" */
 	double score_pass;	/* ratios: 0.9 for "90%" */
 	double score_warn;

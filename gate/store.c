@@ -192,14 +192,20 @@ bind_time(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
+/* Verdicts and watches share one sequence of ids, so a watched
+ * evaluation's verdict keeps the id it was given when it started. */
+#define NEXT_ID "(SELECT max(coalesce((SELECT max(id) FROM verdicts), 0), " \
+    "coalesce((SELECT max(id) FROM watches), 0)) + 1)"
+
 static const char INSERT_VERDICT[] =
-    "INSERT INTO verdicts (service, environment, commit_sha, commit_time, "
+    "INSERT INTO verdicts (id, watch_id, service, environment, commit_sha, "
+    "commit_time, "
     "commit_author, commit_subject, branch, build_time, evaluated_at, "
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, "
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, "
     "verdict, reason, guard_promql, guard_value, guard_min, score, "
-    "score_max, score_pass, score_warn) VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "score_max, score_pass, score_warn) VALUES (coalesce(?1, " NEXT_ID "), ?1,"
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char INSERT_OBJECTIVE[] =
     "INSERT INTO objective_results (verdict_id, position, name, promql, "
@@ -218,6 +224,7 @@ insert_verdict(struct slg_store *st, const struct slg_verdict *v,
 
 	if (sqlite3_prepare_v2(st->db, INSERT_VERDICT, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot record the verdict");
+	bind_time(s, i++, v->watch_id);
 	bind_text(s, i++, v->service);
 	bind_text(s, i++, v->environment);
 	bind_text(s, i++, v->commit);
@@ -784,7 +791,8 @@ col_real(sqlite3_stmt *s, int i)
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, " \
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, " \
     "verdict, reason, guard_promql, guard_value, guard_min, score, " \
-    "score_max, score_pass, score_warn, (SELECT count(*) FROM invalidations " \
+    "score_max, score_pass, score_warn, watch_id, " \
+    "(SELECT count(*) FROM invalidations " \
     "i WHERE i.verdict_id = verdicts.id)"
 
 static struct slg_verdict *
@@ -827,6 +835,7 @@ row_verdict(sqlite3_stmt *s)
 	v->score_max = col_real(s, i++);
 	v->score_pass = col_real(s, i++);
 	v->score_warn = col_real(s, i++);
+	v->watch_id = sqlite3_column_int64(s, i++);
 	v->invalidated = sqlite3_column_int(s, i++) > 0;
 	return v;
 }
@@ -1121,4 +1130,246 @@ int
 slg_store_ping(struct slg_store *st, struct slg_err *err)
 {
 	return exec(st, "SELECT 1 FROM verdicts LIMIT 1", "not ready", err);
+}
+
+/* ---- watches: evaluations that wait for their window ---- */
+
+int
+slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
+    struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO watches (id, service, "
+	    "environment, commit_sha, since, deadline, created_at, state, "
+	    "request) VALUES (" NEXT_ID ", ?, ?, ?, ?, ?, ?, 'running', ?)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot record the evaluation");
+	bind_text(s, 1, w->service);
+	bind_text(s, 2, w->environment);
+	bind_text(s, 3, w->commit);
+	sqlite3_bind_int64(s, 4, w->since);
+	sqlite3_bind_int64(s, 5, w->deadline);
+	sqlite3_bind_int64(s, 6, w->created_at);
+	bind_text(s, 7, w->request ? w->request : "{}");
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot record the evaluation");
+	else
+		w->id = sqlite3_last_insert_rowid(st->db);
+	w->running = rc == 0;
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
+    const struct slg_watch_poll *p, struct slg_verdict *final,
+    struct slg_err *err)
+{
+	static const char ins[] = "INSERT INTO watch_polls (watch_id, seq, "
+	    "polled_at, window_end, verdict, summary, reason) VALUES "
+	    "(?, (SELECT count(*) + 1 FROM watch_polls WHERE watch_id = ?1), "
+	    "?, ?, ?, ?, ?)";
+	static const char upd[] = "UPDATE watches SET errors = ?, settle = ?, "
+	    "progress = ?, state = ? WHERE id = ? AND state = 'running'";
+	sqlite3_stmt *s = NULL;
+	int changed;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot start recording", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, w->id);
+	sqlite3_bind_int64(s, 2, p->polled_at);
+	sqlite3_bind_int64(s, 3, p->window_end);
+	bind_text(s, 4, slg_verdict_str(p->verdict));
+	bind_text(s, 5, p->summary ? p->summary : "");
+	bind_text(s, 6, p->reason ? p->reason : "");
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, upd, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(s, 1, w->errors);
+	sqlite3_bind_int(s, 2, w->settle);
+	bind_text(s, 3, p->summary);
+	bind_text(s, 4, final ? "done" : "running");
+	sqlite3_bind_int64(s, 5, w->id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	changed = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (changed != 1) {
+		/* another process ended it: it is not polled twice */
+		slg_err_set(err, SLG_EINPUT, "evaluation %lld has ended already",
+		    (long long)w->id);
+		goto rollback;
+	}
+	if (final != NULL) {
+		final->watch_id = w->id;
+		if (insert_verdict(st, final, &final->id, err) != 0 ||
+		    insert_objectives(st, final, final->id, err) != 0)
+			goto rollback;
+	}
+	if (exec(st, "COMMIT", "cannot commit the poll", err) != 0)
+		goto rollback;
+	w->polls++;
+	w->running = final == NULL;
+	return 0;
+fail:
+	db_fail(st, err, "cannot record the poll");
+	sqlite3_finalize(s);
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (final != NULL)
+		final->id = final->watch_id = 0;
+	return err->code;
+}
+
+#define WATCH_COLUMNS "id, service, environment, commit_sha, since, " \
+    "deadline, created_at, state, errors, settle, progress, request, " \
+    "(SELECT count(*) FROM watch_polls p WHERE p.watch_id = watches.id)"
+
+static void
+row_watch(sqlite3_stmt *s, struct slg_watch *w)
+{
+	const unsigned char *state = sqlite3_column_text(s, 7);
+
+	memset(w, 0, sizeof(*w));
+	w->id = sqlite3_column_int64(s, 0);
+	w->service = col_text(s, 1);
+	w->environment = col_text(s, 2);
+	w->commit = col_text(s, 3);
+	w->since = sqlite3_column_int64(s, 4);
+	w->deadline = sqlite3_column_int64(s, 5);
+	w->created_at = sqlite3_column_int64(s, 6);
+	w->running = state && strcmp((const char *)state, "running") == 0;
+	w->errors = sqlite3_column_int(s, 8);
+	w->settle = sqlite3_column_int(s, 9);
+	w->progress = col_text(s, 10);
+	w->request = col_text(s, 11);
+	w->polls = sqlite3_column_int(s, 12);
+}
+
+int
+slg_store_watch_get(struct slg_store *st, int64_t id, struct slg_watch *out,
+    struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(st->db, "SELECT " WATCH_COLUMNS " FROM watches "
+	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read evaluations");
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+		row_watch(s, out);
+	else if (r == SQLITE_DONE)
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no evaluation %lld",
+		    (long long)id);
+	else
+		rc = db_fail(st, err, "cannot read evaluations");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void
+slg_store_watch_list_free(struct slg_watch *w, size_t n)
+{
+	for (size_t i = 0; w != NULL && i < n; i++)
+		slg_watch_release(&w[i]);
+	free(w);
+}
+
+int
+slg_store_watch_list(struct slg_store *st, const char *commit,
+    struct slg_watch **out, size_t *n, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct slg_watch *list = NULL, *w;
+	size_t cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, commit ? "SELECT " WATCH_COLUMNS
+	    " FROM watches WHERE commit_sha = ? ORDER BY id" : "SELECT "
+	    WATCH_COLUMNS " FROM watches WHERE state = 'running' ORDER BY id",
+	    -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read evaluations");
+	if (commit)
+		bind_text(s, 1, commit);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((w = realloc(list, cap * sizeof(*w))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = w;
+		}
+		row_watch(s, &list[(*n)++]);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read evaluations");
+out:
+	sqlite3_finalize(s);
+	if (rc != 0) {
+		slg_store_watch_list_free(list, *n);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+int
+slg_store_watch_polls(struct slg_store *st, int64_t id,
+    struct slg_watch_poll **out, size_t *n, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct slg_watch_poll *list = NULL, *p;
+	size_t cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT polled_at, window_end, verdict, "
+	    "summary, reason FROM watch_polls WHERE watch_id = ? ORDER BY seq",
+	    -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read polls");
+	sqlite3_bind_int64(s, 1, id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((p = realloc(list, cap * sizeof(*p))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = p;
+		}
+		p = &list[(*n)++];
+		p->polled_at = sqlite3_column_int64(s, 0);
+		p->window_end = sqlite3_column_int64(s, 1);
+		p->verdict = slg_verdict_parse((const char *)
+		    sqlite3_column_text(s, 2));
+		p->summary = col_text(s, 3);
+		p->reason = col_text(s, 4);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read polls");
+out:
+	sqlite3_finalize(s);
+	if (rc != 0) {
+		for (size_t i = 0; i < *n; i++)
+			slg_watch_poll_release(&list[i]);
+		free(list);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
 }

@@ -130,6 +130,36 @@ void slg_store_list_free(struct slg_verdict **list, size_t n);
 int slg_store_latest_per_service(struct slg_store *st,
     struct slg_verdict ***out, size_t *n, struct slg_err *err);
 
+/* Starts a watched evaluation: records w (service, environment, commit,
+ * since, deadline, created_at, request) as running and sets w->id, taken
+ * from the sequence verdict ids come from. */
+int slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
+    struct slg_err *err);
+
+/* Records poll p of running watch w with w's errors, settle and p's
+ * summary as its progress, in one transaction; with final, also the
+ * watch's verdict (id = w->id) and w done. SLG_EINPUT when w ended
+ * already (nothing is written), SLG_ESTORE. */
+int slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
+    const struct slg_watch_poll *p, struct slg_verdict *final,
+    struct slg_err *err);
+
+/* One watch; SLG_ENOTFOUND when there is none. out is the caller's
+ * (slg_watch_release). */
+int slg_store_watch_get(struct slg_store *st, int64_t id,
+    struct slg_watch *out, struct slg_err *err);
+
+/* The watches of commit (full sha), or with commit NULL every running
+ * one, oldest first; free with slg_store_watch_list_free. */
+int slg_store_watch_list(struct slg_store *st, const char *commit,
+    struct slg_watch **out, size_t *n, struct slg_err *err);
+void slg_store_watch_list_free(struct slg_watch *w, size_t n);
+
+/* The timeline of watch id, oldest first; *out is the caller's (release
+ * each, then free). */
+int slg_store_watch_polls(struct slg_store *st, int64_t id,
+    struct slg_watch_poll **out, size_t *n, struct slg_err *err);
+
 /* 0 when the database answers a trivial query (readiness). */
 int slg_store_ping(struct slg_store *st, struct slg_err *err);
 

@@ -65,6 +65,25 @@ slg_approval_release(struct slg_approval *a)
 }
 
 void
+slg_watch_release(struct slg_watch *w)
+{
+	free(w->service);
+	free(w->environment);
+	free(w->commit);
+	free(w->progress);
+	free(w->request);
+	memset(w, 0, sizeof(*w));
+}
+
+void
+slg_watch_poll_release(struct slg_watch_poll *p)
+{
+	free(p->summary);
+	free(p->reason);
+	memset(p, 0, sizeof(*p));
+}
+
+void
 slg_stored_baseline_release(struct slg_stored_baseline *b)
 {
 	free(b->service);

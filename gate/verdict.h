@@ -49,6 +49,7 @@ struct slg_objective_result {
 	size_t points_failed;
 	size_t points_warn;
 	size_t points_missing;
+	size_t failed_run;	/* longest run of failed points (not stored) */
 	char *detail;		/* why, in words; "" when nothing to say */
 };
 
@@ -87,6 +88,7 @@ struct slg_verdict {
 	double score_warn;
 	size_t nobj;
 	struct slg_objective_result *obj;
+	int64_t watch_id;	/* the watch it ended, 0: none (same as id) */
 	/* filled when read back from the store */
 	size_t napprovals;
 	struct slg_approval *approvals;
@@ -127,6 +129,37 @@ struct slg_stored_baseline {
 };
 
 void slg_stored_baseline_release(struct slg_stored_baseline *b);
+
+/* An evaluation that waits for its window: polled every step from the
+ * deploy (since) until its verdict is certain, or the deadline. Its id is
+ * the id of the verdict it ends with. */
+struct slg_watch {
+	int64_t id;
+	char *service;
+	char *environment;
+	char *commit;
+	int64_t since;
+	int64_t deadline;
+	int64_t created_at;
+	int running;		/* 0 once its verdict is recorded */
+	int errors;		/* polls in a row that erred */
+	int settle;		/* polls of the whole window lacking data */
+	int polls;
+	char *progress;		/* the latest poll in one line, or NULL */
+	char *request;		/* JSON the service runs it again from */
+};
+
+/* One poll of a watch, in its timeline. */
+struct slg_watch_poll {
+	int64_t polled_at;
+	int64_t window_end;	/* observed up to */
+	enum slg_verdict_kind verdict;
+	char *summary;		/* "17m/30m observed, availability 99.97% ok" */
+	char *reason;
+};
+
+void slg_watch_release(struct slg_watch *w);
+void slg_watch_poll_release(struct slg_watch_poll *p);
 
 /* Frees contents and struct; NULL is fine. */
 void slg_verdict_free(struct slg_verdict *v);

@@ -14,6 +14,7 @@
 #include "promote.h"
 #include "report.h"
 #include "timefmt.h"
+#include "watch.h"
 
 #define PREFIX "/api/v1"
 
@@ -247,6 +248,156 @@ load_policy(const struct slg_api_conf *c, const cJSON *p, const char *label,
 	return rc;
 }
 
+/* An evaluation request read from its JSON: what POST sends, and what a
+ * watch keeps to be polled again after a restart. Strings point into o. */
+struct eval_req {
+	cJSON *o;
+	struct slg_policy *policy;
+	struct slg_subject subj;
+	int64_t at, since, timeout;
+	int wait;
+};
+
+static void
+eval_req_release(struct eval_req *e)
+{
+	slg_policy_free(e->policy);
+	cJSON_Delete(e->o);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Fills e from e->o (which it keeps). SLG_EUSAGE, SLG_EPOLICY with the
+ * message a 400 answer carries. */
+static int
+eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
+    struct slg_err *err)
+{
+	const cJSON *o = e->o, *w;
+	const char *s, *env, *t;
+	double secs;
+	int bad = 0;
+
+	e->subj.commit = str(o, "commit", &bad);
+	if (!full_sha(e->subj.commit))
+		return slg_err_set(err, SLG_EUSAGE, "'commit' must be the full "
+		    "lower-case sha (40 or 64 hex digits)");
+	if (load_policy(c, cJSON_GetObjectItemCaseSensitive(o, "policy"),
+	    str(o, "policy_path", &bad), &e->policy, err) != 0)
+		return err->code;
+	s = str(o, "service", &bad);
+	env = str(o, "environment", &bad);
+	if ((s && strcmp(s, e->policy->service) != 0) ||
+	    (env && strcmp(env, e->policy->environment) != 0))
+		return slg_err_set(err, SLG_EUSAGE, "'service' and 'environment' "
+		    "must match the policy's");
+	e->at = now;
+	e->subj.build_time = now;
+	if (((t = str(o, "at", &bad)) && slg_time_parse(t, &e->at, err)) ||
+	    ((t = str(o, "since", &bad)) && slg_time_parse(t, &e->since, err)) ||
+	    ((t = str(o, "build_time", &bad)) &&
+	    slg_time_parse(t, &e->subj.build_time, err)) ||
+	    ((t = str(o, "commit_time", &bad)) &&
+	    slg_time_parse(t, &e->subj.commit_time, err)))
+		return slg_err_set(err, SLG_EUSAGE, "%s", err->msg);
+	e->timeout = e->policy->window + 600;
+	if ((t = str(o, "timeout", &bad)) != NULL) {
+		if (slg_duration_parse(t, &secs, err) != 0 || secs < 1 ||
+		    secs > 7 * 86400)
+			return slg_err_set(err, SLG_EUSAGE, "'timeout' must be a "
+			    "duration from 1s to 7d, not '%.40s'", t);
+		e->timeout = (int64_t)secs;
+	}
+	w = cJSON_GetObjectItemCaseSensitive(o, "wait");
+	if (w != NULL && !cJSON_IsBool(w))
+		return slg_err_set(err, SLG_EUSAGE, "'wait' must be true or "
+		    "false");
+	e->wait = cJSON_IsTrue(w);
+	if (e->wait && e->since == 0)
+		return slg_err_set(err, SLG_EUSAGE, "'wait' needs 'since', the "
+		    "deploy the window starts at");
+	if (e->since && str(o, "at", &bad))
+		return slg_err_set(err, SLG_EUSAGE, "'since' and 'at' both place "
+		    "the window: send one");
+	/* a deploy in the future is a clock or a mistake, not a window */
+	if (e->since > now + 300)
+		return slg_err_set(err, SLG_EUSAGE, "'since' is more than 5 "
+		    "minutes in the future");
+	e->subj.branch = str(o, "branch", &bad);
+	e->subj.commit_author = str(o, "commit_author", &bad);
+	e->subj.commit_subject = str(o, "commit_subject", &bad);
+	e->subj.pipeline_id = str(o, "pipeline_id", &bad);
+	e->subj.pipeline_url = str(o, "pipeline_url", &bad);
+	e->subj.job_url = str(o, "job_url", &bad);
+	e->subj.ref_name = str(o, "ref_name", &bad);
+	if (e->subj.branch == NULL)
+		e->subj.branch = e->subj.ref_name;
+	if (bad)
+		return slg_err_set(err, SLG_EUSAGE, "every member but 'policy' "
+		    "and 'wait' must be a string");
+	return 0;
+}
+
+static void
+engine_run(const struct slg_api_conf *c, const struct eval_req *e,
+    struct slg_store *st, int64_t now, struct slg_engine_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->policy = e->policy;
+	run->prom = &c->prom;
+	run->store = st;
+	run->subject = &e->subj;
+	run->version = c->version;
+	run->repo = c->repo;
+	run->now = now;
+	run->at = e->at;
+}
+
+static int
+write_watch(FILE *f, const void *w)
+{
+	return slg_report_watch_json(f, w);
+}
+
+/* Starts a watch for e: recorded with what it runs from, the policy
+ * inlined so a restart or a changed --policies folder cannot change it. */
+static int
+start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
+    struct slg_watch *w, struct slg_err *err)
+{
+	char *inl = NULL;
+	cJSON *req = NULL, *pol = NULL;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if ((rc = slg_policy_inlined(e->policy, &inl, err)) != 0)
+		return rc;
+	if ((req = cJSON_Duplicate(e->o, 1)) == NULL ||
+	    (pol = cJSON_Parse(inl)) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(req, "policy", pol);
+	pol = NULL;
+	if (cJSON_GetObjectItemCaseSensitive(req, "policy_path") == NULL)
+		cJSON_AddStringToObject(req, "policy_path", e->policy->path);
+	w->request = cJSON_PrintUnformatted(req);
+	w->service = strdup(e->policy->service);
+	w->environment = strdup(e->policy->environment);
+	w->commit = strdup(e->subj.commit);
+	w->since = e->since;
+	w->created_at = now;
+	w->deadline = now + e->timeout;
+	if (!w->request || !w->service || !w->environment || !w->commit)
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+	else
+		rc = slg_store_watch_add(st, w, err);
+out:
+	cJSON_Delete(pol);
+	cJSON_Delete(req);
+	free(inl);
+	return rc;
+}
+
 static void
 post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
     struct slg_api_resp *r)
@@ -254,82 +405,49 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	static const char *const keys[] = { "policy", "service", "environment",
 	    "commit", "build_time", "at", "branch", "commit_time",
 	    "commit_author", "commit_subject", "pipeline_id", "pipeline_url",
-	    "job_url", "ref_name", "policy_path", NULL };
-	struct slg_policy *policy = NULL;
+	    "job_url", "ref_name", "policy_path", "since", "wait", "timeout",
+	    NULL };
+	struct eval_req e = { 0 };
 	struct slg_verdict *v = NULL;
-	struct slg_subject subj = { 0 };
-	struct slg_engine_run run = { 0 };
+	struct slg_engine_run run;
+	struct slg_watch w = { 0 };
 	struct slg_err err = { 0 };
-	const char *s, *e, *t;
-	cJSON *o;
-	int bad = 0;
+	int final = 0, rc;
 
-	if ((o = body_object(q, keys, r)) == NULL)
+	if ((e.o = body_object(q, keys, r)) == NULL)
 		return;
-	subj.commit = str(o, "commit", &bad);
-	if (!full_sha(subj.commit)) {
-		fail(r, 400, "bad request", "'commit' must be the full lower-case "
-		    "sha (40 or 64 hex digits)");
-		goto out;
-	}
-	if (load_policy(c, cJSON_GetObjectItemCaseSensitive(o, "policy"),
-	    str(o, "policy_path", &bad), &policy, &err) != 0) {
+	if (eval_req_parse(c, &e, q->now, &err) != 0) {
 		fail_err(r, &err, 0);
 		goto out;
 	}
-	s = str(o, "service", &bad);
-	e = str(o, "environment", &bad);
-	if ((s && strcmp(s, policy->service) != 0) ||
-	    (e && strcmp(e, policy->environment) != 0)) {
-		fail(r, 400, "bad request", "'service' and 'environment' must "
-		    "match the policy's");
-		goto out;
+	engine_run(c, &e, q->store, q->now, &run);
+	if (e.since == 0) {
+		rc = slg_engine_check(&run, &v, &err);
+	} else if ((rc = start_watch(&e, q->store, q->now, &w, &err)) == 0 &&
+	    !e.wait) {
+		/* one look: the watch ends at its first poll */
+		rc = slg_engine_poll(&run, &w, 0, &v, &final, &err);
 	}
-	run.now = q->now;
-	run.at = q->now;
-	subj.build_time = q->now;
-	if (((t = str(o, "at", &bad)) && slg_time_parse(t, &run.at, &err)) ||
-	    ((t = str(o, "build_time", &bad)) &&
-	    slg_time_parse(t, &subj.build_time, &err)) ||
-	    ((t = str(o, "commit_time", &bad)) &&
-	    slg_time_parse(t, &subj.commit_time, &err))) {
-		fail(r, 400, "bad request", err.msg);
-		goto out;
-	}
-	subj.branch = str(o, "branch", &bad);
-	subj.commit_author = str(o, "commit_author", &bad);
-	subj.commit_subject = str(o, "commit_subject", &bad);
-	subj.pipeline_id = str(o, "pipeline_id", &bad);
-	subj.pipeline_url = str(o, "pipeline_url", &bad);
-	subj.job_url = str(o, "job_url", &bad);
-	subj.ref_name = str(o, "ref_name", &bad);
-	if (subj.branch == NULL)
-		subj.branch = subj.ref_name;
-	if (bad) {
-		fail(r, 400, "bad request", "every member but 'policy' must be a "
-		    "string");
-		goto out;
-	}
-	run.policy = policy;
-	run.prom = &c->prom;
-	run.store = q->store;
-	run.subject = &subj;
-	run.version = c->version;
-	run.repo = c->repo;
-	if (slg_engine_check(&run, &v, &err) != 0) {
+	if (rc != 0) {
 		fail_err(r, &err, 0);
+		goto out;
+	}
+	snprintf(r->location, sizeof(r->location), PREFIX "/evaluations/%lld",
+	    (long long)(v ? v->id : w.id));
+	if (v == NULL) {
+		/* the service polls it from now on */
+		r->watch_id = w.id;
+		answer(r, 202, write_watch, &w);
 		goto out;
 	}
 	r->verdict = (int)v->verdict;
 	for (size_t i = 0; i < v->nobj; i++)
 		r->query_errors += v->obj[i].status == SLG_ST_ERROR;
-	snprintf(r->location, sizeof(r->location), PREFIX "/evaluations/%lld",
-	    (long long)v->id);
 	answer(r, 201, write_verdict, v);
 out:
 	slg_verdict_free(v);
-	slg_policy_free(policy);
-	cJSON_Delete(o);
+	slg_watch_release(&w);
+	eval_req_release(&e);
 }
 
 static void
@@ -337,13 +455,65 @@ get_evaluation(const struct slg_api_req *q, int64_t id,
     struct slg_api_resp *r)
 {
 	struct slg_verdict *v = NULL;
+	struct slg_watch w = { 0 };
 	struct slg_err err = { 0 };
 
-	if (slg_store_get(q->store, id, &v, &err) != 0)
-		fail_err(r, &err, 0);
-	else
+	if (slg_store_get(q->store, id, &v, &err) == 0) {
 		answer(r, 200, write_verdict, v);
+	} else if (err.code != SLG_ENOTFOUND) {
+		fail_err(r, &err, 0);
+	} else if (slg_store_watch_get(q->store, id, &w, &err) != 0) {
+		fail_err(r, &err, 0);
+	} else if (!w.running) {
+		/* ended between the two reads: the verdict is there now */
+		if (slg_store_get(q->store, id, &v, &err) != 0)
+			fail_err(r, &err, 0);
+		else
+			answer(r, 200, write_verdict, v);
+	} else {
+		r->watch_id = w.id;
+		r->watch_polls = w.polls;
+		answer(r, 200, write_watch, &w);
+	}
 	slg_verdict_free(v);
+	slg_watch_release(&w);
+}
+
+int
+slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
+    int64_t id, int64_t now, int64_t *next, int *verdict, struct slg_err *err)
+{
+	struct eval_req e = { 0 };
+	struct slg_verdict *v = NULL;
+	struct slg_engine_run run;
+	struct slg_watch w = { 0 };
+	int final = 0, rc;
+
+	*next = 0;
+	*verdict = -1;
+	if ((rc = slg_store_watch_get(st, id, &w, err)) != 0)
+		goto out;
+	if (!w.running)
+		goto out;
+	if ((e.o = cJSON_Parse(w.request)) == NULL) {
+		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its request "
+		    "is not JSON", (long long)id);
+		goto out;
+	}
+	if ((rc = eval_req_parse(c, &e, w.created_at, err)) != 0)
+		goto out;
+	engine_run(c, &e, st, now, &run);
+	if ((rc = slg_engine_poll(&run, &w, e.wait, &v, &final, err)) != 0)
+		goto out;
+	if (final)
+		*verdict = (int)v->verdict;
+	else
+		*next = slg_watch_next_poll(e.policy, &w, now);
+out:
+	slg_verdict_free(v);
+	slg_watch_release(&w);
+	eval_req_release(&e);
+	return rc;
 }
 
 /* ---- verdicts, commits, status ---- */

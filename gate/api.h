@@ -39,6 +39,8 @@ struct slg_api_resp {
 	char location[96];		/* for a 201, or "" */
 	int verdict;			/* of an evaluation, else -1 */
 	int query_errors;		/* objectives whose query failed */
+	int64_t watch_id;		/* a watch started or still running */
+	int watch_polls;		/* its polls so far (GET) */
 };
 
 /* 1 when path is under /api/v1. */
@@ -48,5 +50,13 @@ int slg_api_owns(const char *path);
  * {"error", "detail"} with the status that fits). */
 void slg_api_handle(const struct slg_api_conf *conf,
     const struct slg_api_req *req, struct slg_api_resp *resp);
+
+/* Polls running watch id once at now with this thread's store (the
+ * service's watcher). *next is when to poll it next, 0 once it ended
+ * (then *verdict is its verdict, else -1). Gives SLG_ENOTFOUND, the
+ * engine's errors, SLG_EPARSE for a request that no longer reads. */
+int slg_api_watch_poll(const struct slg_api_conf *conf, struct slg_store *st,
+    int64_t id, int64_t now, int64_t *next, int *verdict,
+    struct slg_err *err);
 
 #endif

@@ -1,8 +1,10 @@
 /* cmd_check: `slogate check`: evaluate a policy for a commit, record the
  * verdict, exit with it. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "remote.h"
 #include "report.h"
 #include "timefmt.h"
+#include "watch.h"
 
 #ifndef SLG_DATADIR
 #define SLG_DATADIR NULL
@@ -39,6 +42,17 @@ static const char usage_text[] =
 "                       working directory\n"
 "  --build-time TIME    default $CI_PIPELINE_CREATED_AT, else now\n"
 "  --at TIME            end of the window; default now\n"
+"  --since TIME         the deploy: judge the window that starts here, not\n"
+"                       the one that ends now. Until the policy's window has\n"
+"                       passed the verdict is inconclusive (\"only 12m of 30m\n"
+"                       observed\"), unless a sustained objective has failed\n"
+"                       already (fail_after points in a row): that fails\n"
+"  --wait               with --since: poll every step until the window is\n"
+"                       complete; ends at once on a final fail, after\n"
+"                       error_limit failed polls in a row with error\n"
+"  --timeout DURATION   with --wait: give up inconclusive after this long;\n"
+"                       default the window + 10m\n"
+"  --quiet              print only the verdict, no progress\n"
 "  --queries DIR        where query templates are; default POLICYDIR/queries,\n"
 "                       POLICYDIR/../queries, ./queries, then the installed ones\n"
 "  --query-timeout DUR  per Prometheus query and try; default 30s\n"
@@ -53,6 +67,9 @@ static const char usage_text[] =
 "  -h, --help           this help\n"
 "\n"
 "TIME is RFC 3339 (2026-11-26T07:30:00Z) or unix seconds.\n"
+"While waiting, progress goes to stderr: one line updated in place on a\n"
+"terminal, one line per poll otherwise. SIGINT or SIGTERM ends the wait\n"
+"with the verdict so far (inconclusive unless it failed).\n"
 "Also recorded when set: CI_PIPELINE_ID, CI_PIPELINE_URL, CI_JOB_URL,\n"
 "CI_COMMIT_REF_NAME.\n"
 "\n"
@@ -62,6 +79,8 @@ static const char usage_text[] =
 struct opts {
 	const char *policy, *prometheus, *db, *commit, *repo, *build_time, *at;
 	const char *queries, *format, *junit, *dotenv, *query_timeout, *server;
+	const char *since, *timeout;
+	int wait, quiet;
 };
 
 static int
@@ -81,6 +100,10 @@ parse(int argc, char **argv, struct opts *o)
 		{ "junit", required_argument, NULL, 'j' },
 		{ "dotenv", required_argument, NULL, 'e' },
 		{ "server", required_argument, NULL, 's' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -104,6 +127,10 @@ parse(int argc, char **argv, struct opts *o)
 		case 'j': o->junit = optarg; break;
 		case 'e': o->dotenv = optarg; break;
 		case 's': o->server = optarg; break;
+		case 'S': o->since = optarg; break;
+		case 'w': o->wait = 1; break;
+		case 'T': o->timeout = optarg; break;
+		case 'Q': o->quiet = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 1;
@@ -115,6 +142,15 @@ parse(int argc, char **argv, struct opts *o)
 		    argv[optind]);
 	if (o->policy == NULL)
 		return slg_usage_error("check", usage_text, "--policy FILE is required");
+	if (o->wait && o->since == NULL)
+		return slg_usage_error("check", usage_text, "--wait needs --since "
+		    "TIME, the deploy the window starts at");
+	if (o->timeout && !o->wait)
+		return slg_usage_error("check", usage_text, "--timeout applies to "
+		    "--wait");
+	if (o->since && o->at)
+		return slg_usage_error("check", usage_text, "--since and --at "
+		    "both place the window: give one");
 	if (o->format == NULL)
 		o->format = "text";
 	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
@@ -189,6 +225,127 @@ emit(const struct opts *o, const struct slg_verdict *v, const char *where)
 	return (int)v->verdict;
 }
 
+/* ---- waiting for the window (--since --wait) ---- */
+
+/* Progress on stderr: a line updated in place on a terminal, a line per
+ * poll in a CI log (no control characters there). */
+struct progress {
+	int quiet, tty, open;
+	char who[160];
+};
+
+static void
+progress_init(struct progress *pr, const struct opts *o, const char *service,
+    const char *environment)
+{
+	pr->quiet = o->quiet;
+	pr->tty = isatty(STDERR_FILENO);
+	pr->open = 0;
+	snprintf(pr->who, sizeof(pr->who), "slogate %s/%s", service ? service :
+	    "?", environment ? environment : "?");
+}
+
+static void
+progress(struct progress *pr, const char *line)
+{
+	if (pr->quiet || line == NULL)
+		return;
+	if (pr->tty) {
+		fprintf(stderr, "\r\033[K%s: %s", pr->who, line);
+		pr->open = 1;
+	} else {
+		fprintf(stderr, "%s: %s\n", pr->who, line);
+	}
+	fflush(stderr);
+}
+
+static void
+progress_end(struct progress *pr)
+{
+	if (pr->open)
+		fputc('\n', stderr);
+	pr->open = 0;
+}
+
+static volatile sig_atomic_t stop_waiting;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_waiting = 1;
+}
+
+/* Sleeps until t (unix seconds) or a stop signal. */
+static void
+sleep_until(int64_t t)
+{
+	while (!stop_waiting && slg_now() < t)
+		usleep(200000);
+}
+
+/* --since locally: a watch recorded in the database, polled here until
+ * it ends; one poll without --wait. *out is its final verdict. */
+static int
+watch_local(const struct opts *o, struct slg_engine_run *run,
+    int64_t timeout, struct slg_verdict **out, struct slg_err *err)
+{
+	const struct slg_policy *p = run->policy;
+	struct slg_watch w = { 0 };
+	struct slg_verdict *v = NULL;
+	struct sigaction sa, old_int, old_term;
+	struct progress pr;
+	int final = 0, rc;
+
+	*out = NULL;
+	progress_init(&pr, o, p->service, p->environment);
+	w.service = strdup(p->service);
+	w.environment = strdup(p->environment);
+	w.commit = strdup(run->subject->commit);
+	w.since = run->since;
+	w.created_at = run->now;
+	w.deadline = run->now + timeout;
+	if (w.service == NULL || w.environment == NULL || w.commit == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = slg_store_watch_add(run->store, &w, err)) != 0)
+		goto out;
+	/* a cancelled job still leaves a verdict, not a dangling watch */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	for (;;) {
+		run->now = slg_now();
+		rc = slg_engine_poll(run, &w, o->wait && !stop_waiting, &v, &final,
+		    err);
+		if (rc != 0 || final)
+			break;
+		progress(&pr, v ? w.progress : "waiting for the first step of "
+		    "data");
+		slg_verdict_free(v);
+		v = NULL;
+		sleep_until(slg_watch_next_poll(p, &w, run->now));
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (rc == 0 && o->wait)
+		progress(&pr, w.progress);
+	progress_end(&pr);
+	if (stop_waiting && !o->quiet)
+		fprintf(stderr, "slogate check: stopped by a signal; judged what "
+		    "was observed\n");
+	if (rc == 0) {
+		*out = v;
+		v = NULL;
+	}
+out:
+	slg_verdict_free(v);
+	slg_watch_release(&w);
+	return rc;
+}
+
 static void
 member(struct slg_buf *b, const char *key, const char *value)
 {
@@ -209,11 +366,88 @@ member_time(struct slg_buf *b, const char *key, int64_t t)
 	member(b, key, s);
 }
 
+/* Remote --wait: the service polls; this long-polls it for progress and
+ * the verdict, riding out a restart of the service until its deadline. */
+static int
+watch_remote(const struct opts *o, const struct slg_remote *r,
+    const struct slg_buf *first, struct slg_verdict **out)
+{
+	struct slg_remote lr = *r;
+	struct slg_buf path = SLG_BUF_INIT, ans = SLG_BUF_INIT;
+	struct slg_watch w = { 0 };
+	struct slg_err err = { 0 };
+	struct progress pr;
+	int64_t give_up;
+	int polls = -1, rc = 0;
+	long status = 0;
+
+	*out = NULL;
+	if (slg_jsonin_evaluation(first->data, first->len, &w, out, &err) != 0)
+		return slg_fail("check", &err);
+	if (*out != NULL)
+		return 0;
+	progress_init(&pr, o, w.service, w.environment);
+	/* past the service's own deadline it owes us a verdict */
+	give_up = (w.deadline ? w.deadline : slg_now() + 3600) + 120;
+	lr.timeout_ms = 60000;
+	while (*out == NULL) {
+		if (w.polls != polls) {
+			progress(&pr, w.progress ? w.progress : "waiting for the "
+			    "first step of data");
+			polls = w.polls;
+		}
+		slg_buf_release(&path);
+		slg_buf_printf(&path, "/api/v1/evaluations/%lld?wait=30&polls=%d",
+		    (long long)w.id, polls);
+		rc = slg_remote_call(&lr, "GET", path.data, NULL, &status, &ans,
+		    &err);
+		if (rc == 0 && status == 200) {
+			int64_t id = w.id;
+
+			slg_watch_release(&w);
+			if (slg_jsonin_evaluation(ans.data, ans.len, &w, out,
+			    &err) != 0) {
+				rc = slg_fail("check", &err);
+				break;
+			}
+			w.id = id;
+			continue;
+		}
+		if (slg_now() > give_up) {
+			progress_end(&pr);
+			fprintf(stderr, "slogate check: error: evaluation %lld did "
+			    "not end by its deadline; the service is %s\n",
+			    (long long)w.id, rc ? "unreachable" : "not answering");
+			rc = SLG_EXIT_ERROR;
+			break;
+		}
+		if (rc != 0 || status == 502 || status == 503 || status == 504) {
+			/* the service restarting: it resumes the evaluation */
+			progress(&pr, rc ? "the slogate service is unreachable; "
+			    "retrying" : "the slogate service is unavailable; "
+			    "retrying");
+			polls = -1;
+			rc = 0;
+			sleep(2);
+			continue;
+		}
+		progress_end(&pr);
+		rc = slg_remote_json("check", &lr, "GET", path.data, NULL, 200,
+		    &ans);
+		break;
+	}
+	progress_end(&pr);
+	slg_watch_release(&w);
+	slg_buf_release(&path);
+	slg_buf_release(&ans);
+	return rc;
+}
+
 /* Remote mode: the service evaluates and records; printed as here. */
 static int
 remote_check(const struct opts *o, const struct slg_remote *r,
     const struct slg_policy *policy, const struct slg_subject *s,
-    int64_t at)
+    int64_t at, int64_t since, int64_t timeout)
 {
 	struct slg_buf body = SLG_BUF_INIT, out = SLG_BUF_INIT;
 	struct slg_verdict *v = NULL;
@@ -234,7 +468,16 @@ remote_check(const struct opts *o, const struct slg_remote *r,
 	}
 	member(&body, "commit", s->commit);
 	member_time(&body, "build_time", s->build_time);
-	member_time(&body, "at", at);
+	if (since) {
+		member_time(&body, "since", since);
+		if (o->wait)
+			slg_buf_puts(&body, ", \"wait\": true");
+		if (timeout)
+			slg_buf_printf(&body, ", \"timeout\": \"%llds\"",
+			    (long long)timeout);
+	} else {
+		member_time(&body, "at", at);
+	}
 	member_time(&body, "commit_time", s->commit_time);
 	member(&body, "commit_author", s->commit_author);
 	member(&body, "commit_subject", s->commit_subject);
@@ -245,9 +488,12 @@ remote_check(const struct opts *o, const struct slg_remote *r,
 	member(&body, "job_url", s->job_url);
 	slg_buf_puts(&body, "}");
 	if ((rc = slg_remote_json("check", r, "POST", "/api/v1/evaluations",
-	    body.data, 201, &out)) != 0)
+	    body.data, o->wait ? 202 : 201, &out)) != 0)
 		goto out;
-	if (slg_jsonin_verdict(out.data, out.len, &v, &err) != 0) {
+	if (o->wait) {
+		if ((rc = watch_remote(o, r, &out, &v)) != 0)
+			goto out;
+	} else if (slg_jsonin_verdict(out.data, out.len, &v, &err) != 0) {
 		rc = slg_fail("check", &err);
 		goto out;
 	}
@@ -275,7 +521,8 @@ cmd_check(int argc, char **argv)
 	struct opts o;
 	char ua[64];
 	const char *bt;
-	double qt = 30;
+	double qt = 30, to = 0;
+	int64_t timeout;
 	int rc, is_remote;
 
 	if ((rc = parse(argc, argv, &o)) != 0)
@@ -301,6 +548,13 @@ cmd_check(int argc, char **argv)
 	run.at = run.now;
 	if (o.at != NULL && slg_time_parse(o.at, &run.at, &err) != 0)
 		return slg_usage_error("check", usage_text, "--at: %s", err.msg);
+	if (o.since != NULL && slg_time_parse(o.since, &run.since, &err) != 0)
+		return slg_usage_error("check", usage_text, "--since: %s",
+		    err.msg);
+	if (o.timeout != NULL && (slg_duration_parse(o.timeout, &to, &err) != 0
+	    || to < 1 || to > 7 * 86400))
+		return slg_usage_error("check", usage_text, "--timeout: bad "
+		    "duration '%s' (1s to 7d)", o.timeout);
 	subj.build_time = run.now;
 	bt = o.build_time ? o.build_time : slg_env("CI_PIPELINE_CREATED_AT");
 	if (bt != NULL && slg_time_parse(bt, &subj.build_time, &err) != 0)
@@ -324,8 +578,13 @@ cmd_check(int argc, char **argv)
 	subj.pipeline_id = slg_env("CI_PIPELINE_ID");
 	subj.pipeline_url = slg_env("CI_PIPELINE_URL");
 	subj.job_url = slg_env("CI_JOB_URL");
+	/* by default a wait may last the window and ten minutes more */
+	timeout = to > 0 ? (int64_t)to : policy ? policy->window + 600 : 0;
 	if (is_remote) {
-		rc = remote_check(&o, &remote, policy, &subj, run.at);
+		if (o.wait)
+			remote.timeout_ms = 60000;
+		rc = remote_check(&o, &remote, policy, &subj, run.at, run.since,
+		    timeout);
 		goto out;
 	}
 
@@ -337,7 +596,8 @@ cmd_check(int argc, char **argv)
 	run.subject = &subj;
 	run.version = slg_version();
 	run.repo = o.repo;
-	if ((rc = slg_engine_check(&run, &v, &err)) != 0)
+	if ((rc = run.since ? watch_local(&o, &run, timeout, &v, &err) :
+	    slg_engine_check(&run, &v, &err)) != 0)
 		goto fail;
 	rc = emit(&o, v, slg_db_path(o.db));
 	goto out;

@@ -138,6 +138,8 @@ verdict(const cJSON *o, struct slg_err *err)
 	}
 	v->verdict = (enum slg_verdict_kind)k;
 	v->id = isnan(num(o, "id")) ? 0 : (int64_t)num(o, "id");
+	if (flag(cJSON_GetObjectItemCaseSensitive(o, "window"), "watched"))
+		v->watch_id = v->id;
 	v->reason = text(o, "reason");
 	v->service = text(o, "service");
 	v->environment = text(o, "environment");
@@ -357,6 +359,36 @@ slg_jsonin_baselines(const char *json, size_t len,
 	*out = b;
 	*n = cnt;
 	return 0;
+}
+
+int
+slg_jsonin_evaluation(const char *json, size_t len, struct slg_watch *w,
+    struct slg_verdict **v, struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err);
+	const char *state;
+
+	memset(w, 0, sizeof(*w));
+	*v = NULL;
+	if (root == NULL)
+		return err->code;
+	state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root,
+	    "state"));
+	if (state != NULL && strcmp(state, "running") == 0) {
+		w->running = 1;
+		w->id = (int64_t)num(root, "id");
+		w->service = text(root, "service");
+		w->environment = text(root, "environment");
+		w->commit = text(root, "commit");
+		w->since = when(root, "since");
+		w->deadline = when(root, "deadline");
+		w->polls = (int)num(root, "polls");
+		w->progress = text(root, "progress");
+	} else {
+		*v = verdict(root, err);
+	}
+	cJSON_Delete(root);
+	return w->running || *v ? 0 : err->code;
 }
 
 char *

@@ -32,6 +32,11 @@ int slg_jsonin_approval(const char *json, size_t len, struct slg_approval *out,
 int slg_jsonin_baselines(const char *json, size_t len,
     struct slg_stored_baseline **out, size_t *n, struct slg_err *err);
 
+/* An evaluation: a running watch (w->running set, *v NULL) or its
+ * verdict (*v, the caller's). w is the caller's (slg_watch_release). */
+int slg_jsonin_evaluation(const char *json, size_t len, struct slg_watch *w,
+    struct slg_verdict **v, struct slg_err *err);
+
 /* The "error" and "detail" of an error answer, as one message; NULL when
  * the text is not such an answer. Caller frees. */
 char *slg_jsonin_error(const char *json, size_t len);

@@ -55,6 +55,9 @@ int slg_report_error_json(FILE *f, const char *error, const char *detail);
 /* One JSON object (pretty printed), or an array of them. */
 int slg_report_json(FILE *f, const struct slg_verdict *v);
 int slg_report_history_json(FILE *f, struct slg_verdict *const *list, size_t n);
+/* A watched evaluation still running: {"id", "state": "running", ...,
+ * "polls", "progress"}. */
+int slg_report_watch_json(FILE *f, const struct slg_watch *w);
 
 /* JUnit XML: one test case per objective (and the guard). */
 int slg_report_junit(FILE *f, const struct slg_verdict *v);

@@ -140,6 +140,8 @@ verdict(const struct slg_verdict *v)
 	cJSON_AddNumberToObject(w, "seconds", (double)(v->window_end -
 	    v->window_start));
 	cJSON_AddNumberToObject(w, "step_seconds", (double)v->step);
+	/* watched: the window started at the deploy (check --since) */
+	cJSON_AddBoolToObject(w, "watched", v->watch_id != 0);
 	ci = cJSON_AddObjectToObject(o, "ci");
 	add_text(ci, "pipeline_id", v->pipeline_id);
 	add_text(ci, "pipeline_url", v->pipeline_url);
@@ -208,6 +210,25 @@ int
 slg_report_json(FILE *f, const struct slg_verdict *v)
 {
 	return emit(f, verdict(v));
+}
+
+int
+slg_report_watch_json(FILE *f, const struct slg_watch *w)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)w->id);
+	cJSON_AddStringToObject(o, "state", w->running ? "running" : "done");
+	cJSON_AddStringToObject(o, "service", w->service);
+	cJSON_AddStringToObject(o, "environment", w->environment);
+	cJSON_AddStringToObject(o, "commit", w->commit);
+	add_time(o, "since", w->since);
+	add_time(o, "deadline", w->deadline);
+	add_time(o, "created_at", w->created_at);
+	cJSON_AddNumberToObject(o, "polls", w->polls);
+	cJSON_AddNumberToObject(o, "errors_in_a_row", w->errors);
+	add_text(o, "progress", w->progress);
+	return emit(f, o);
 }
 
 int

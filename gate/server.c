@@ -49,6 +49,10 @@ struct job {
 	int verdict;
 	int query_errors;
 	double t0;
+	/* long-poll of a running evaluation (GET ...?wait=N) */
+	int64_t watch_id;		/* answered or started one */
+	double park_until;		/* parked until a poll or this time */
+	int no_park;			/* answer now: woken or timed out */
 	struct job *next;
 };
 
@@ -60,6 +64,10 @@ static struct {
 	pthread_cond_t idle;		/* a job finished */
 	struct job *head, *tail;
 	int queued, busy, stopping, draining;
+	/* long-polls waiting for a watch to change, and the watcher */
+	struct job *parked;
+	pthread_cond_t watch_wake;	/* a watch was started, or stopping */
+	int watch_new;
 	/* tokens */
 	char **tokens;
 	size_t ntokens;
@@ -69,7 +77,7 @@ static struct {
 	double eval_sum;
 	unsigned long long query_errors, requests[600];
 } S = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,
-    .idle = PTHREAD_COND_INITIALIZER };
+    .idle = PTHREAD_COND_INITIALIZER, .watch_wake = PTHREAD_COND_INITIALIZER };
 
 static double
 now_s(void)
@@ -285,6 +293,38 @@ job_arg(void *cls, const char *name)
 }
 
 static void
+count_evaluation(int verdict, double d, int query_errors)
+{
+	pthread_mutex_lock(&S.lock);
+	S.evaluations[verdict]++;
+	S.eval_count++;
+	S.eval_sum += d;
+	for (int i = 0; i < NBUCKETS; i++) {
+		if (d <= buckets[i]) {
+			S.eval_buckets[i]++;
+			break;
+		}
+	}
+	S.query_errors += (unsigned)query_errors;
+	pthread_mutex_unlock(&S.lock);
+}
+
+/* A GET of a running evaluation with ?wait=N (seconds, at most 120) is
+ * parked, holding no worker, until the evaluation is polled again or N
+ * passes; with &polls=K only while it has had K polls, so a client that
+ * has seen the latest poll waits for the next. */
+static void
+park_if_waiting(struct job *j, int polls)
+{
+	const char *w = job_arg(j, "wait"), *k = job_arg(j, "polls");
+	double secs = w ? strtod(w, NULL) : 0;
+
+	if (!(secs > 0) || (k != NULL && atoi(k) != polls))
+		return;
+	j->park_until = j->t0 + (secs < 120 ? secs : 120);
+}
+
+static void
 ready(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 {
 	struct slg_buf b = SLG_BUF_INIT;
@@ -339,22 +379,11 @@ work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 		memcpy(j->location, r.location, sizeof(j->location));
 		j->verdict = r.verdict;
 		j->query_errors = r.query_errors;
-		if (r.verdict >= 0) {
-			double d = now_s() - t0;
-
-			pthread_mutex_lock(&S.lock);
-			S.evaluations[r.verdict]++;
-			S.eval_count++;
-			S.eval_sum += d;
-			for (int i = 0; i < NBUCKETS; i++) {
-				if (d <= buckets[i]) {
-					S.eval_buckets[i]++;
-					break;
-				}
-			}
-			S.query_errors += (unsigned)r.query_errors;
-			pthread_mutex_unlock(&S.lock);
-		}
+		j->watch_id = r.watch_id;
+		if (r.watch_id && strcmp(j->method, "GET") == 0 && !j->no_park)
+			park_if_waiting(j, r.watch_polls);
+		if (r.verdict >= 0)
+			count_evaluation(r.verdict, now_s() - t0, r.query_errors);
 	} else {
 		struct slg_page_req q = { j->path, job_arg, j, st,
 		    S.conf->api.prom.url, S.conf->api.version };
@@ -399,12 +428,168 @@ worker(void *arg)
 		work(j, st, &open_err);
 
 		pthread_mutex_lock(&S.lock);
-		j->done = 1;
 		S.busy--;
-		MHD_resume_connection(j->conn);
+		if (j->park_until > 0 && !S.draining) {
+			/* the answer is made again when it is woken */
+			free(j->answer);
+			j->answer = NULL;
+			j->next = S.parked;
+			S.parked = j;
+		} else {
+			j->done = 1;
+			MHD_resume_connection(j->conn);
+			if (j->watch_id && strcmp(j->method, "POST") == 0) {
+				S.watch_new = 1;
+				pthread_cond_signal(&S.watch_wake);
+			}
+		}
 		pthread_cond_broadcast(&S.idle);
 		pthread_mutex_unlock(&S.lock);
 	}
+	slg_store_close(st);
+	return NULL;
+}
+
+/* ---- the watcher: polls running evaluations (check --since --wait) ---- */
+
+/* Hands parked long-polls back to the workers: those of watch id (all
+ * with id 0), and any whose time is up. Locked. */
+static void
+unpark(int64_t id, int all)
+{
+	struct job **pp = &S.parked, *j;
+	double now = now_s();
+
+	while ((j = *pp) != NULL) {
+		if (!all && j->watch_id != id && j->park_until > now) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		j->next = NULL;
+		j->park_until = 0;
+		j->no_park = 1;
+		if (S.tail)
+			S.tail->next = j;
+		else
+			S.head = j;
+		S.tail = j;
+		S.queued++;
+		pthread_cond_signal(&S.work);
+	}
+}
+
+struct due {
+	int64_t id;
+	int64_t at;
+};
+
+/* The running watches of the database, each with when it is due; ones
+ * new here are due now (so a restart resumes them at once). */
+static void
+refresh(struct slg_store *st, struct due **d, size_t *n)
+{
+	struct slg_watch *w = NULL;
+	struct slg_err err = { 0 };
+	struct due *nd;
+	size_t nw = 0;
+
+	if (slg_store_watch_list(st, NULL, &w, &nw, &err) != 0) {
+		fprintf(stderr, "slogate: watcher: %s\n", err.msg);
+		return;
+	}
+	if ((nd = calloc(nw ? nw : 1, sizeof(*nd))) == NULL) {
+		slg_store_watch_list_free(w, nw);
+		return;
+	}
+	for (size_t i = 0; i < nw; i++) {
+		nd[i].id = w[i].id;
+		for (size_t k = 0; k < *n; k++) {
+			if ((*d)[k].id == w[i].id)
+				nd[i].at = (*d)[k].at;
+		}
+	}
+	slg_store_watch_list_free(w, nw);
+	free(*d);
+	*d = nd;
+	*n = nw;
+}
+
+static void *
+watcher(void *arg)
+{
+	struct slg_store *st = NULL;
+	struct slg_err err = { 0 };
+	struct due *d = NULL;
+	size_t n = 0;
+	int64_t next_refresh = 0;
+
+	(void)arg;
+	for (;;) {
+		int64_t now = (int64_t)time(NULL), soonest = now + 1;
+		struct timespec ts;
+
+		pthread_mutex_lock(&S.lock);
+		if (S.draining) {
+			pthread_mutex_unlock(&S.lock);
+			break;
+		}
+		unpark(0, 0);	/* long-polls whose time is up */
+		if (S.watch_new)
+			next_refresh = 0;
+		S.watch_new = 0;
+		pthread_mutex_unlock(&S.lock);
+
+		if (st == NULL && slg_store_open(S.conf->db_path, &st, &err) != 0)
+			fprintf(stderr, "slogate: watcher: %s\n", err.msg);
+		/* another service on the database may start or end some */
+		if (st != NULL && now >= next_refresh) {
+			refresh(st, &d, &n);
+			next_refresh = now + 10;
+		}
+		for (size_t i = 0; st != NULL && i < n; i++) {
+			int64_t next;
+			int verdict;
+			double t0 = now_s();
+
+			if (d[i].at > now)
+				continue;
+			if (slg_api_watch_poll(&S.conf->api, st, d[i].id, now,
+			    &next, &verdict, &err) != 0) {
+				/* retried next second; the database may be back */
+				fprintf(stderr, "slogate: evaluation %lld: %s\n",
+				    (long long)d[i].id, err.msg);
+				next = now + 1;
+				if (err.code == SLG_ENOTFOUND ||
+				    err.code == SLG_EINPUT ||
+				    err.code == SLG_EPARSE)
+					next = 0;
+			}
+			if (verdict >= 0) {
+				count_evaluation(verdict, now_s() - t0, 0);
+				fprintf(stderr, "slogate: evaluation %lld ended: "
+				    "%s\n", (long long)d[i].id,
+				    slg_verdict_str((enum slg_verdict_kind)verdict));
+			}
+			d[i].at = next ? next : INT64_MAX;
+			pthread_mutex_lock(&S.lock);
+			unpark(d[i].id, 0);
+			pthread_mutex_unlock(&S.lock);
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (d[i].at < soonest)
+				soonest = d[i].at;
+		}
+		pthread_mutex_lock(&S.lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		/* at least every second, for parked long-polls' timeouts */
+		ts.tv_sec += soonest > now ? 1 : 0;
+		ts.tv_nsec = 0;
+		if (!S.draining && !S.watch_new)
+			pthread_cond_timedwait(&S.watch_wake, &S.lock, &ts);
+		pthread_mutex_unlock(&S.lock);
+	}
+	free(d);
 	slg_store_close(st);
 	return NULL;
 }
@@ -617,8 +802,9 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 {
 	struct sockaddr_storage ss;
 	struct slg_store *st = NULL;
-	pthread_t *workers = NULL;
+	pthread_t *workers = NULL, watch_thread;
 	sigset_t sigs;
+	int watching = 0;
 	socklen_t slen;
 	double deadline;
 	int sig, rc = 0, nworkers = 0;
@@ -648,6 +834,8 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		if (pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
 			break;
 	}
+	if (pthread_create(&watch_thread, NULL, watcher, NULL) == 0)
+		watching = 1;
 	S.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->io_threads,
@@ -674,6 +862,10 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	MHD_quiesce_daemon(S.daemon);
 	pthread_mutex_lock(&S.lock);
 	S.draining = 1;
+	/* long-polls answer with the state now; running evaluations stay
+	 * running in the database and resume at the next start */
+	unpark(0, 1);
+	pthread_cond_broadcast(&S.watch_wake);
 	deadline = now_s() + conf->shutdown_grace;
 	while (S.queued > 0 || S.busy > 0) {
 		struct timespec ts;
@@ -694,6 +886,12 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	usleep(200000);
 	MHD_stop_daemon(S.daemon);
 stop_workers:
+	pthread_mutex_lock(&S.lock);
+	S.draining = 1;
+	pthread_cond_broadcast(&S.watch_wake);
+	pthread_mutex_unlock(&S.lock);
+	if (watching)
+		pthread_join(watch_thread, NULL);
 	pthread_mutex_lock(&S.lock);
 	S.stopping = 1;
 	pthread_cond_broadcast(&S.work);

@@ -20,6 +20,13 @@
 int64_t slg_watch_window_end(const struct slg_policy *p, int64_t since,
     int64_t now, int *complete);
 
+/* When to poll w next after a poll at now: just after the next step
+ * boundary, by which Prometheus has scraped it (half a step later, at
+ * most 10 s); a step on once the window is whole; never past the
+ * deadline. */
+int64_t slg_watch_next_poll(const struct slg_policy *p,
+    const struct slg_watch *w, int64_t now);
+
 /* Decides after a poll whose verdict v was judged over [w->since,
  * v->window_end], at time now; wait is 0 for a single look. Counts w's
  * errors and settle polls. Returns 1 when the evaluation ends: then

@@ -151,31 +151,14 @@ ready(const char *url)
 	return code == 200;
 }
 
-int
-h_prom_start(struct prom_server *p)
+/* Starts prometheus on p->port with p->dir/prometheus.yml and the TSDB in
+ * p->dir/tsdb; 0 once it answers. */
+static int
+launch(struct prom_server *p)
 {
-	const char *gen = getenv("SLOGATE_GEN");
-	char *dir = h_tmpdir(), cfg[300], listen[64], tsdb[300];
+	char cfg[300], listen[64], tsdb[300];
 
-	memset(p, 0, sizeof(p[0]));
-	if (dir == NULL)
-		return -1;
-	snprintf(p->dir, sizeof(p->dir), "%s", dir);
-	free(dir);
-	/* whole minutes, two in the past: every window ends on real data */
-	p->end = (int64_t)time(NULL) / 60 * 60 - 120;
-	if (h_sh("'%s' %lld > '%s/data.om'", gen ? gen : "build/tests/gen_series",
-	    (long long)p->end, p->dir) != 0 ||
-	    h_sh("promtool tsdb create-blocks-from openmetrics '%s/data.om' "
-	    "'%s/tsdb' > '%s/promtool.log' 2>&1", p->dir, p->dir, p->dir) != 0) {
-		fprintf(stderr, "harness: cannot build the test TSDB in %s\n",
-		    p->dir);
-		return -1;
-	}
 	snprintf(cfg, sizeof(cfg), "%s/prometheus.yml", p->dir);
-	free(h_write(p->dir, "prometheus.yml",
-	    "global:\n  scrape_interval: 15s\nscrape_configs: []\n"));
-	p->port = h_free_port();
 	snprintf(p->url, sizeof(p->url), "http://127.0.0.1:%d", p->port);
 	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
 	    p->port);
@@ -185,7 +168,7 @@ h_prom_start(struct prom_server *p)
 		int fd;
 
 		snprintf(log, sizeof(log), "%s/prometheus.log", p->dir);
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(fd, 1);
 		dup2(fd, 2);
 		snprintf(c, sizeof(c), "--config.file=%s", cfg);
@@ -209,6 +192,65 @@ h_prom_start(struct prom_server *p)
 	}
 	fprintf(stderr, "harness: prometheus not ready after 30 s\n");
 	return -1;
+}
+
+int
+h_prom_start(struct prom_server *p)
+{
+	const char *gen = getenv("SLOGATE_GEN");
+	char *dir = h_tmpdir();
+
+	memset(p, 0, sizeof(p[0]));
+	if (dir == NULL)
+		return -1;
+	snprintf(p->dir, sizeof(p->dir), "%s", dir);
+	free(dir);
+	/* whole minutes, two in the past: every window ends on real data */
+	p->end = (int64_t)time(NULL) / 60 * 60 - 120;
+	if (h_sh("'%s' %lld > '%s/data.om'", gen ? gen : "build/tests/gen_series",
+	    (long long)p->end, p->dir) != 0 ||
+	    h_sh("promtool tsdb create-blocks-from openmetrics '%s/data.om' "
+	    "'%s/tsdb' > '%s/promtool.log' 2>&1", p->dir, p->dir, p->dir) != 0) {
+		fprintf(stderr, "harness: cannot build the test TSDB in %s\n",
+		    p->dir);
+		return -1;
+	}
+	free(h_write(p->dir, "prometheus.yml",
+	    "global:\n  scrape_interval: 15s\nscrape_configs: []\n"));
+	p->port = h_free_port();
+	return launch(p);
+}
+
+int
+h_prom_scrape_start(struct prom_server *p, int target_port)
+{
+	char cfg[512];
+
+	if (p->dir[0] == '\0') {
+		char *dir = h_tmpdir();
+
+		if (dir == NULL)
+			return -1;
+		snprintf(p->dir, sizeof(p->dir), "%s", dir);
+		free(dir);
+		p->port = h_free_port();
+	}
+	snprintf(cfg, sizeof(cfg), "global:\n  scrape_interval: 1s\n"
+	    "  scrape_timeout: 1s\nscrape_configs:\n  - job_name: exporter\n"
+	    "    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+	    target_port);
+	free(h_write(p->dir, "prometheus.yml", cfg));
+	return launch(p);
+}
+
+void
+h_prom_kill(struct prom_server *p)
+{
+	if (p->pid > 0) {
+		kill(p->pid, SIGTERM);
+		waitpid(p->pid, NULL, 0);
+		p->pid = 0;
+	}
 }
 
 void
@@ -312,8 +354,25 @@ h_db_text(const char *db, const char *sql)
 	return v;
 }
 
+static int serve_on(struct serve *s, int port, const char *dir,
+    const char *const *args, const char *const *env);
+
 int
 h_serve_start(struct serve *s, const char *dir, const char *const *args,
+    const char *const *env)
+{
+	return serve_on(s, h_free_port(), dir, args, env);
+}
+
+int
+h_serve_restart(struct serve *s, const char *dir, const char *const *args,
+    const char *const *env)
+{
+	return serve_on(s, s->port, dir, args, env);
+}
+
+static int
+serve_on(struct serve *s, int port, const char *dir, const char *const *args,
     const char *const *env)
 {
 	const char *argv[64];
@@ -322,7 +381,7 @@ h_serve_start(struct serve *s, const char *dir, const char *const *args,
 	int n = 0;
 
 	memset(s, 0, sizeof(*s));
-	s->port = h_free_port();
+	s->port = port;
 	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d", s->port);
 	snprintf(s->log, sizeof(s->log), "%s/serve-%d.log", dir, s->port);
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);

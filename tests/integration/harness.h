@@ -20,6 +20,14 @@ struct prom_server {
 int h_prom_start(struct prom_server *p);
 void h_prom_stop(struct prom_server *p);
 
+/* Starts prometheus scraping 127.0.0.1:target_port every second, on an
+ * empty TSDB (p zeroed), or again on the same folder and port after
+ * h_prom_kill. */
+int h_prom_scrape_start(struct prom_server *p, int target_port);
+
+/* Stops prometheus and keeps its folder (h_prom_stop removes it). */
+void h_prom_kill(struct prom_server *p);
+
 /* A loopback port nobody listens on right now. */
 int h_free_port(void);
 
@@ -66,6 +74,10 @@ struct serve {
  * NULL-terminated, env "K=V" entries NULL-terminated or NULL); waits until
  * /healthz answers. Its stderr goes to dir/serve-PORT.log. */
 int h_serve_start(struct serve *s, const char *dir, const char *const *args,
+    const char *const *env);
+
+/* Starts it again on the port it had (after h_serve_stop). */
+int h_serve_restart(struct serve *s, const char *dir, const char *const *args,
     const char *const *env);
 
 /* SIGTERM, then waits; returns the exit code (or 128+signal). */

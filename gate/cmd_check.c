@@ -330,8 +330,6 @@ watch_local(const struct opts *o, struct slg_engine_run *run,
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (rc == 0 && o->wait)
-		progress(&pr, w.progress);
 	progress_end(&pr);
 	if (stop_waiting && !o->quiet)
 		fprintf(stderr, "slogate check: stopped by a signal; judged what "

@@ -27,7 +27,7 @@ static const char style[] =
 ".pass{background:#d9f2e0;color:#0f5a26}.warn{background:#fff1c9;color:#7a5200}"
 ".fail{background:#fbd9d9;color:#8c1111}.inconclusive{background:#e6e8ec;"
 "color:#3a4250}.error{background:#3a4250;color:#fff}"
-".no_data{background:#e6e8ec;color:#3a4250}.info{background:#e3eefb;color:#0b4a8a}"
+".no_data{background:#e6e8ec;color:#3a4250}.info,.running{background:#e3eefb;color:#0b4a8a}"
 ".chart{margin:.3rem 0 1rem}.chart svg{width:100%;max-width:44rem;height:auto;"
 "background:#fbfbfc;border:1px solid #e3e6ea}"
 ".ev{border:1px solid #e3e6ea;border-radius:.4rem;padding:.8rem;margin:1rem 0}"
@@ -495,6 +495,71 @@ graph_link(struct slg_buf *b, const char *prom, const struct slg_verdict *v,
 	    (long long)v->step);
 }
 
+/* The polls of a watched evaluation, oldest first. */
+static void
+timeline(struct slg_buf *b, const struct slg_page_req *q, int64_t id)
+{
+	struct slg_watch_poll *p = NULL;
+	struct slg_err err;
+	size_t n = 0;
+
+	if (slg_store_watch_polls(q->store, id, &p, &n, &err) != 0 || n == 0)
+		return;
+	slg_buf_printf(b, "<details><summary>Timeline: %zu poll%s while the "
+	    "window filled</summary><div class=\"scroll\"><table><tr><th>"
+	    "Polled</th><th>Verdict so far</th><th>Progress</th></tr>", n,
+	    n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		slg_buf_puts(b, "<tr><td>");
+		when(b, p[i].polled_at);
+		slg_buf_puts(b, "</td><td>");
+		badge(b, slg_verdict_str(p[i].verdict));
+		slg_buf_puts(b, "</td><td class=\"wrap\">");
+		esc(b, p[i].summary);
+		slg_buf_puts(b, "</td></tr>");
+		slg_watch_poll_release(&p[i]);
+	}
+	slg_buf_puts(b, "</table></div></details>");
+	free(p);
+}
+
+/* Evaluations of the commit still waiting for their window. */
+static size_t
+running(struct slg_buf *b, const struct slg_page_req *q, const char *sha)
+{
+	struct slg_watch *w = NULL;
+	struct slg_err err;
+	size_t n = 0, live = 0;
+
+	if (slg_store_watch_list(q->store, sha, &w, &n, &err) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i].running)
+			continue;
+		live++;
+		slg_buf_printf(b, "<section class=\"ev\" id=\"v%lld\"><h2>",
+		    (long long)w[i].id);
+		badge(b, "running");
+		slg_buf_puts(b, " ");
+		esc(b, w[i].service);
+		slg_buf_puts(b, "/");
+		esc(b, w[i].environment);
+		slg_buf_printf(b, " <span class=\"muted\">evaluation %lld"
+		    "</span></h2><p>", (long long)w[i].id);
+		esc(b, w[i].progress ? w[i].progress : "waiting for the first "
+		    "step of data");
+		slg_buf_puts(b, "</p><p class=\"muted\">deployed ");
+		when(b, w[i].since);
+		slg_buf_puts(b, " &middot; gives up ");
+		when(b, w[i].deadline);
+		slg_buf_puts(b, "</p>");
+		timeline(b, q, w[i].id);
+		slg_buf_puts(b, "</section>");
+	}
+	slg_store_watch_list_free(w, n);
+	return live;
+}
+
 static void
 evaluation(struct slg_buf *b, const struct slg_page_req *q,
     const struct slg_verdict *v)
@@ -625,6 +690,8 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 		esc(b, v->invalidated_reason);
 		slg_buf_puts(b, "</p>");
 	}
+	if (v->watch_id)
+		timeline(b, q, v->watch_id);
 	slg_buf_puts(b, "</section>");
 }
 
@@ -634,10 +701,11 @@ commit_page(const struct slg_page_req *q, const char *sha,
 {
 	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
-	struct slg_buf b = SLG_BUF_INIT, title = SLG_BUF_INIT;
+	struct slg_buf b = SLG_BUF_INIT, title = SLG_BUF_INIT, ev = SLG_BUF_INIT;
 	struct slg_err err;
+	const char *state;
 	char full[65];
-	size_t n = 0;
+	size_t n = 0, live;
 
 	if (strlen(sha) < 4 || strlen(sha) > 64 ||
 	    strspn(sha, "0123456789abcdef") != strlen(sha)) {
@@ -657,33 +725,38 @@ commit_page(const struct slg_page_req *q, const char *sha,
 		error_page(out, 503, "slogate: database unavailable", err.msg);
 		return;
 	}
-	if (n == 0) {
+	/* evaluations still waiting come first; they count as the latest */
+	live = running(&ev, q, full);
+	if (n == 0 && live == 0) {
 		error_page(out, 404, "slogate: commit not found",
 		    "no verdict recorded for this commit");
+		slg_buf_release(&ev);
 		return;
 	}
-	slg_buf_printf(&title, "commit %.8s: %s - slogate", full,
-	    slg_verdict_str(list[0]->verdict));
+	state = live ? "running" : slg_verdict_str(list[0]->verdict);
+	slg_buf_printf(&title, "commit %.8s: %s - slogate", full, state);
 	head(&b, title.data);
 	slg_buf_printf(&b, "<h1>Commit <code>%.12s</code> ", full);
-	badge(&b, slg_verdict_str(list[0]->verdict));
+	badge(&b, state);
 	slg_buf_puts(&b, "</h1><p class=\"muted\"><code>");
 	esc(&b, full);
 	slg_buf_puts(&b, "</code>");
-	if (list[0]->branch) {
+	if (n > 0 && list[0]->branch) {
 		slg_buf_puts(&b, " on ");
 		esc(&b, list[0]->branch);
 	}
-	if (list[0]->commit_subject) {
+	if (n > 0 && list[0]->commit_subject) {
 		slg_buf_puts(&b, "<br>");
 		esc(&b, list[0]->commit_subject);
 		slg_buf_puts(&b, " &mdash; ");
 		esc(&b, list[0]->commit_author);
 	}
 	slg_buf_puts(&b, "</p>");
+	slg_buf_add(&b, ev.data ? ev.data : "", ev.len);
 	for (size_t i = 0; i < n; i++)
 		evaluation(&b, q, list[i]);
 	finish(out, &b, 200);
+	slg_buf_release(&ev);
 	slg_buf_release(&title);
 	slg_store_list_free(list, n);
 }

@@ -131,9 +131,12 @@ pipeline(char **out, const char *token, const char *policy, int64_t at, ...)
 	n = snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --no-color "
 	    "--variable 'SLOGATE_BIN=%s' --variable 'SLOGATE_SERVER=%s' "
 	    "--variable 'SLOGATE_TOKEN=%s' --variable 'SLOGATE_POLICY=%s' "
-	    "--variable 'SLOGATE_CHECK_ARGS=--at %lld' "
 	    "--variable 'GITLAB_USER_LOGIN=release-manager'", repo, gcl, bin,
-	    srv.url, token, policy, (long long)at);
+	    srv.url, token, policy);
+	/* at 0: the window is placed by the arguments (SLOGATE_SINCE) */
+	if (at != 0)
+		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " --variable "
+		    "'SLOGATE_CHECK_ARGS=--at %lld'", (long long)at);
 	va_start(ap, at);
 	while ((a = va_arg(ap, const char *)) != NULL)
 		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " %s", a);
@@ -184,6 +187,29 @@ healthy_build_is_promoted(void **state)
 	    "BY id DESC LIMIT 1"), "pass");
 	assert_string_equal(h_db_text(db, "SELECT commit_sha FROM verdicts "
 	    "ORDER BY id DESC LIMIT 1"), head());
+}
+
+/* SLOGATE_SINCE and SLOGATE_WAIT reach check: a deploy long enough ago
+ * that its window is whole is judged at once, with its progress line. */
+static void
+waiting_build_is_judged_from_its_deploy(void **state)
+{
+	char *out, since[64], wait_var[] = "--variable 'SLOGATE_WAIT=true'";
+
+	(void)state;
+	new_commit("deployed an hour and a half ago");
+	snprintf(since, sizeof(since), "--variable 'SLOGATE_SINCE=%lld'",
+	    (long long)(prom.end - 5400));
+	assert_int_equal(pipeline(&out, TOKEN, "policies/payment-gateway.json",
+	    0, since, wait_var, NULL), 0);
+	assert_non_null(strstr(out, "verdict: pass (exit 0)"));
+	assert_non_null(strstr(out, "deployed at "));
+	assert_non_null(strstr(out, "to production"));
+	free(out);
+	assert_int_equal(h_db_int(db, "SELECT window_start FROM verdicts "
+	    "ORDER BY id DESC LIMIT 1"), prom.end - 5400);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
+	    "id = watch_id AND id = (SELECT max(id) FROM verdicts)"), 1);
 }
 
 static void
@@ -273,6 +299,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(healthy_build_is_promoted),
+		cmocka_unit_test(waiting_build_is_judged_from_its_deploy),
 		cmocka_unit_test(regressed_build_is_blocked_then_approved),
 		cmocka_unit_test(approval_needs_a_reason),
 		cmocka_unit_test(warn_build_goes_on_with_a_warning),

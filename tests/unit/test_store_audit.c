@@ -1132,6 +1132,88 @@ test_migrate_from_v1(void **state)
 	slg_verdict_free(got);
 }
 
+/* A watched evaluation: its id comes from the sequence verdicts use, its
+ * polls are its timeline, and its verdict takes its id when it ends. */
+static void
+test_watches(void **state)
+{
+	struct slg_store *st = open_db(*state);
+	struct slg_err err = { 0, "" };
+	struct slg_watch w, got, *list = NULL;
+	struct slg_watch_poll poll = { T0 + 10, T0 + 10, SLG_V_PASS,
+	    (char *)"10s/20s observed", (char *)"all good" }, *polls = NULL;
+	struct slg_verdict *v, *back = NULL;
+	int64_t before = add(st, "api", "staging", SHA_A1, "main", SLG_V_PASS,
+	    0.1, T0), after;
+	size_t n = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.service = dup("api");
+	w.environment = dup("staging");
+	w.commit = dup(SHA_B);
+	w.since = T0;
+	w.deadline = T0 + 600;
+	w.created_at = T0;
+	w.request = dup("{}");
+	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
+	assert_int_equal(w.id, before + 1);
+	/* a verdict recorded meanwhile does not take the watch's id */
+	after = add(st, "api", "staging", SHA_A2, "main", SLG_V_PASS, 0.1, T0);
+	assert_int_equal(after, w.id + 1);
+
+	w.errors = 1;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err), 0);
+	assert_int_equal(slg_store_watch_list(st, NULL, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, w.id);
+	assert_true(list[0].running);
+	assert_int_equal(list[0].polls, 1);
+	assert_int_equal(list[0].errors, 1);
+	assert_string_equal(list[0].progress, "10s/20s observed");
+	slg_store_watch_list_free(list, n);
+	/* nothing counts in the history yet */
+	assert_int_equal(slg_store_get(st, w.id, &back, &err), SLG_ENOTFOUND);
+
+	v = make_verdict("api", "staging", SHA_B, "main", SLG_V_FAIL, 0.3,
+	    T0 + 12);
+	poll.polled_at = T0 + 12;
+	poll.verdict = SLG_V_FAIL;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, v, &err), 0);
+	assert_int_equal(v->id, w.id);
+	assert_false(w.running);
+	assert_int_equal(slg_store_get(st, w.id, &back, &err), 0);
+	assert_int_equal(back->watch_id, w.id);
+	assert_int_equal(back->verdict, SLG_V_FAIL);
+	slg_verdict_free(back);
+	/* an ended watch is not polled again, nor recorded twice */
+	v->id = 0;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, v, &err),
+	    SLG_EINPUT);
+	assert_contains(err.msg, "has ended already");
+	assert_int_equal(slg_store_watch_get(st, w.id, &got, &err), 0);
+	assert_false(got.running);
+	assert_int_equal(got.polls, 2);
+	slg_watch_release(&got);
+	assert_int_equal(slg_store_watch_polls(st, w.id, &polls, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(polls[0].verdict, SLG_V_PASS);
+	assert_int_equal(polls[1].verdict, SLG_V_FAIL);
+	assert_string_equal(polls[1].reason, "all good");
+	for (size_t i = 0; i < n; i++)
+		slg_watch_poll_release(&polls[i]);
+	free(polls);
+	assert_int_equal(slg_store_watch_list(st, NULL, &list, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(slg_store_watch_list(st, SHA_B, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	slg_store_watch_list_free(list, n);
+	assert_int_equal(slg_store_watch_get(st, 999, &got, &err),
+	    SLG_ENOTFOUND);
+	slg_verdict_free(v);
+	slg_watch_release(&w);
+}
+
 int
 main(void)
 {
@@ -1156,6 +1238,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_audit", tests, NULL, NULL);

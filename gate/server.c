@@ -319,9 +319,12 @@ park_if_waiting(struct job *j, int polls)
 	const char *w = job_arg(j, "wait"), *k = job_arg(j, "polls");
 	double secs = w ? strtod(w, NULL) : 0;
 
+	j->park_until = 0;
 	if (!(secs > 0) || (k != NULL && atoi(k) != polls))
 		return;
-	j->park_until = j->t0 + (secs < 120 ? secs : 120);
+	/* woken by a poll that changed nothing asked for: wait on */
+	if (now_s() < j->t0 + (secs < 120 ? secs : 120))
+		j->park_until = j->t0 + (secs < 120 ? secs : 120);
 }
 
 static void
@@ -452,8 +455,9 @@ worker(void *arg)
 
 /* ---- the watcher: polls running evaluations (check --since --wait) ---- */
 
-/* Hands parked long-polls back to the workers: those of watch id (all
- * with id 0), and any whose time is up. Locked. */
+/* Hands parked long-polls back to the workers: those of watch id to look
+ * again (they may park again), and for good any whose time is up, or all
+ * of them. Locked. */
 static void
 unpark(int64_t id, int all)
 {
@@ -461,14 +465,16 @@ unpark(int64_t id, int all)
 	double now = now_s();
 
 	while ((j = *pp) != NULL) {
-		if (!all && j->watch_id != id && j->park_until > now) {
+		int up = all || j->park_until <= now;
+
+		if (!up && j->watch_id != id) {
 			pp = &j->next;
 			continue;
 		}
 		*pp = j->next;
 		j->next = NULL;
 		j->park_until = 0;
-		j->no_park = 1;
+		j->no_park = up;
 		if (S.tail)
 			S.tail->next = j;
 		else

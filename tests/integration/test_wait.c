@@ -439,6 +439,15 @@ service_long_polls_and_resumes_after_a_restart(void **state)
 		assert_int_equal(json_int(out, "polls"), polls + 1);
 		polls++;
 	}
+	/* without polls=, only the end answers early: polls do not */
+	free(out);
+	snprintf(url, sizeof(url), "%s/api/v1/evaluations/%lld?wait=3", srv.url,
+	    id);
+	t0 = now_s();
+	assert_int_equal(h_http("GET", url, NULL, NULL, &out), 200);
+	assert_true(now_s() - t0 >= 2.5);
+	assert_true(now_s() - t0 < 6);
+	assert_contains(out, "\"running\"");
 	free(out);
 	out = NULL;
 

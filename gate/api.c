@@ -500,8 +500,12 @@ slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
 		    "is not JSON", (long long)id);
 		goto out;
 	}
-	if ((rc = eval_req_parse(c, &e, w.created_at, err)) != 0)
+	if (eval_req_parse(c, &e, w.created_at, err) != 0) {
+		/* a local `check --wait` has no request: it is not ours */
+		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld cannot be "
+		    "run by the service: %s", (long long)id, err->msg);
 		goto out;
+	}
 	engine_run(c, &e, st, now, &run);
 	if ((rc = slg_engine_poll(&run, &w, e.wait, &v, &final, err)) != 0)
 		goto out;

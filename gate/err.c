@@ -9,13 +9,16 @@ int
 slg_err_set(struct slg_err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[SLG_ERR_MSG];
 
 	if (err == NULL)
 		return code;
-	err->code = code;
+	/* through a copy: the arguments may be err->msg itself */
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	err->code = code;
+	memcpy(err->msg, msg, sizeof(msg));
 	return code;
 }
 

@@ -562,7 +562,8 @@ watcher(void *arg)
 				continue;
 			if (slg_api_watch_poll(&S.conf->api, st, d[i].id, now,
 			    &next, &verdict, &err) != 0) {
-				/* retried next second; the database may be back */
+				/* retried next second (the database may be back),
+				 * unless it cannot be run here at all */
 				fprintf(stderr, "slogate: evaluation %lld: %s\n",
 				    (long long)d[i].id, err.msg);
 				next = now + 1;

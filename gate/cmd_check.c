@@ -549,6 +549,9 @@ cmd_check(int argc, char **argv)
 	if (o.since != NULL && slg_time_parse(o.since, &run.since, &err) != 0)
 		return slg_usage_error("check", usage_text, "--since: %s",
 		    err.msg);
+	if (run.since > run.now + 300)
+		return slg_usage_error("check", usage_text, "--since is more "
+		    "than 5 minutes in the future: is the clock right?");
 	if (o.timeout != NULL && (slg_duration_parse(o.timeout, &to, &err) != 0
 	    || to < 1 || to > 7 * 86400))
 		return slg_usage_error("check", usage_text, "--timeout: bad "

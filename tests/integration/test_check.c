@@ -647,6 +647,24 @@ bad_policy_and_flags_are_refused(void **state)
 	assert_int_equal(r.code, 64);
 	h_run_free(&r);
 
+	/* waiting for the window: flags that do not fit together */
+	check(&r, policy("motivating", motivating), d, SHA_A, prom.end,
+	    "--wait", NULL);
+	assert_int_equal(r.code, 64);
+	assert_non_null(strstr(r.err, "--wait needs --since"));
+	h_run_free(&r);
+	check(&r, policy("motivating", motivating), d, SHA_A, prom.end,
+	    "--since", "2026-11-26T07:00:00Z", NULL);
+	assert_int_equal(r.code, 64);
+	assert_non_null(strstr(r.err, "--since and --at both place the "
+	    "window"));
+	h_run_free(&r);
+	check(&r, policy("motivating", motivating), d, SHA_A, prom.end,
+	    "--timeout", "5m", NULL);
+	assert_int_equal(r.code, 64);
+	assert_non_null(strstr(r.err, "--timeout applies to --wait"));
+	h_run_free(&r);
+
 	/* every mistake was found before the database was even opened */
 	assert_int_equal(access(d, F_OK), -1);
 }

@@ -414,13 +414,37 @@ service_long_polls_and_resumes_after_a_restart(void **state)
 
 	(void)state;
 	assert_int_equal(h_serve_start(&srv, dir, args, serve_env), 0);
+	snprintf(url, sizeof(url), "%s/api/v1/evaluations", srv.url);
+	{
+		/* bad waits are refused with what is wrong, nothing started */
+		static const struct { const char *extra, *why; } bad[] = {
+			{ "\"wait\": true", "'wait' needs 'since'" },
+			{ "\"since\": \"2026-11-27T09:00:00Z\", \"wait\": \"yes\"",
+			    "'wait' must be true or false" },
+			{ "\"since\": \"4102444800\", \"wait\": true",
+			    "more than 5 minutes in the future" },
+			{ "\"since\": \"2026-11-27T09:00:00Z\", \"wait\": true, "
+			    "\"timeout\": \"0s\"", "'timeout' must be a duration" },
+			{ "\"since\": \"soon\"", "bad time 'soon'" },
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(body, sizeof(body), "{\"policy\": %s, \"commit\": "
+			    "\"%s\", %s}", policy_text, sha, bad[i].extra);
+			assert_int_equal(h_http("POST", url, hdr, body, &out), 400);
+			assert_contains(out, bad[i].why);
+			free(out);
+		}
+		assert_int_equal(h_db_int(db, "SELECT count(*) FROM watches "
+		    "WHERE commit_sha = '6666666666666666666666666666666666666666'"),
+		    0);
+	}
 	since = deploy_now();
 
 	/* the API: 202 at once, then long-polls that return on each poll */
 	snprintf(body, sizeof(body), "{\"policy\": %s, \"commit\": \"%s\", "
 	    "\"since\": \"%s\", \"wait\": true}", policy_text,
 	    "7777777777777777777777777777777777777777", since);
-	snprintf(url, sizeof(url), "%s/api/v1/evaluations", srv.url);
 	t0 = now_s();
 	assert_int_equal(h_http("POST", url, hdr, body, &out), 202);
 	assert_true(now_s() - t0 < 2);

@@ -67,12 +67,12 @@ $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
 # ---- tests ----
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libslogate.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libslogate.a $(TEST_LIBS)
+$(BUILD)/tests/%: tests/unit/%.c tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libslogate.a $(TEST_LIBS)
 
 $(BUILD)/tests/%: tests/integration/%.c tests/integration/harness.c \
-    tests/integration/harness.h $(BUILD)/libslogate.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/integration -o $@ $< tests/integration/harness.c \
+    tests/integration/harness.h tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests -Itests/integration -o $@ $< tests/integration/harness.c \
 	    $(BUILD)/libslogate.a $(TEST_LIBS)
 
 $(BUILD)/tests/gen_series: tests/fixtures/gen_series.c | $(BUILD)/tests

@@ -453,6 +453,19 @@ worker(void *arg)
 	return NULL;
 }
 
+/* Hands a job to the workers. Locked. */
+static void
+enqueue(struct job *j)
+{
+	if (S.tail)
+		S.tail->next = j;
+	else
+		S.head = j;
+	S.tail = j;
+	S.queued++;
+	pthread_cond_signal(&S.work);
+}
+
 /* ---- the watcher: polls running evaluations (check --since --wait) ---- */
 
 /* Hands parked long-polls back to the workers: those of watch id to look
@@ -475,13 +488,7 @@ unpark(int64_t id, int all)
 		j->next = NULL;
 		j->park_until = 0;
 		j->no_park = up;
-		if (S.tail)
-			S.tail->next = j;
-		else
-			S.head = j;
-		S.tail = j;
-		S.queued++;
-		pthread_cond_signal(&S.work);
+		enqueue(j);
 	}
 }
 
@@ -709,15 +716,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		    "shutting down" : "too many requests waiting");
 	}
 	j->queued = 1;
-	if (S.tail)
-		S.tail->next = j;
-	else
-		S.head = j;
-	S.tail = j;
-	S.queued++;
 	/* suspended until a worker has the answer */
 	MHD_suspend_connection(conn);
-	pthread_cond_signal(&S.work);
+	enqueue(j);
 	pthread_mutex_unlock(&S.lock);
 	return MHD_YES;
 }

@@ -21,16 +21,10 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "testutil.h"
 
 #define TOKEN "wait-token-0123456789abcdef"
 #define WINDOW 20
-
-#define assert_contains(hay, needle) do {				\
-	const char *h_ = (hay), *n_ = (needle);				\
-	if (h_ == NULL || strstr(h_, n_) == NULL)			\
-		fail_msg("'%s' does not contain '%s'",			\
-		    h_ ? h_ : "(null)", n_);				\
-} while (0)
 
 static struct prom_server prom;
 static struct serve srv;

@@ -15,15 +15,9 @@
 #include <sys/stat.h>
 
 #include "policy.h"
+#include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-#define assert_contains(hay, needle) do {				\
-	const char *h_ = (hay), *n_ = (needle);				\
-	if (h_ == NULL || strstr(h_, n_) == NULL)			\
-		fail_msg("'%s' does not contain '%s'",			\
-		    h_ ? h_ : "(null)", n_);				\
-} while (0)
 
 #define assert_near(got, want) do {					\
 	double g_ = (got), w_ = (want);					\

@@ -11,15 +11,9 @@
 #include <string.h>
 
 #include "prom.h"
+#include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-#define assert_contains(hay, needle) do {				\
-	const char *h_ = (hay), *n_ = (needle);				\
-	if (h_ == NULL || strstr(h_, n_) == NULL)			\
-		fail_msg("'%s' does not contain '%s'",			\
-		    h_ ? h_ : "(null)", n_);				\
-} while (0)
 
 /* Decodes body and fails the test unless it succeeds. */
 static struct slg_series *

@@ -13,16 +13,10 @@
 #include <string.h>
 
 #include "eval.h"
+#include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXOBJ 6
-
-#define assert_contains(hay, needle) do {				\
-	const char *h_ = (hay), *n_ = (needle);				\
-	if (h_ == NULL || strstr(h_, n_) == NULL)			\
-		fail_msg("'%s' does not contain '%s'",			\
-		    h_ ? h_ : "(null)", n_);				\
-} while (0)
 
 /* 1 when got equals want (NaN equals NaN) or is within a relative 1e-9. */
 static int

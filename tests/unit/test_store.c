@@ -16,15 +16,9 @@
 #include <sys/stat.h>
 
 #include "store.h"
+#include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-#define assert_contains(hay, needle) do {				\
-	const char *h_ = (hay), *n_ = (needle);				\
-	if (h_ == NULL || strstr(h_, n_) == NULL)			\
-		fail_msg("'%s' does not contain '%s'",			\
-		    h_ ? h_ : "(null)", n_);				\
-} while (0)
 
 /* Both NULL or both equal. */
 #define assert_str_or_null(got, want) do {				\

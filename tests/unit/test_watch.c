@@ -14,13 +14,7 @@
 
 #include "eval.h"
 #include "watch.h"
-
-#define assert_contains(hay, needle) do {				\
-	const char *h_ = (hay), *n_ = (needle);				\
-	if (h_ == NULL || strstr(h_, n_) == NULL)			\
-		fail_msg("'%s' does not contain '%s'",			\
-		    h_ ? h_ : "(null)", n_);				\
-} while (0)
+#include "testutil.h"
 
 #define assert_verdict(v, want) do {					\
 	enum slg_verdict_kind g_ = (v)->verdict, w_ = (want);		\

@@ -348,6 +348,27 @@ without_wait_part_of_the_window_is_inconclusive(void **state)
 	h_run_free(&r);
 }
 
+/* On a terminal the progress is one line rewritten in place. */
+static void
+terminal_progress_updates_one_line(void **state)
+{
+	const char *sha = "8888888888888888888888888888888888888888";
+	char path[4200], *out;
+
+	(void)state;
+	deploy_now();
+	snprintf(path, sizeof(path), "%s/tty.txt", dir);
+	/* script(1) gives the run a pseudo-terminal */
+	assert_int_equal(h_sh("script -qec \"'%s' check --policy '%s' --db '%s' "
+	    "--prometheus %s --commit %s --since %lld --wait --timeout 5s\" "
+	    "/dev/null > '%s' 2>&1", h_bin(), policy, db, prom.url, sha,
+	    (long long)time(NULL) - 4, path), 3);
+	out = h_read(path);
+	assert_contains(out, "\r\033[Kslogate svc/staging: 4s/20s observed");
+	assert_contains(out, "verdict: inconclusive");
+	free(out);
+}
+
 static void
 prometheus_gone_is_an_error_after_the_limit(void **state)
 {
@@ -526,6 +547,7 @@ main(void)
 		cmocka_unit_test(breach_fails_fast),
 		cmocka_unit_test(timeout_is_inconclusive),
 		cmocka_unit_test(without_wait_part_of_the_window_is_inconclusive),
+		cmocka_unit_test(terminal_progress_updates_one_line),
 		cmocka_unit_test(prometheus_gone_is_an_error_after_the_limit),
 		cmocka_unit_test(service_long_polls_and_resumes_after_a_restart),
 	};

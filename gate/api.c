@@ -350,6 +350,7 @@ engine_run(const struct slg_api_conf *c, const struct eval_req *e,
 	run->repo = c->repo;
 	run->now = now;
 	run->at = e->at;
+	run->since = e->since;
 }
 
 static int
@@ -412,7 +413,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	struct slg_engine_run run;
 	struct slg_watch w = { 0 };
 	struct slg_err err = { 0 };
-	int final = 0, rc;
+	int rc;
 
 	if ((e.o = body_object(q, keys, r)) == NULL)
 		return;
@@ -421,13 +422,11 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 		goto out;
 	}
 	engine_run(c, &e, q->store, q->now, &run);
-	if (e.since == 0) {
+	/* a wait is the watcher's from now on; anything else is judged here */
+	if (e.wait)
+		rc = start_watch(&e, q->store, q->now, &w, &err);
+	else
 		rc = slg_engine_check(&run, &v, &err);
-	} else if ((rc = start_watch(&e, q->store, q->now, &w, &err)) == 0 &&
-	    !e.wait) {
-		/* one look: the watch ends at its first poll */
-		rc = slg_engine_poll(&run, &w, 0, &v, &final, &err);
-	}
 	if (rc != 0) {
 		fail_err(r, &err, 0);
 		goto out;
@@ -507,7 +506,7 @@ slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
 		goto out;
 	}
 	engine_run(c, &e, st, now, &run);
-	if ((rc = slg_engine_poll(&run, &w, e.wait, &v, &final, err)) != 0)
+	if ((rc = slg_engine_poll(&run, &w, &v, &final, err)) != 0)
 		goto out;
 	if (final)
 		*verdict = (int)v->verdict;

@@ -68,8 +68,9 @@ static const char usage_text[] =
 "\n"
 "TIME is RFC 3339 (2026-11-26T07:30:00Z) or unix seconds.\n"
 "While waiting, progress goes to stderr: one line updated in place on a\n"
-"terminal, one line per poll otherwise. SIGINT or SIGTERM ends the wait\n"
-"with the verdict so far (inconclusive unless it failed).\n"
+"terminal, one line per poll otherwise. Locally, SIGINT or SIGTERM ends\n"
+"the wait with the verdict so far (inconclusive unless it failed); with\n"
+"--server the service keeps the evaluation and ends it on its own.\n"
 "Also recorded when set: CI_PIPELINE_ID, CI_PIPELINE_URL, CI_JOB_URL,\n"
 "CI_COMMIT_REF_NAME.\n"
 "\n"
@@ -284,8 +285,8 @@ sleep_until(int64_t t)
 		usleep(200000);
 }
 
-/* --since locally: a watch recorded in the database, polled here until
- * it ends; one poll without --wait. *out is its final verdict. */
+/* --since --wait locally: a watch recorded in the database, polled here
+ * until it ends. *out is its final verdict. */
 static int
 watch_local(const struct opts *o, struct slg_engine_run *run,
     int64_t timeout, struct slg_verdict **out, struct slg_err *err)
@@ -318,8 +319,10 @@ watch_local(const struct opts *o, struct slg_engine_run *run,
 	sigaction(SIGTERM, &sa, &old_term);
 	for (;;) {
 		run->now = slg_now();
-		rc = slg_engine_poll(run, &w, o->wait && !stop_waiting, &v, &final,
-		    err);
+		/* a stop signal: judge now what was observed, as a timeout */
+		if (stop_waiting)
+			w.deadline = run->now;
+		rc = slg_engine_poll(run, &w, &v, &final, err);
 		if (rc != 0 || final)
 			break;
 		progress(&pr, v ? w.progress : "waiting for the first step of "
@@ -389,6 +392,15 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 	give_up = (w.deadline ? w.deadline : slg_now() + 3600) + 120;
 	lr.timeout_ms = 60000;
 	while (*out == NULL) {
+		if (slg_now() > give_up) {
+			progress_end(&pr);
+			fprintf(stderr, "slogate check: error: evaluation %lld did "
+			    "not end by its deadline; the service is %s\n",
+			    (long long)w.id, rc || status != 200 ?
+			    "unreachable" : "not finishing it");
+			rc = SLG_EXIT_ERROR;
+			break;
+		}
 		if (w.polls != polls) {
 			progress(&pr, w.progress ? w.progress : "waiting for the "
 			    "first step of data");
@@ -410,14 +422,6 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 			}
 			w.id = id;
 			continue;
-		}
-		if (slg_now() > give_up) {
-			progress_end(&pr);
-			fprintf(stderr, "slogate check: error: evaluation %lld did "
-			    "not end by its deadline; the service is %s\n",
-			    (long long)w.id, rc ? "unreachable" : "not answering");
-			rc = SLG_EXIT_ERROR;
-			break;
 		}
 		if (rc != 0 || status == 502 || status == 503 || status == 504) {
 			/* the service restarting: it resumes the evaluation */
@@ -561,6 +565,10 @@ cmd_check(int argc, char **argv)
 	if (bt != NULL && slg_time_parse(bt, &subj.build_time, &err) != 0)
 		return slg_usage_error("check", usage_text, "%s: %s", o.build_time ?
 		    "--build-time" : "CI_PIPELINE_CREATED_AT", err.msg);
+	if (run.since && run.since < subj.build_time - 300)
+		fprintf(stderr, "slogate check: warning: --since is before the "
+		    "build time: the window may hold the release before this "
+		    "one\n");
 
 	is_remote = slg_remote_from(o.server, &remote, 600000);
 	/* remotely, a policy that is no file here is the service's to find */
@@ -597,7 +605,7 @@ cmd_check(int argc, char **argv)
 	run.subject = &subj;
 	run.version = slg_version();
 	run.repo = o.repo;
-	if ((rc = run.since ? watch_local(&o, &run, timeout, &v, &err) :
+	if ((rc = o.wait ? watch_local(&o, &run, timeout, &v, &err) :
 	    slg_engine_check(&run, &v, &err)) != 0)
 		goto fail;
 	rc = emit(&o, v, slg_db_path(o.db));

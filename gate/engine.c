@@ -279,16 +279,60 @@ out:
 	return rc;
 }
 
+/* A verdict that says the evaluation could not be made, for a watch:
+ * counted like a poll Prometheus failed, so error_limit and the deadline
+ * still end it. */
+static int
+error_verdict(const struct slg_engine_run *r, const struct slg_err *why,
+    struct slg_verdict **out, struct slg_err *err)
+{
+	struct slg_verdict *v = calloc(1, sizeof(*v));
+	struct slg_buf b = SLG_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (v == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	if ((rc = fill_subject(r, v, err)) != 0) {
+		slg_verdict_free(v);
+		return rc;
+	}
+	v->verdict = SLG_V_ERROR;
+	slg_buf_printf(&b, "cannot evaluate: %s", why->msg);
+	if ((v->reason = slg_buf_detach(&b)) == NULL) {
+		slg_verdict_free(v);
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+	*out = v;
+	return 0;
+}
+
 int
 slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err)
 {
+	struct slg_engine_run run = *r;
 	struct slg_verdict *v = NULL;
-	int rc;
+	int complete = 1, rc;
 
 	*out = NULL;
-	if ((rc = slg_engine_evaluate(r, &v, err)) != 0)
+	/* with since, one look at what was observed of its window */
+	if (r->since)
+		run.at = slg_watch_window_end(r->policy, r->since, r->now,
+		    &complete);
+	if ((rc = slg_engine_evaluate(&run, &v, err)) != 0)
 		return rc;
+	if (r->since) {
+		struct slg_watch once = { 0 };
+
+		once.since = r->since;
+		once.deadline = r->now;
+		if (slg_watch_decide(r->policy, &once, v, complete, 0,
+		    r->now) < 0) {
+			slg_verdict_free(v);
+			return slg_err_set(err, SLG_ENOMEM, "out of memory");
+		}
+	}
 	if ((rc = slg_store_record(r->store, v, err)) != 0) {
 		slg_verdict_free(v);
 		return rc;
@@ -299,22 +343,24 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 
 int
 slg_engine_poll(const struct slg_engine_run *r, struct slg_watch *w,
-    int wait, struct slg_verdict **out, int *final, struct slg_err *err)
+    struct slg_verdict **out, int *final, struct slg_err *err)
 {
 	struct slg_engine_run run = *r;
 	struct slg_watch_poll poll = { 0 };
 	struct slg_verdict *v = NULL;
+	struct slg_err why = { 0 };
 	int complete, end, rc;
 
 	*out = NULL;
 	*final = 0;
 	run.since = w->since;
 	run.at = slg_watch_window_end(r->policy, w->since, r->now, &complete);
-	if (wait && run.at == w->since && r->now < w->deadline)
+	if (run.at == w->since && r->now < w->deadline)
 		return 0;
-	if ((rc = slg_engine_evaluate(&run, &v, err)) != 0)
+	if (slg_engine_evaluate(&run, &v, &why) != 0 &&
+	    (rc = error_verdict(&run, &why, &v, err)) != 0)
 		return rc;
-	if ((end = slg_watch_decide(r->policy, w, v, complete, wait,
+	if ((end = slg_watch_decide(r->policy, w, v, complete, 1,
 	    r->now)) < 0) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 		goto out;

@@ -42,9 +42,12 @@ struct slg_engine_run {
 
 /* Evaluates and records. On success *out is the recorded verdict (caller
  * frees), whatever it says: Prometheus failures are an `error` verdict, not
- * a failed call. Gives SLG_EPOLICY when a template cannot be rendered,
- * SLG_ESTORE when baselines cannot be read or the verdict cannot be
- * recorded (then nothing is recorded), SLG_ENOMEM. */
+ * a failed call. With r->since, one look at the window that starts there
+ * (r->at is ignored): until the whole window has passed the verdict is
+ * inconclusive, unless it has failed for good (see slg_watch_decide).
+ * Gives SLG_EPOLICY when a template cannot be rendered, SLG_ESTORE when
+ * baselines cannot be read or the verdict cannot be recorded (then nothing
+ * is recorded), SLG_ENOMEM. */
 int slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err);
 
@@ -57,10 +60,12 @@ int slg_engine_evaluate(const struct slg_engine_run *r,
 /* One poll of running watch w at r->now (r->at and r->since are taken
  * from w): judges the window observed so far, decides with slg_watch_decide
  * and records the poll in w's timeline, with the final verdict when it
- * ends (then *final is 1). Before one step has passed a waiting poll does
- * nothing (*out NULL). *out is the poll's verdict (caller frees). Errors
- * as slg_engine_check; SLG_EINPUT when w ended elsewhere. */
+ * ends (then *final is 1). An evaluation that cannot be made (a template,
+ * the baselines) is an erring poll, so error_limit and the deadline end
+ * it. Before one step has passed a poll does nothing (*out NULL). *out is
+ * the poll's verdict (caller frees). Gives SLG_ESTORE when the poll cannot
+ * be recorded, SLG_EINPUT when w ended elsewhere, SLG_ENOMEM. */
 int slg_engine_poll(const struct slg_engine_run *r, struct slg_watch *w,
-    int wait, struct slg_verdict **out, int *final, struct slg_err *err);
+    struct slg_verdict **out, int *final, struct slg_err *err);
 
 #endif

@@ -27,7 +27,7 @@ static const char style[] =
 ".pass{background:#d9f2e0;color:#0f5a26}.warn{background:#fff1c9;color:#7a5200}"
 ".fail{background:#fbd9d9;color:#8c1111}.inconclusive{background:#e6e8ec;"
 "color:#3a4250}.error{background:#3a4250;color:#fff}"
-".no_data{background:#e6e8ec;color:#3a4250}.info,.running{background:#e3eefb;color:#0b4a8a}"
+".no_data,.abandoned{background:#e6e8ec;color:#3a4250}.info,.running{background:#e3eefb;color:#0b4a8a}"
 ".chart{margin:.3rem 0 1rem}.chart svg{width:100%;max-width:44rem;height:auto;"
 "background:#fbfbfc;border:1px solid #e3e6ea}"
 ".ev{border:1px solid #e3e6ea;border-radius:.4rem;padding:.8rem;margin:1rem 0}"
@@ -523,6 +523,9 @@ timeline(struct slg_buf *b, const struct slg_page_req *q, int64_t id)
 	free(p);
 }
 
+/* How long past its deadline a running watch is taken as abandoned. */
+#define ABANDONED_AFTER 300
+
 /* Evaluations of the commit still waiting for their window. */
 static size_t
 running(struct slg_buf *b, const struct slg_page_req *q, const char *sha)
@@ -534,12 +537,16 @@ running(struct slg_buf *b, const struct slg_page_req *q, const char *sha)
 	if (slg_store_watch_list(q->store, sha, &w, &n, &err) != 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
+		/* long past its deadline nobody is polling it: a local wait
+		 * that was killed. It has no verdict and never counts. */
+		int abandoned = q->now > w[i].deadline + ABANDONED_AFTER;
+
 		if (!w[i].running)
 			continue;
-		live++;
+		live += !abandoned;
 		slg_buf_printf(b, "<section class=\"ev\" id=\"v%lld\"><h2>",
 		    (long long)w[i].id);
-		badge(b, "running");
+		badge(b, abandoned ? "abandoned" : "running");
 		slg_buf_puts(b, " ");
 		esc(b, w[i].service);
 		slg_buf_puts(b, "/");

@@ -5,6 +5,7 @@
 #define SLG_PAGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store.h"
 
@@ -15,6 +16,7 @@ struct slg_page_req {
 	struct slg_store *store;
 	const char *prometheus_url;	/* for links to the graph page */
 	const char *version;
+	int64_t now;
 };
 
 struct slg_page {

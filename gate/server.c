@@ -24,6 +24,7 @@
 
 #define MAX_ARGS 16
 #define NBUCKETS 10
+#define MAX_PARKED 512		/* long-polls waiting at once; more answer now */
 
 static const double buckets[NBUCKETS] = { 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
     10, 30, 60 };
@@ -53,6 +54,7 @@ struct job {
 	int64_t watch_id;		/* answered or started one */
 	double park_until;		/* parked until a poll or this time */
 	int no_park;			/* answer now: woken or timed out */
+	unsigned long gen;		/* S.watch_gen when a worker took it */
 	struct job *next;
 };
 
@@ -66,6 +68,8 @@ static struct {
 	int queued, busy, stopping, draining;
 	/* long-polls waiting for a watch to change, and the watcher */
 	struct job *parked;
+	int nparked;
+	unsigned long watch_gen;	/* bumped by every poll of a watch */
 	pthread_cond_t watch_wake;	/* a watch was started, or stopping */
 	int watch_new;
 	/* tokens */
@@ -389,7 +393,8 @@ work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 			count_evaluation(r.verdict, now_s() - t0, r.query_errors);
 	} else {
 		struct slg_page_req q = { j->path, job_arg, j, st,
-		    S.conf->api.prom.url, S.conf->api.version };
+		    S.conf->api.prom.url, S.conf->api.version,
+		    (int64_t)time(NULL) };
 		struct slg_page p;
 
 		slg_pages_handle(&q, &p);
@@ -398,6 +403,19 @@ work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 		j->answer_len = p.len;
 		j->type = "text/html; charset=utf-8";
 	}
+}
+
+/* Hands a job to the workers. Locked. */
+static void
+enqueue(struct job *j)
+{
+	if (S.tail)
+		S.tail->next = j;
+	else
+		S.head = j;
+	S.tail = j;
+	S.queued++;
+	pthread_cond_signal(&S.work);
 }
 
 static void *
@@ -422,6 +440,7 @@ worker(void *arg)
 			S.tail = NULL;
 		S.queued--;
 		S.busy++;
+		j->gen = S.watch_gen;
 		pthread_mutex_unlock(&S.lock);
 
 		/* each worker keeps its own handle; a failed open is
@@ -432,12 +451,19 @@ worker(void *arg)
 
 		pthread_mutex_lock(&S.lock);
 		S.busy--;
-		if (j->park_until > 0 && !S.draining) {
+		if (j->park_until > 0 && !S.draining &&
+		    S.nparked < MAX_PARKED) {
 			/* the answer is made again when it is woken */
 			free(j->answer);
 			j->answer = NULL;
-			j->next = S.parked;
-			S.parked = j;
+			if (j->gen != S.watch_gen) {
+				/* polled while this one read: look again */
+				enqueue(j);
+			} else {
+				j->next = S.parked;
+				S.parked = j;
+				S.nparked++;
+			}
 		} else {
 			j->done = 1;
 			MHD_resume_connection(j->conn);
@@ -451,19 +477,6 @@ worker(void *arg)
 	}
 	slg_store_close(st);
 	return NULL;
-}
-
-/* Hands a job to the workers. Locked. */
-static void
-enqueue(struct job *j)
-{
-	if (S.tail)
-		S.tail->next = j;
-	else
-		S.head = j;
-	S.tail = j;
-	S.queued++;
-	pthread_cond_signal(&S.work);
 }
 
 /* ---- the watcher: polls running evaluations (check --since --wait) ---- */
@@ -488,6 +501,7 @@ unpark(int64_t id, int all)
 		j->next = NULL;
 		j->park_until = 0;
 		j->no_park = up;
+		S.nparked--;
 		enqueue(j);
 	}
 }
@@ -567,6 +581,7 @@ watcher(void *arg)
 
 			if (d[i].at > now)
 				continue;
+			now = (int64_t)time(NULL);	/* polls take time */
 			if (slg_api_watch_poll(&S.conf->api, st, d[i].id, now,
 			    &next, &verdict, &err) != 0) {
 				/* retried next second (the database may be back),
@@ -587,6 +602,7 @@ watcher(void *arg)
 			}
 			d[i].at = next ? next : INT64_MAX;
 			pthread_mutex_lock(&S.lock);
+			S.watch_gen++;
 			unpark(d[i].id, 0);
 			pthread_mutex_unlock(&S.lock);
 		}
@@ -842,14 +858,20 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		if (pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
 			break;
 	}
-	if (pthread_create(&watch_thread, NULL, watcher, NULL) == 0)
-		watching = 1;
+	/* without the watcher no wait would ever end: refuse to start */
+	if (nworkers < conf->workers ||
+	    pthread_create(&watch_thread, NULL, watcher, NULL) != 0) {
+		rc = slg_err_set(err, SLG_EIO, "cannot start threads: %s",
+		    strerror(errno));
+		goto stop_workers;
+	}
+	watching = 1;
 	S.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->io_threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->conn_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(conf->queue +
-	    conf->workers + 64),
+	    conf->workers + MAX_PARKED + 64),
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_END);
 	if (S.daemon == NULL) {

@@ -138,10 +138,8 @@ slg_watch_next_poll(const struct slg_policy *p, const struct slg_watch *w,
 {
 	int64_t lag = p->step / 2 < 10 ? p->step / 2 : 10;
 	int64_t k = now > w->since ? (now - w->since) / p->step : 0;
-	int64_t t = (k + 1) * p->step >= p->window ? now + p->step :
-	    w->since + (k + 1) * p->step + lag;
+	int64_t t = k * p->step >= p->window ? now + p->step :
+	    w->since + (k + 1) * p->step + (lag > 0 ? lag : 1);
 
-	if (lag < 1)
-		t += 1;
 	return t < w->deadline ? t : w->deadline;
 }

@@ -118,6 +118,26 @@ test_window_end(void **state)
 }
 
 static void
+test_next_poll(void **state)
+{
+	struct slg_policy *p = policy(HEAD "'objectives': [" AVAIL "}]}");
+	struct slg_watch w = watch();
+
+	(void)state;
+	/* just after the next step boundary, half a step (at most 10 s) on */
+	assert_int_equal(slg_watch_next_poll(p, &w, SINCE), SINCE + 70);
+	assert_int_equal(slg_watch_next_poll(p, &w, SINCE + 130), SINCE + 190);
+	/* the last boundary is the window's end, not a step from now */
+	assert_int_equal(slg_watch_next_poll(p, &w, SINCE + 545), SINCE + 610);
+	/* the whole window seen: a step on, to let late data arrive */
+	assert_int_equal(slg_watch_next_poll(p, &w, SINCE + 612), SINCE + 672);
+	/* never past the deadline */
+	w.deadline = SINCE + 100;
+	assert_int_equal(slg_watch_next_poll(p, &w, SINCE + 70), SINCE + 100);
+	slg_policy_free(p);
+}
+
+static void
 test_fail_after_runs(void **state)
 {
 	struct slg_policy *one = policy(HEAD "'objectives': [" AVAIL "}]}");
@@ -334,6 +354,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_end),
+		cmocka_unit_test(test_next_poll),
 		cmocka_unit_test(test_fail_after_runs),
 		cmocka_unit_test(test_policy_keys),
 		cmocka_unit_test(test_fail_is_final),

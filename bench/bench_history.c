@@ -115,8 +115,8 @@ typedef void (*op_fn)(struct slg_store *, size_t);
 static void
 op_history(struct slg_store *st, size_t r)
 {
-	struct slg_history_filter f = { names[r % SERVICES], "staging", NULL,
-	    NULL, 0, 20 };
+	struct slg_history_filter f = { .service = names[r % SERVICES],
+	    .environment = "staging", .limit = 20 };
 	struct slg_verdict **list;
 	struct slg_err err;
 	size_t n;
@@ -129,8 +129,8 @@ op_history(struct slg_store *st, size_t r)
 static void
 op_branch(struct slg_store *st, size_t r)
 {
-	struct slg_history_filter f = { names[r % SERVICES], "staging", NULL,
-	    "feature", 0, 20 };
+	struct slg_history_filter f = { .service = names[r % SERVICES],
+	    .environment = "staging", .branch = "feature", .limit = 20 };
 	struct slg_verdict **list;
 	struct slg_err err;
 	size_t n;
@@ -144,8 +144,9 @@ static void
 op_status(struct slg_store *st, size_t r)
 {
 	/* what `slogate status` asks: the latest verdict of one commit */
-	struct slg_history_filter f = { names[r % SERVICES], "staging",
-	    sha(r * 37 % 1000), NULL, 0, 1 };
+	struct slg_history_filter f = { .service = names[r % SERVICES],
+	    .environment = "staging", .commit = sha(r * 37 % 1000),
+	    .limit = 1 };
 	struct slg_verdict **list;
 	struct slg_err err;
 	size_t n;

@@ -97,7 +97,7 @@ integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
 # deps first, in its own make, so pkg-config sees what it installed
 test:
 	@sh scripts/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_history
 	@$(MAKE) --no-print-directory unit integration
 
 demo:

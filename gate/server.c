@@ -569,7 +569,8 @@ watcher(void *arg)
 
 		if (st == NULL && slg_store_open(S.conf->db_path, &st, &err) != 0)
 			fprintf(stderr, "slogate: watcher: %s\n", err.msg);
-		/* another service on the database may start or end some */
+		/* new ones come from POSTs here (watch_new) and, at start,
+		 * from before a restart; every 10 s in any case */
 		if (st != NULL && now >= next_refresh) {
 			refresh(st, &d, &n);
 			next_refresh = now + 10;

@@ -100,6 +100,11 @@ slg_report_junit(FILE *f, const struct slg_verdict *v)
 		    v->obj[i].status == SLG_ST_NODATA;
 	}
 	errors += guard_low;
+	/* an evaluation that could not be made has no objectives to show */
+	if (v->nobj == 0 && v->verdict == SLG_V_ERROR) {
+		tests++;
+		errors++;
+	}
 	slg_time_format(v->evaluated_at, ts, sizeof(ts));
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f, "<testsuites name=\"slogate\" tests=\"%zu\" failures=\"%zu\" "
@@ -125,6 +130,16 @@ slg_report_junit(FILE *f, const struct slg_verdict *v)
 	fputs("    </properties>\n", f);
 	for (size_t i = 0; i < v->nobj; i++)
 		testcase(f, v, &v->obj[i]);
+	if (v->nobj == 0 && v->verdict == SLG_V_ERROR) {
+		fputs("    <testcase classname=\"slogate.", f);
+		xml(f, v->service);
+		fputc('.', f);
+		xml(f, v->environment);
+		fputs("\" name=\"evaluation\" time=\"0\">\n      <error "
+		    "type=\"error\" message=\"", f);
+		xml(f, v->reason);
+		fputs("\"/>\n    </testcase>\n", f);
+	}
 	if (v->has_guard) {
 		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, gv, sizeof(gv));
 		slg_value_format(v->guard_min, SLG_UNIT_NUMBER, gm, sizeof(gm));

@@ -55,6 +55,7 @@ struct job {
 	double park_until;		/* parked until a poll or this time */
 	int no_park;			/* answer now: woken or timed out */
 	unsigned long gen;		/* S.watch_gen when a worker took it */
+	int woken;			/* queued again from the parked list */
 	struct job *next;
 };
 
@@ -68,7 +69,7 @@ static struct {
 	int queued, busy, stopping, draining;
 	/* long-polls waiting for a watch to change, and the watcher */
 	struct job *parked;
-	int nparked;
+	int nparked, woken;		/* parked; queued again from there */
 	unsigned long watch_gen;	/* bumped by every poll of a watch */
 	pthread_cond_t watch_wake;	/* a watch was started, or stopping */
 	int watch_new;
@@ -409,6 +410,7 @@ work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 static void
 enqueue(struct job *j)
 {
+	j->next = NULL;
 	if (S.tail)
 		S.tail->next = j;
 	else
@@ -440,7 +442,13 @@ worker(void *arg)
 			S.tail = NULL;
 		S.queued--;
 		S.busy++;
+		if (j->woken) {
+			j->woken = 0;
+			S.woken--;
+		}
 		j->gen = S.watch_gen;
+		/* parked again only if this look says so */
+		j->park_until = 0;
 		pthread_mutex_unlock(&S.lock);
 
 		/* each worker keeps its own handle; a failed open is
@@ -458,6 +466,8 @@ worker(void *arg)
 			j->answer = NULL;
 			if (j->gen != S.watch_gen) {
 				/* polled while this one read: look again */
+				j->woken = 1;
+				S.woken++;
 				enqueue(j);
 			} else {
 				j->next = S.parked;
@@ -502,6 +512,8 @@ unpark(int64_t id, int all)
 		j->park_until = 0;
 		j->no_park = up;
 		S.nparked--;
+		j->woken = 1;
+		S.woken++;
 		enqueue(j);
 	}
 }
@@ -727,7 +739,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_arg, j);
 
 	pthread_mutex_lock(&S.lock);
-	if (S.draining || S.queued >= S.conf->queue) {
+	/* long-polls woken from the parked list were admitted already */
+	if (S.draining || S.queued - S.woken >= S.conf->queue) {
 		pthread_mutex_unlock(&S.lock);
 		return respond_error(j, 503, "busy", S.draining ?
 		    "shutting down" : "too many requests waiting");
@@ -832,7 +845,7 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	int watching = 0;
 	socklen_t slen;
 	double deadline;
-	int sig, rc = 0, nworkers = 0;
+	int sig, rc = 0, nworkers = 0, terr = 0;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 
@@ -861,9 +874,9 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	}
 	/* without the watcher no wait would ever end: refuse to start */
 	if (nworkers < conf->workers ||
-	    pthread_create(&watch_thread, NULL, watcher, NULL) != 0) {
+	    (terr = pthread_create(&watch_thread, NULL, watcher, NULL)) != 0) {
 		rc = slg_err_set(err, SLG_EIO, "cannot start threads: %s",
-		    strerror(errno));
+		    strerror(terr ? terr : EAGAIN));
 		goto stop_workers;
 	}
 	watching = 1;

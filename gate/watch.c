@@ -118,6 +118,8 @@ slg_watch_summary(const struct slg_policy *p, int64_t since,
 	slg_duration_format(v->window_end - since, seen, sizeof(seen));
 	slg_duration_format(p->window, all, sizeof(all));
 	slg_buf_printf(&b, "%s/%s observed", seen, all);
+	if (v->nobj == 0 && v->verdict == SLG_V_ERROR)
+		slg_buf_printf(&b, ", error: %s", v->reason ? v->reason : "");
 	for (size_t i = 0; i < v->nobj; i++) {
 		const struct slg_objective_result *o = &v->obj[i];
 

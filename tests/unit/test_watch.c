@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "report.h"
 #include "watch.h"
 #include "testutil.h"
 
@@ -349,6 +350,40 @@ test_summary(void **state)
 	slg_policy_free(p);
 }
 
+/* A poll that could not be made at all: no objectives, an error verdict.
+ * Its progress line and its JUnit report must not look clean. */
+static void
+test_error_without_objectives(void **state)
+{
+	struct slg_policy *p = policy(HEAD "'objectives': [" AVAIL "}]}");
+	struct slg_verdict v;
+	char *s, *xml = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.verdict = SLG_V_ERROR;
+	v.reason = (char *)"cannot evaluate: database is locked";
+	v.service = (char *)"api";
+	v.environment = (char *)"staging";
+	v.commit = (char *)"abc";
+	v.window_start = SINCE;
+	v.window_end = SINCE + 120;
+	s = slg_watch_summary(p, SINCE, &v);
+	assert_string_equal(s, "2m/10m observed, error: cannot evaluate: "
+	    "database is locked");
+	free(s);
+	assert_non_null(f = open_memstream(&xml, &len));
+	assert_int_equal(slg_report_junit(f, &v), 0);
+	fclose(f);
+	assert_contains(xml, "tests=\"1\" failures=\"0\" errors=\"1\"");
+	assert_contains(xml, "name=\"evaluation\"");
+	assert_contains(xml, "message=\"cannot evaluate: database is locked\"");
+	free(xml);
+	slg_policy_free(p);
+}
+
 int
 main(void)
 {
@@ -361,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_decide_errors_and_settle),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_error_without_objectives),
 	};
 
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "policy.h"
+
 /* Fails the test, showing both, when needle is not in hay. */
 #define assert_contains(hay, needle) do {				\
 	const char *h_ = (hay), *n_ = (needle);				\
@@ -11,5 +13,23 @@
 		fail_msg("'%s' does not contain '%s'",			\
 		    h_ ? h_ : "(null)", n_);				\
 } while (0)
+
+/* Parses a policy written with ' for " (inline promql only), as name;
+ * fails the test when it is refused. The caller frees it. */
+static inline struct slg_policy *
+test_policy(const char *name, const char *text)
+{
+	struct slg_err err = { 0, "" };
+	struct slg_policy *p = NULL;
+	char buf[4096];
+	size_t i;
+
+	for (i = 0; text[i] != '\0' && i < sizeof(buf) - 1; i++)
+		buf[i] = text[i] == '\'' ? '"' : text[i];
+	buf[i] = '\0';
+	if (slg_policy_parse(buf, i, name, NULL, NULL, &p, &err) != 0)
+		fail_msg("policy refused: %s", err.msg);
+	return p;
+}
 
 #endif

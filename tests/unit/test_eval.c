@@ -41,22 +41,7 @@ near(double got, double want)
 
 /* ---- making policies, series and verdicts ---- */
 
-/* Parses a policy written with ' for " (inline promql only). */
-static struct slg_policy *
-policy(const char *text)
-{
-	struct slg_err err = { 0, "" };
-	struct slg_policy *p = NULL;
-	char buf[4096];
-	size_t i;
-
-	for (i = 0; text[i] != '\0' && i < sizeof(buf) - 1; i++)
-		buf[i] = text[i] == '\'' ? '"' : text[i];
-	buf[i] = '\0';
-	if (slg_policy_parse(buf, i, "eval.json", NULL, NULL, &p, &err) != 0)
-		fail_msg("policy refused: %s", err.msg);
-	return p;
-}
+#define policy(text) test_policy("eval.json", (text))
 
 #define HEAD "{'service': 'api', 'environment': 'staging', " \
 	"'window': '10m', 'step': '1m', "

@@ -42,7 +42,9 @@ sha(size_t i)
 	static unsigned k;
 	char *s = ring[k++ % 4];
 
-	snprintf(s, 41, "%08zx%032x", i / 5, (unsigned)(i / 5) * 2654435761u);
+	/* 8 + 32 hex digits: i / 5 stays far below 2^32 here */
+	snprintf(s, 41, "%08x%032x", (unsigned)(i / 5),
+	    (unsigned)(i / 5) * 2654435761u);
 	return s;
 }
 

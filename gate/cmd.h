@@ -65,12 +65,23 @@ int slg_remote_json(const char *cmd, const struct slg_remote *r,
     const char *method, const char *path, const char *body, long want,
     struct slg_buf *out);
 
+/* The part of slg_remote_json after the call: says why an answer with
+ * this status is not the one wanted and returns the exit code. */
+int slg_remote_refused(const char *cmd, long status, const struct slg_buf *out);
+
 /* Prints "slogate CMD: error: message" to stderr; returns the exit code for
  * err (64 for usage errors, else 4). */
 int slg_fail(const char *cmd, const struct slg_err *err);
 
 /* getenv that treats an empty variable as unset. */
 const char *slg_env(const char *name);
+
+/* --policy for status and approve: the policy at path (when not NULL)
+ * names the service and environment it judges; fills those still NULL.
+ * *keep holds the strings (slg_policy_free). Returns 0, or prints why
+ * the policy cannot be read and returns the exit code. */
+int slg_policy_names(const char *cmd, const char *path, const char **service,
+    const char **environment, struct slg_policy **keep);
 
 /* The database: flag, else SLOGATE_DB, else ./slogate.db. */
 const char *slg_db_path(const char *flag);

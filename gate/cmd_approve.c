@@ -199,7 +199,6 @@ cmd_approve(int argc, char **argv)
 	    NULL, NULL, NULL };
 	struct slg_policy *policy = NULL;
 	const char *policy_path = NULL;
-	struct slg_err err = { 0 };
 	int c, rc;
 
 	opterr = 0;
@@ -223,13 +222,9 @@ cmd_approve(int argc, char **argv)
 	if (optind < argc)
 		return slg_usage_error("approve", usage_text,
 		    "unexpected argument '%s'", argv[optind]);
-	if (policy_path != NULL) {
-		/* the policy names the service and environment it judges */
-		if (slg_policy_load(policy_path, NULL, NULL, &policy, &err) != 0)
-			return slg_fail("approve", &err);
-		o.service = o.service ? o.service : policy->service;
-		o.env = o.env ? o.env : policy->environment;
-	}
+	if ((rc = slg_policy_names("approve", policy_path, &o.service, &o.env,
+	    &policy)) != 0)
+		return rc;
 	rc = run(&o);
 	slg_policy_free(policy);
 	return rc;

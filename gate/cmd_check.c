@@ -413,15 +413,12 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 		rc = slg_remote_call(&lr, "GET", path.data, NULL, &status, &ans,
 		    &err);
 		if (rc == 0 && status == 200) {
-			int64_t id = w.id;
-
 			slg_watch_release(&w);
 			if (slg_jsonin_evaluation(ans.data, ans.len, &w, out,
 			    &err) != 0) {
 				rc = slg_fail("check", &err);
 				break;
 			}
-			w.id = id;
 			/* answered at once with nothing new (a busy service
 			 * does not park long-polls): do not hammer it */
 			if (*out == NULL && w.polls == polls &&
@@ -440,8 +437,7 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 			continue;
 		}
 		progress_end(&pr);
-		rc = slg_remote_json("check", &lr, "GET", path.data, NULL, 200,
-		    &ans);
+		rc = slg_remote_refused("check", status, &ans);
 		break;
 	}
 	progress_end(&pr);

@@ -22,8 +22,6 @@ slg_remote_json(const char *cmd, const struct slg_remote *r,
 {
 	struct slg_err err = { 0 };
 	long status;
-	char *why;
-	int code;
 
 	if (slg_remote_call(r, method, path, body, &status, out, &err) != 0) {
 		fprintf(stderr, "slogate %s: error: %s\n", cmd, err.msg);
@@ -31,6 +29,15 @@ slg_remote_json(const char *cmd, const struct slg_remote *r,
 	}
 	if (status == want)
 		return 0;
+	return slg_remote_refused(cmd, status, out);
+}
+
+int
+slg_remote_refused(const char *cmd, long status, const struct slg_buf *out)
+{
+	char *why;
+	int code;
+
 	why = slg_jsonin_error(out->data, out->len);
 	switch (status) {
 	case 401:

@@ -149,7 +149,6 @@ cmd_status(int argc, char **argv)
 	const char *env = NULL, *format = "text", *db = NULL, *server = NULL;
 	const char *policy_path = NULL;
 	struct slg_policy *policy = NULL;
-	struct slg_err err = { 0 };
 	int c, rc;
 
 	opterr = 0;
@@ -173,13 +172,9 @@ cmd_status(int argc, char **argv)
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		return slg_usage_error("status", usage_text, "--format must be "
 		    "text or json, not '%s'", format);
-	if (policy_path != NULL) {
-		/* the policy names the service and environment it judges */
-		if (slg_policy_load(policy_path, NULL, NULL, &policy, &err) != 0)
-			return slg_fail("status", &err);
-		service = service ? service : policy->service;
-		env = env ? env : policy->environment;
-	}
+	if ((rc = slg_policy_names("status", policy_path, &service, &env,
+	    &policy)) != 0)
+		return rc;
 	if (commit == NULL || service == NULL || env == NULL)
 		rc = slg_usage_error("status", usage_text, "needs --commit (or "
 		    "$CI_COMMIT_SHA), and --service and --environment (or "

@@ -122,6 +122,24 @@ slg_env(const char *name)
 	return v && *v ? v : NULL;
 }
 
+int
+slg_policy_names(const char *cmd, const char *path, const char **service,
+    const char **environment, struct slg_policy **keep)
+{
+	struct slg_err err = { 0 };
+
+	*keep = NULL;
+	if (path == NULL)
+		return 0;
+	if (slg_policy_load(path, NULL, NULL, keep, &err) != 0)
+		return slg_fail(cmd, &err);
+	if (*service == NULL)
+		*service = (*keep)->service;
+	if (*environment == NULL)
+		*environment = (*keep)->environment;
+	return 0;
+}
+
 const char *
 slg_db_path(const char *flag)
 {

@@ -14,6 +14,14 @@
 		    h_ ? h_ : "(null)", n_);				\
 } while (0)
 
+/* Fails the test, showing the reason, when verdict v is not want. */
+#define assert_verdict(v, want) do {					\
+	enum slg_verdict_kind g_ = (v)->verdict, w_ = (want);		\
+	if (g_ != w_)							\
+		fail_msg("verdict %s (%s), want %s",			\
+		    slg_verdict_str(g_), (v)->reason, slg_verdict_str(w_)); \
+} while (0)
+
 /* Parses a policy written with ' for " (inline promql only), as name;
  * fails the test when it is refused. The caller frees it. */
 static inline struct slg_policy *

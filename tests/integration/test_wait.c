@@ -216,6 +216,19 @@ prometheus_up(void)
 	return -1;
 }
 
+/* `slogate check --since (deploy now) --wait` locally while act happens
+ * 5 s in; *secs is how long it ran. */
+static void
+wait_through(struct run *r, const char *sha, void (*act)(void), double *secs)
+{
+	char *since = deploy_now();
+	struct later l;
+
+	at_later(&l, 5, act);
+	check(r, sha, since, secs, "--wait", NULL);
+	pthread_join(l.t, NULL);
+}
+
 static int
 group_setup(void **state)
 {
@@ -289,16 +302,12 @@ healthy_passes_after_the_whole_window(void **state)
 static void
 breach_fails_fast(void **state)
 {
-	const char *sha = "2222222222222222222222222222222222222222";
-	char *since = deploy_now();
-	struct later l;
 	struct run r;
 	double secs;
 
 	(void)state;
-	at_later(&l, 5, breach);
-	check(&r, sha, since, &secs, "--wait", NULL);
-	pthread_join(l.t, NULL);
+	wait_through(&r, "2222222222222222222222222222222222222222", breach,
+	    &secs);
 	assert_int_equal(r.code, 1);
 	assert_contains(r.out, "verdict: fail");
 	assert_contains(r.out, "failed fast with ");
@@ -372,16 +381,12 @@ terminal_progress_updates_one_line(void **state)
 static void
 prometheus_gone_is_an_error_after_the_limit(void **state)
 {
-	const char *sha = "5555555555555555555555555555555555555555";
-	char *since = deploy_now();
-	struct later l;
 	struct run r;
 	double secs;
 
 	(void)state;
-	at_later(&l, 5, stop_prometheus);
-	check(&r, sha, since, &secs, "--wait", NULL);
-	pthread_join(l.t, NULL);
+	wait_through(&r, "5555555555555555555555555555555555555555",
+	    stop_prometheus, &secs);
 	assert_int_equal(r.code, 4);
 	assert_contains(r.out, "verdict: error");
 	assert_contains(r.out, "2 polls in a row failed (error_limit 2)");

@@ -117,13 +117,6 @@ status_name(enum slg_status s)
 		    status_name(w_));					\
 } while (0)
 
-#define assert_verdict(v, want) do {					\
-	enum slg_verdict_kind g_ = (v)->verdict, w_ = (want);		\
-	if (g_ != w_)							\
-		fail_msg("verdict %s (%s), want %s",			\
-		    slg_verdict_str(g_), (v)->reason, slg_verdict_str(w_)); \
-} while (0)
-
 /* ---- windowed objectives ---- */
 
 static const char avail_windowed[] = HEAD "'objectives': [{'name': "

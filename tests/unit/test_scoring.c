@@ -33,13 +33,6 @@ near(double got, double want)
 		fail_msg("%s is %.17g, want %.17g", #got, g_, w_);	\
 } while (0)
 
-#define assert_verdict(v, want) do {					\
-	enum slg_verdict_kind g_ = (v)->verdict, w_ = (want);		\
-	if (g_ != w_)							\
-		fail_msg("verdict %s (%s), want %s",			\
-		    slg_verdict_str(g_), (v)->reason, slg_verdict_str(w_)); \
-} while (0)
-
 /* The window every test judges: 06:50 to 07:00 on 2026-11-26, by 1m. */
 #define START INT64_C(1795675800)
 #define END (START + 600)

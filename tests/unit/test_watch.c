@@ -17,13 +17,6 @@
 #include "watch.h"
 #include "testutil.h"
 
-#define assert_verdict(v, want) do {					\
-	enum slg_verdict_kind g_ = (v)->verdict, w_ = (want);		\
-	if (g_ != w_)							\
-		fail_msg("verdict %s (%s), want %s",			\
-		    slg_verdict_str(g_), (v)->reason, slg_verdict_str(w_)); \
-} while (0)
-
 /* The deploy: 2026-11-26T07:00:00Z; window 10m by 1m. */
 #define SINCE INT64_C(1795676400)
 #define STEP 60

@@ -13,20 +13,28 @@ cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Keptn's percentile: the value at position p * (n + 1) of the sorted
+ * values (1-based), linear between the two closest ranks, clamped to the
+ * smallest and the largest value. */
 static double
 percentile(const double *v, size_t n, double p)
 {
-	double *s = malloc(n * sizeof(*s)), rank, r;
+	double *s = malloc(n * sizeof(*s)), pos, r;
 	size_t lo;
 
 	if (s == NULL)
 		return NAN;
 	memcpy(s, v, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp);
-	rank = p * (double)(n - 1);
-	lo = (size_t)floor(rank);
-	r = lo + 1 < n ? s[lo] + (rank - (double)lo) * (s[lo + 1] - s[lo]) :
-	    s[lo];
+	pos = p * (double)(n + 1);
+	if (pos <= 1) {
+		r = s[0];
+	} else if (pos >= (double)n) {
+		r = s[n - 1];
+	} else {
+		lo = (size_t)floor(pos);	/* 1-based rank below pos */
+		r = s[lo - 1] + (pos - (double)lo) * (s[lo] - s[lo - 1]);
+	}
 	free(s);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "buf.h"
@@ -66,20 +67,20 @@ fail(struct slg_api_resp *r, int status, const char *error, const char *detail)
 	answer(r, status, write_error, &e);
 }
 
-/* The status an error code means, as an HTTP answer. conflict: what
- * SLG_EINPUT means here (409 for a state that forbids the change). */
+/* The status an error code means, as an HTTP answer. */
 static void
-fail_err(struct slg_api_resp *r, const struct slg_err *err, int conflict)
+fail_err(struct slg_api_resp *r, const struct slg_err *err)
 {
 	switch (err->code) {
 	case SLG_ENOTFOUND:
 		fail(r, 404, "not found", err->msg);
 		break;
-	case SLG_EINPUT:
-		fail(r, conflict ? 409 : 400, conflict ? "conflict" :
-		    "bad request", err->msg);
+	case SLG_ECONFLICT:
+		fail(r, 409, "conflict", err->msg);
 		break;
 	case SLG_EUSAGE:
+	case SLG_EINPUT:
+	case SLG_EAMBIGUOUS:
 	case SLG_EPOLICY:
 	case SLG_EPARSE:
 		fail(r, 400, "bad request", err->msg);
@@ -241,11 +242,10 @@ load_policy(const struct slg_api_conf *c, const cJSON *p, const char *label,
 		    p->valuestring);
 	snprintf(path, sizeof(path), "%s/%s%s", c->policies_dir, p->valuestring,
 	    strstr(p->valuestring, ".json") ? "" : ".json");
-	rc = slg_policy_load(path, c->queries_dir, c->datadir, out, err);
-	if (rc != 0 && strstr(err->msg, "cannot open") != NULL)
-		slg_err_set(err, SLG_EUSAGE, "no policy '%.100s' in the service's "
-		    "policies", p->valuestring);
-	return rc;
+	if (access(path, F_OK) != 0)
+		return slg_err_set(err, SLG_EUSAGE, "no policy '%.100s' in the "
+		    "service's policies", p->valuestring);
+	return slg_policy_load(path, c->queries_dir, c->datadir, out, err);
 }
 
 /* An evaluation request read from its JSON: what POST sends, and what a
@@ -418,7 +418,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	if ((e.o = body_object(q, keys, r)) == NULL)
 		return;
 	if (eval_req_parse(c, &e, q->now, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		goto out;
 	}
 	engine_run(c, &e, q->store, q->now, &run);
@@ -428,7 +428,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	else
 		rc = slg_engine_check(&run, &v, &err);
 	if (rc != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		goto out;
 	}
 	snprintf(r->location, sizeof(r->location), PREFIX "/evaluations/%lld",
@@ -460,13 +460,13 @@ get_evaluation(const struct slg_api_req *q, int64_t id,
 	if (slg_store_get(q->store, id, &v, &err) == 0) {
 		answer(r, 200, write_verdict, v);
 	} else if (err.code != SLG_ENOTFOUND) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 	} else if (slg_store_watch_get(q->store, id, &w, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 	} else if (!w.running) {
 		/* ended between the two reads: the verdict is there now */
 		if (slg_store_get(q->store, id, &v, &err) != 0)
-			fail_err(r, &err, 0);
+			fail_err(r, &err);
 		else
 			answer(r, 200, write_verdict, v);
 	} else {
@@ -562,13 +562,13 @@ get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
 			return;
 		}
 		if (rc != 0) {
-			fail_err(r, &err, 0);
+			fail_err(r, &err);
 			return;
 		}
 		f.commit = sha;
 	}
 	if (slg_store_history(q->store, &f, &l.v, &l.n, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		return;
 	}
 	if (l.n == (size_t)f.limit) {
@@ -600,13 +600,13 @@ get_commit(const struct slg_api_req *q, const char *sha_arg,
 	char sha[65];
 
 	if (commit_arg(q->store, sha_arg, sha, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		return;
 	}
 	f.commit = sha;
 	f.limit = 1000;
 	if (slg_store_history(q->store, &f, &l.v, &l.n, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		return;
 	}
 	if (l.n == 0)
@@ -643,7 +643,7 @@ get_status(const struct slg_api_req *q, struct slg_api_resp *r)
 	}
 	rc = commit_arg(q->store, commit, sha, &err);
 	if (rc != 0 && rc != SLG_ENOTFOUND) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		return;
 	}
 	if (rc == SLG_ENOTFOUND) {
@@ -654,7 +654,7 @@ get_status(const struct slg_api_req *q, struct slg_api_resp *r)
 		f.environment = rep.environment;
 		f.limit = 1;
 		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
-			fail_err(r, &err, 0);
+			fail_err(r, &err);
 			return;
 		}
 	}
@@ -720,7 +720,7 @@ post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
 		goto out;
 	}
 	if (commit_arg(q->store, commit, sha, &err) != 0) {
-		fail_err(r, &err, 1);
+		fail_err(r, &err);
 		goto out;
 	}
 	f.commit = sha;
@@ -729,7 +729,7 @@ post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
 	f.limit = 1;
 	if (slg_store_history(q->store, &f, &list, &n, &err) != 0 ||
 	    slg_approval_allowed(n ? list[0] : NULL, &err) != 0) {
-		fail_err(r, &err, 1);
+		fail_err(r, &err);
 		goto out;
 	}
 	a.verdict_id = list[0]->id;
@@ -737,7 +737,7 @@ post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
 	a.created_at = q->now;
 	a.expires_at = secs > 0 ? q->now + (int64_t)ceil(secs) : 0;
 	if (slg_store_approval_add(q->store, &a, &err) != 0) {
-		fail_err(r, &err, 1);
+		fail_err(r, &err);
 		goto out;
 	}
 	x.a = &a;
@@ -772,7 +772,7 @@ delete_approval(const struct slg_api_req *q, int64_t id,
 		fail(r, 400, "bad request", "'by' and 'reason' must be strings");
 	else if (slg_store_approval_revoke(q->store, id, by, reason, q->now,
 	    &err) != 0 || slg_store_approval_get(q->store, id, &a, &err) != 0)
-		fail_err(r, &err, 1);
+		fail_err(r, &err);
 	else
 		answer(r, 200, write_approval, &x);
 	slg_approval_release(&a);
@@ -804,7 +804,7 @@ get_baselines(const struct slg_api_req *q, const char *service,
 
 	if (slg_store_baseline_list(q->store, service, env, h && strcmp(h, "0"),
 	    &x.b, &x.n, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		return;
 	}
 	answer(r, 200, write_baselines, &x);
@@ -847,7 +847,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 	}
 	if (from != NULL) {
 		if (commit_arg(q->store, from, sha, &err) != 0) {
-			fail_err(r, &err, 1);
+			fail_err(r, &err);
 			goto out;
 		}
 		f.commit = sha;
@@ -855,7 +855,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 		f.environment = env;
 		f.limit = 1000;
 		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
-			fail_err(r, &err, 0);
+			fail_err(r, &err);
 			goto out;
 		}
 		for (size_t i = 0; i < n && v == NULL; i++)
@@ -904,7 +904,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 		goto out;
 	}
 	if (slg_store_baseline_add(q->store, rows, nr, &err) != 0) {
-		fail_err(r, &err, 0);
+		fail_err(r, &err);
 		goto out;
 	}
 	get_baselines(q, service, env, r);
@@ -933,7 +933,7 @@ post_invalidate(const struct slg_api_req *q, int64_t id,
 	if (bad || reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
 		fail(r, 400, "bad request", "needs a 'reason'");
 	else if (slg_store_invalidate(q->store, id, by, reason, q->now, &err) != 0)
-		fail_err(r, &err, 1);
+		fail_err(r, &err);
 	else
 		get_evaluation(q, id, r);
 	cJSON_Delete(o);

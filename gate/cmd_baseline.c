@@ -202,7 +202,7 @@ do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
 			v = list[i];
 	}
 	if (v == NULL) {
-		rc = slg_err_set(err, SLG_EINPUT, "commit %.12s has no passing "
+		rc = slg_err_set(err, SLG_ECONFLICT, "commit %.12s has no passing "
 		    "verdict for %s/%s to promote", sha, o->service, o->env);
 		goto out;
 	}
@@ -227,7 +227,7 @@ do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
 		nr++;
 	}
 	if (nr == 0) {
-		rc = slg_err_set(err, SLG_EINPUT, "verdict %lld has no measured "
+		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld has no measured "
 		    "values to promote", (long long)v->id);
 		goto out;
 	}

@@ -160,6 +160,21 @@ parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* Every error of check exits 4 (64 for usage), whatever exit code the
+ * shared helpers chose: 1 means "fail", and an error must never read as
+ * a verdict. */
+static int
+as_error(int rc)
+{
+	return rc == SLG_EXIT_USAGE ? rc : SLG_EXIT_ERROR;
+}
+
+static int
+check_fail(const struct slg_err *err)
+{
+	return as_error(slg_fail("check", err));
+}
+
 /* Commit and its metadata: --commit, $CI_COMMIT_SHA, else HEAD. */
 static int
 resolve_commit(const struct opts *o, struct slg_commit_info *ci,
@@ -173,8 +188,8 @@ resolve_commit(const struct opts *o, struct slg_commit_info *ci,
 		return slg_err_set(err, SLG_EUSAGE, "commit '%s' is not a hex "
 		    "sha", given);
 	rc = slg_git_commit_info(o->repo, given, ci, &gerr);
-	if (rc == 0)
-		return 0;
+	if (rc == 0 || rc == SLG_EAMBIGUOUS)
+		return rc == 0 ? 0 : slg_err_set(err, rc, "%s", gerr.msg);
 	if (given == NULL)
 		return slg_err_set(err, SLG_EUSAGE, "no commit to judge: pass "
 		    "--commit, set CI_COMMIT_SHA or run inside a git repository "
@@ -384,7 +399,7 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 
 	*out = NULL;
 	if (slg_jsonin_evaluation(first->data, first->len, &w, out, &err) != 0)
-		return slg_fail("check", &err);
+		return check_fail(&err);
 	if (*out != NULL)
 		return 0;
 	progress_init(&pr, o, w.service, w.environment);
@@ -416,7 +431,7 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 			slg_watch_release(&w);
 			if (slg_jsonin_evaluation(ans.data, ans.len, &w, out,
 			    &err) != 0) {
-				rc = slg_fail("check", &err);
+				rc = check_fail(&err);
 				break;
 			}
 			/* answered at once with nothing new (a busy service
@@ -437,7 +452,7 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 			continue;
 		}
 		progress_end(&pr);
-		rc = slg_remote_refused("check", status, &ans);
+		rc = as_error(slg_remote_refused("check", status, &ans));
 		break;
 	}
 	progress_end(&pr);
@@ -462,7 +477,7 @@ remote_check(const struct opts *o, const struct slg_remote *r,
 	slg_buf_puts(&body, "{\"policy\": ");
 	if (policy != NULL) {
 		if ((rc = slg_policy_inlined(policy, &inl, &err)) != 0) {
-			rc = slg_fail("check", &err);
+			rc = check_fail(&err);
 			goto out;
 		}
 		slg_buf_puts(&body, inl);
@@ -492,13 +507,15 @@ remote_check(const struct opts *o, const struct slg_remote *r,
 	member(&body, "job_url", s->job_url);
 	slg_buf_puts(&body, "}");
 	if ((rc = slg_remote_json("check", r, "POST", "/api/v1/evaluations",
-	    body.data, o->wait ? 202 : 201, &out)) != 0)
+	    body.data, o->wait ? 202 : 201, &out)) != 0) {
+		rc = as_error(rc);
 		goto out;
+	}
 	if (o->wait) {
 		if ((rc = watch_remote(o, r, &out, &v)) != 0)
 			goto out;
 	} else if (slg_jsonin_verdict(out.data, out.len, &v, &err) != 0) {
-		rc = slg_fail("check", &err);
+		rc = check_fail(&err);
 		goto out;
 	}
 	rc = emit(o, v, r->url);
@@ -613,7 +630,7 @@ cmd_check(int argc, char **argv)
 	rc = emit(&o, v, slg_db_path(o.db));
 	goto out;
 fail:
-	rc = slg_fail("check", &err);
+	rc = check_fail(&err);
 out:
 	slg_verdict_free(v);
 	slg_store_close(store);

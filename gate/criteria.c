@@ -188,21 +188,137 @@ slg_op_higher_is_better(enum slg_op op)
 	return op == SLG_OP_GT || op == SLG_OP_GE;
 }
 
+/* v with sig significant digits, its decimal point moved shift places
+ * to the right ("0.9995", 2 -> "99.95"): moving digits in the text is
+ * exact, where v * 100 would round. Trailing zeros are dropped. */
+static void
+shifted(double v, int sig, int shift, char *out, size_t n)
+{
+	char e[64], digits[32], *p, *x;
+	size_t nd = 0, o = 0;
+	int exp10;
+
+	if (v == 0) {
+		snprintf(out, n, "0");
+		return;
+	}
+	snprintf(e, sizeof(e), "%.*e", sig - 1, v);
+	p = e + (*e == '-');
+	x = strchr(p, 'e');
+	if (x == NULL)
+		goto plain;
+	for (char *q = p; q < x && nd < sizeof(digits) - 1; q++) {
+		if (isdigit((unsigned char)*q))
+			digits[nd++] = *q;
+	}
+	digits[nd] = '\0';
+	exp10 = atoi(x + 1) + shift;	/* the point after digit exp10 */
+	if (*e == '-' && o + 1 < n)
+		out[o++] = '-';
+	if (exp10 < -4 || exp10 >= sig) {
+		/* as %g does: an exponent where zeros would pad the digits */
+		while (nd > 1 && digits[nd - 1] == '0')
+			digits[--nd] = '\0';
+		snprintf(out + o, n - o, "%c%s%se%c%02d", digits[0],
+		    nd > 1 ? "." : "", digits + 1, exp10 < 0 ? '-' : '+',
+		    abs(exp10));
+		return;
+	}
+	if (exp10 < 0) {
+		for (int i = 0; i < 2 && o + 1 < n; i++)
+			out[o++] = "0."[i];
+		for (int i = 0; i < -exp10 - 1 && o + 1 < n; i++)
+			out[o++] = '0';
+		for (size_t i = 0; i < nd && o + 1 < n; i++)
+			out[o++] = digits[i];
+	} else {
+		for (int i = 0; i <= exp10 && o + 1 < n; i++)
+			out[o++] = (size_t)i < nd ? digits[i] : '0';
+		if ((size_t)exp10 + 1 < nd && o + 1 < n) {
+			out[o++] = '.';
+			for (size_t i = (size_t)exp10 + 1; i < nd && o + 1 < n; i++)
+				out[o++] = digits[i];
+		}
+	}
+	out[o] = '\0';
+	if (strchr(out, '.') != NULL) {
+		while (o > 0 && out[o - 1] == '0')
+			out[--o] = '\0';
+		if (o > 0 && out[o - 1] == '.')
+			out[--o] = '\0';
+	}
+	return;
+plain:
+	snprintf(out, n, "%.*g", sig, v * (shift == 2 ? 100.0 : shift == 3 ?
+	    1000.0 : 1.0));
+}
+
+/* Writes v with sig significant digits, in its unit. */
+static void
+format_sig(double v, enum slg_unit unit, int sig, char *out, size_t n)
+{
+	char num[48];
+
+	if (unit == SLG_UNIT_RATIO) {
+		shifted(v, sig, 2, num, sizeof(num));
+		snprintf(out, n, "%s%%", num);
+	} else if (unit == SLG_UNIT_SECONDS && fabs(v) < 1.0) {
+		shifted(v, sig, 3, num, sizeof(num));
+		snprintf(out, n, "%sms", num);
+	} else if (unit == SLG_UNIT_SECONDS) {
+		shifted(v, sig, 0, num, sizeof(num));
+		snprintf(out, n, "%ss", num);
+	} else {
+		shifted(v, sig, 0, num, sizeof(num));
+		snprintf(out, n, "%s", num);
+	}
+}
+
 void
 slg_value_format(double v, enum slg_unit unit, char *out, size_t n)
 {
+	slg_value_format_exact(v, unit, NULL, 0, out, n);
+}
+
+static int
+side(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+void
+slg_value_format_exact(double v, enum slg_unit unit,
+    const double *thresholds, size_t n, char *out, size_t len)
+{
+	int sig = unit == SLG_UNIT_SECONDS ? 4 : 6;
+
 	if (isnan(v)) {
-		snprintf(out, n, "no data");
-	} else if (isinf(v)) {
-		snprintf(out, n, "%s", v > 0 ? "+Inf" : "-Inf");
-	} else if (unit == SLG_UNIT_RATIO) {
-		snprintf(out, n, "%.6g%%", v * 100.0);
-	} else if (unit == SLG_UNIT_SECONDS) {
-		if (fabs(v) < 1.0)
-			snprintf(out, n, "%.4gms", v * 1000.0);
-		else
-			snprintf(out, n, "%.4gs", v);
-	} else {
-		snprintf(out, n, "%.6g", v);
+		snprintf(out, len, "no data");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(out, len, "%s", v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	for (;; sig++) {
+		struct slg_criterion c;
+		char crit[80];
+		int same = 1;
+
+		format_sig(v, unit, sig, out, len);
+		if (sig >= 17 || n == 0)
+			return;
+		/* what a person reading the text would take it for (a
+		 * sign would make the criterion relative: read it apart) */
+		snprintf(crit, sizeof(crit), "<= %s", out + (*out == '-'));
+		if (slg_criterion_parse(crit, &c, NULL) != 0)
+			return;
+		if (*out == '-')
+			c.value = -c.value;
+		for (size_t i = 0; i < n && same; i++)
+			same = isnan(thresholds[i]) ||
+			    side(c.value, thresholds[i]) == side(v, thresholds[i]);
+		if (same)
+			return;
 	}
 }

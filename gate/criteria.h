@@ -46,6 +46,14 @@ const char *slg_op_str(enum slg_op op);
  * seconds, else up to 6 significant digits; "no data" for NaN. */
 void slg_value_format(double v, enum slg_unit unit, char *out, size_t n);
 
+/* As slg_value_format, with as many more significant digits (up to 17)
+ * as it takes for the text, read back as a criterion would read it, to
+ * fall on the same side of each of the n thresholds as v: a value that
+ * misses ">= 99.95%" never reads "99.95%" (0.9994999999999999 reads
+ * "99.94999999999999%"). */
+void slg_value_format_exact(double v, enum slg_unit unit,
+    const double *thresholds, size_t n, char *out, size_t len);
+
 /* 1 when a larger value is better for this operator (> and >=). */
 int slg_op_higher_is_better(enum slg_op op);
 

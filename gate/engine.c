@@ -186,12 +186,50 @@ find_baseline(const struct slg_engine_run *r, const struct slg_objective *o,
 	return rc;
 }
 
+/* A judged windowed objective is one number over the whole window:
+ * whether its data covers the window is asked for apart. */
+static int
+wants_coverage(const struct slg_policy *p, const struct slg_objective *o)
+{
+	return p->min_coverage > 0 && !o->sustained && slg_objective_judged(o);
+}
+
+/* The query that tells how much of a windowed objective's window held
+ * data: the template rendered as a sustained objective renders it (over
+ * one step), counted at every step of the window. Rendered over the
+ * whole window instead, each step would look back over old data and the
+ * count would always be full. */
+static int
+coverage_query(const struct slg_engine_run *r, const struct slg_objective *o,
+    char **out, struct slg_err *err)
+{
+	const struct slg_policy *p = r->policy;
+	struct slg_buf b = SLG_BUF_INIT;
+	char window[32], step[32], *expr = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = render(r, o->tmpl, 1, o->name, &expr, err)) != 0)
+		return rc;
+	slg_duration_format(r->since ? r->at - r->since : p->window, window,
+	    sizeof(window));
+	slg_duration_format(p->step, step, sizeof(step));
+	/* the newline ends a # comment on the template's last line */
+	slg_buf_printf(&b, "count_over_time((\n%s\n)[%s:%s])", expr, window,
+	    step);
+	free(expr);
+	if ((*out = slg_buf_detach(&b)) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	return 0;
+}
+
 int
 slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err)
 {
 	const struct slg_policy *p = r->policy;
-	size_t n = p->nobj + (p->has_guard ? 1 : 0);
+	/* objectives, the guard, then one coverage query per windowed one */
+	size_t n = p->nobj + (p->has_guard ? 1 : 0), ncov = n;
 	struct slg_prom_query *q = NULL;
 	struct slg_eval_input *in = NULL;
 	struct slg_eval_input guard = { 0 };
@@ -201,6 +239,8 @@ slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
 	int rc = 0;
 
 	*out = NULL;
+	for (size_t i = 0; i < p->nobj; i++)
+		n += wants_coverage(p, &p->obj[i]);
 	if ((q = calloc(n, sizeof(*q))) == NULL ||
 	    (in = calloc(p->nobj, sizeof(*in))) == NULL ||
 	    (promql = calloc(n, sizeof(*promql))) == NULL ||
@@ -232,6 +272,14 @@ slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
 		q[p->nobj].promql = promql[p->nobj];
 		q[p->nobj].end = r->at;
 	}
+	for (size_t i = 0, k = ncov; i < p->nobj; i++) {
+		if (!wants_coverage(p, &p->obj[i]))
+			continue;
+		if ((rc = coverage_query(r, &p->obj[i], &promql[k], err)) != 0)
+			goto out;
+		q[k].promql = promql[k];
+		q[k++].end = r->at;
+	}
 
 	for (size_t i = 0; i < p->nobj; i++) {
 		in[i].baseline = NAN;
@@ -250,10 +298,14 @@ slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
 	} else if ((rc = slg_prom_run(r->prom, q, n, err)) != 0) {
 		goto out;
 	}
-	for (size_t i = 0; i < p->nobj; i++) {
+	for (size_t i = 0, k = ncov; i < p->nobj; i++) {
 		in[i].promql = promql[i];
 		in[i].series = q[i].result;
 		in[i].error = &q[i].err;
+		if (wants_coverage(p, &p->obj[i])) {
+			in[i].coverage = q[k].result;
+			in[i].coverage_error = &q[k++].err;
+		}
 	}
 	if (p->has_guard) {
 		guard.promql = promql[p->nobj];

@@ -64,7 +64,7 @@ int slg_engine_evaluate(const struct slg_engine_run *r,
  * the baselines) is an erring poll, so error_limit and the deadline end
  * it. Before one step has passed a poll does nothing (*out NULL). *out is
  * the poll's verdict (caller frees). Gives SLG_ESTORE when the poll cannot
- * be recorded, SLG_EINPUT when w ended elsewhere, SLG_ENOMEM. */
+ * be recorded, SLG_ECONFLICT when w ended elsewhere, SLG_ENOMEM. */
 int slg_engine_poll(const struct slg_engine_run *r, struct slg_watch *w,
     struct slg_verdict **out, int *final, struct slg_err *err);
 

@@ -14,7 +14,12 @@ enum slg_errcode {
 	SLG_EIO = -7,		/* file system */
 	SLG_ENOMEM = -8,
 	SLG_ENOTFOUND = -9,
-	SLG_EINPUT = -10	/* bad value given by a person (time, number) */
+	SLG_EINPUT = -10,	/* bad value given by a person (time, number) */
+	SLG_EAMBIGUOUS = -11,	/* an abbreviated commit names several */
+	SLG_ECONFLICT = -12,	/* the recorded state forbids the change:
+				 * approving a pass, revoking twice, a
+				 * watch that has ended */
+	SLG_EREMOTE = -13	/* the slogate service cannot be reached */
 };
 
 #define SLG_ERR_MSG 1024

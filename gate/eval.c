@@ -35,31 +35,56 @@ criteria_text(const struct slg_criterion *c, size_t n)
 	return slg_buf_detach(&b);
 }
 
-/* 1 when every criterion holds; notes relative ones skipped for want of a
- * baseline in *skipped. */
-static int
-all_hold(const struct slg_criterion *c, size_t n, double v,
-    const struct slg_eval_input *in, int *skipped)
-{
-	int ok = 1;
+/* What one list of criteria (pass or warn) says of a value. */
+enum lstate { L_HOLDS, L_MISSES, L_UNKNOWN };
 
-	for (size_t i = 0; i < n; i++)
+/* Classifies v against one list. A relative criterion without a
+ * baseline is left out (noted in *skipped); a list with nothing left is
+ * unknown, or holds when the policy skips such criteria. An infinity
+ * misses every list: no threshold is met by a value that is not one. */
+static enum lstate
+list_state(const struct slg_policy *p, const struct slg_criterion *c,
+    size_t n, double v, const struct slg_eval_input *in, int *skipped)
+{
+	int judged = 0, ok = 1;
+
+	if (isinf(v))
+		return L_MISSES;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].rel != SLG_REL_NONE && !in->has_baseline) {
+			*skipped = 1;
+			continue;
+		}
+		judged = 1;
 		ok &= slg_criterion_holds(&c[i], v, in->has_baseline,
-		    in->baseline, skipped);
-	return ok;
+		    in->baseline, NULL);
+	}
+	if (!judged)
+		return p->on_no_baseline == SLG_NOBASE_SKIP ? L_HOLDS : L_UNKNOWN;
+	return ok ? L_HOLDS : L_MISSES;
 }
 
-static enum slg_status
-classify(const struct slg_objective *o, double v,
+/* Stands for "cannot be told for want of a baseline" among statuses. */
+#define ST_UNKNOWN (-1)
+
+static int
+classify(const struct slg_policy *p, const struct slg_objective *o, double v,
     const struct slg_eval_input *in, int *skipped)
 {
+	enum lstate ps, ws;
+
 	if (isnan(v))
 		return SLG_ST_NODATA;
-	if (all_hold(o->pass, o->npass, v, in, skipped))
+	if ((ps = list_state(p, o->pass, o->npass, v, in, skipped)) == L_HOLDS)
 		return SLG_ST_PASS;
-	if (o->nwarn > 0 && all_hold(o->warn, o->nwarn, v, in, skipped))
+	if (o->nwarn == 0)
+		return ps == L_MISSES ? SLG_ST_FAIL : ST_UNKNOWN;
+	ws = list_state(p, o->warn, o->nwarn, v, in, skipped);
+	if (ws == L_MISSES)
+		return SLG_ST_FAIL;	/* misses even the looser limit */
+	if (ps == L_MISSES && ws == L_HOLDS)
 		return SLG_ST_WARN;
-	return SLG_ST_FAIL;
+	return ST_UNKNOWN;
 }
 
 /* 1 when a is worse than b for this objective. */
@@ -71,11 +96,74 @@ worse(const struct slg_objective *o, double a, double b)
 	return slg_op_higher_is_better(o->pass[0].op) ? a < b : a > b;
 }
 
+/* Why a value is infinite, in words a person can act on. */
+static const char *
+inf_why(const char *promql, double v)
+{
+	if (v > 0 && promql != NULL && strstr(promql, "histogram_quantile"))
+		return "the quantile lies beyond the largest histogram bucket";
+	return "the query divides by zero";
+}
+
+/* The words for an objective none of whose criteria could be judged. */
 static void
-judge_windowed(const struct slg_objective *o, const struct slg_eval_input *in,
+no_baseline(const struct slg_eval_input *in, struct slg_buf *d)
+{
+	slg_buf_printf(d, "no data: its relative criteria cannot be judged "
+	    "without a baseline (%s; on_no_baseline: inconclusive)",
+	    in->baseline_detail ? in->baseline_detail : "no baseline stored");
+}
+
+/* A windowed objective's value is one number over the whole window; it
+ * stands only when the window held data. Returns 1 when it covers at
+ * least min_coverage of the steps (or coverage was not measured). */
+static int
+covered(const struct slg_policy *p, const struct slg_eval_input *in,
+    const struct slg_verdict *v, struct slg_objective_result *r,
+    struct slg_buf *d)
+{
+	int64_t steps = v->step > 0 ? (v->window_end - v->window_start) /
+	    v->step : 0;
+	double n = 0, share;
+	char have[32], all[32];
+
+	if (in->coverage_error != NULL && in->coverage_error->code != 0) {
+		r->status = SLG_ST_ERROR;
+		slg_buf_printf(d, "coverage query: %s", in->coverage_error->msg);
+		return 0;
+	}
+	if (in->coverage == NULL || steps <= 0)
+		return 1;
+	if (in->coverage->npts > 0)
+		n = in->coverage->pts[0].v;
+	if (!isfinite(n) || n < 0 || n != floor(n)) {
+		r->status = SLG_ST_ERROR;
+		slg_buf_printf(d, "coverage query answered %g, not a count of "
+		    "steps", n);
+		return 0;
+	}
+	/* a subquery's range may hold one point more than the window's
+	 * steps (both ends): never more than all of them */
+	if (n > (double)steps)
+		n = (double)steps;
+	share = n / (double)steps;
+	if (share >= p->min_coverage)
+		return 1;
+	slg_duration_format((int64_t)n * v->step, have, sizeof(have));
+	slg_duration_format(steps * v->step, all, sizeof(all));
+	r->status = SLG_ST_NODATA;
+	slg_buf_printf(d, "no data: data for %s of %s (%.0f%%), min_coverage "
+	    "%.4g%%", have, all, floor(share * 100), p->min_coverage * 100);
+	return 0;
+}
+
+static void
+judge_windowed(const struct slg_policy *p, const struct slg_objective *o,
+    const struct slg_eval_input *in, const struct slg_verdict *v,
     struct slg_objective_result *r, struct slg_buf *d, int *skipped)
 {
 	char val[64];
+	int st;
 
 	if (in->series->npts == 0 || isnan(in->series->pts[0].v)) {
 		r->status = SLG_ST_NODATA;
@@ -89,9 +177,22 @@ judge_windowed(const struct slg_objective *o, const struct slg_eval_input *in,
 		r->status = SLG_ST_INFO;
 		return;
 	}
-	r->status = classify(o, r->value, in, skipped);
-	slg_value_format(r->value, r->unit, val, sizeof(val));
-	if (r->status == SLG_ST_FAIL)
+	if (!covered(p, in, v, r, d))
+		return;
+	st = classify(p, o, r->value, in, skipped);
+	slg_value_text(r, val, sizeof(val));
+	if (st == ST_UNKNOWN) {
+		r->status = SLG_ST_NODATA;
+		no_baseline(in, d);
+		*skipped = 0;
+		return;
+	}
+	r->status = (enum slg_status)st;
+	if (isinf(r->value))
+		slg_buf_printf(d, "%s: %s; an infinite value meets no "
+		    "criterion (%s)", val, inf_why(in->promql, r->value),
+		    r->pass_text);
+	else if (r->status == SLG_ST_FAIL)
 		slg_buf_printf(d, "%s misses %s%s%s", val, r->pass_text,
 		    r->warn_text ? " and warn " : "",
 		    r->warn_text ? r->warn_text : "");
@@ -100,19 +201,29 @@ judge_windowed(const struct slg_objective *o, const struct slg_eval_input *in,
 		    r->pass_text, r->warn_text);
 }
 
+/* Rank of a point's status for picking the worst point: what failed
+ * first, then what warned, then the rest by value. */
+static int
+rank(int st)
+{
+	return st == SLG_ST_FAIL ? 2 : st == SLG_ST_WARN ? 1 : 0;
+}
+
 static void
 judge_sustained(const struct slg_policy *p, const struct slg_objective *o,
     const struct slg_eval_input *in, const struct slg_verdict *v,
     struct slg_objective_result *r, struct slg_buf *d, int *skipped)
 {
 	size_t expected = (size_t)((v->window_end - v->window_start) / v->step);
-	size_t valid = 0, run = 0;
+	size_t valid = 0, run = 0, unknown = 0, infinite = 0;
 	size_t fail_after = p->fail_after > 0 ? (size_t)p->fail_after : 1;
+	double inf_value = 0;
+	int worst = -1;
 	char val[64], at[32];
 
 	for (size_t i = 0; i < in->series->npts; i++) {
 		const struct slg_point *pt = &in->series->pts[i];
-		enum slg_status st;
+		int st;
 
 		if (isnan(pt->v))
 			continue;
@@ -122,7 +233,12 @@ judge_sustained(const struct slg_policy *p, const struct slg_objective *o,
 			r->value_at = pt->t;
 			continue;
 		}
-		st = classify(o, pt->v, in, skipped);
+		st = classify(p, o, pt->v, in, skipped);
+		if (isinf(pt->v)) {
+			infinite++;
+			inf_value = pt->v;
+		}
+		unknown += st == ST_UNKNOWN;
 		r->points_failed += st == SLG_ST_FAIL;
 		/* a missing point neither breaks nor extends a run: a gap
 		 * must not excuse a breach */
@@ -130,14 +246,16 @@ judge_sustained(const struct slg_policy *p, const struct slg_objective *o,
 		if (run > r->failed_run)
 			r->failed_run = run;
 		r->points_warn += st == SLG_ST_WARN;
-		if (worse(o, pt->v, r->value)) {
+		if (rank(st) > worst || (rank(st) == worst &&
+		    worse(o, pt->v, r->value))) {
+			worst = rank(st);
 			r->value = pt->v;
 			r->value_at = pt->t;
 		}
 	}
 	r->points = valid;
 	r->points_missing = valid < expected ? expected - valid : 0;
-	slg_value_format(r->value, r->unit, val, sizeof(val));
+	slg_value_text(r, val, sizeof(val));
 	slg_time_format((int64_t)r->value_at, at, sizeof(at));
 	if (valid == 0) {
 		r->status = SLG_ST_NODATA;
@@ -159,6 +277,10 @@ judge_sustained(const struct slg_policy *p, const struct slg_objective *o,
 		r->status = SLG_ST_NODATA;
 		slg_buf_printf(d, "no data for %zu of %zu points; not held for "
 		    "the whole window", r->points_missing, expected);
+	} else if (unknown > 0) {
+		r->status = SLG_ST_NODATA;
+		no_baseline(in, d);
+		*skipped = 0;
 	} else if (r->points_failed > 0) {
 		/* misses shorter than fail_after: tolerated, not hidden */
 		r->status = SLG_ST_WARN;
@@ -177,6 +299,10 @@ judge_sustained(const struct slg_policy *p, const struct slg_objective *o,
 		slg_buf_printf(d, "all %zu points meet %s; worst %s", expected,
 		    r->pass_text, val);
 	}
+	if (infinite > 0 && r->judged)
+		slg_buf_printf(d, "; %zu point%s %s: %s", infinite, infinite == 1 ?
+		    " is" : "s are", inf_value > 0 ? "+Inf" : "-Inf",
+		    inf_why(in->promql, inf_value));
 }
 
 static void
@@ -202,9 +328,21 @@ judge(const struct slg_policy *p, const struct slg_objective *o,
     const struct slg_eval_input *in, const struct slg_verdict *v,
     struct slg_objective_result *r)
 {
+	struct slg_eval_input use = *in;
 	struct slg_buf d = SLG_BUF_INIT;
+	char bad[96];
 	int skipped = 0;
 
+	/* a baseline that is no number makes every threshold from it
+	 * meaningless (x <= +Inf * 1.1 always holds): it is none */
+	if (use.has_baseline && !isfinite(use.baseline)) {
+		snprintf(bad, sizeof(bad), "the baseline is %s, not a finite "
+		    "number", isnan(use.baseline) ? "NaN" : use.baseline > 0 ?
+		    "+Inf" : "-Inf");
+		use.has_baseline = 0;
+		use.baseline_detail = bad;
+	}
+	in = &use;
 	r->value = NAN;
 	r->name = strdup(o->name);
 	r->promql = strdup(in->promql ? in->promql : "");
@@ -231,7 +369,7 @@ judge(const struct slg_policy *p, const struct slg_objective *o,
 	} else if (o->sustained) {
 		judge_sustained(p, o, in, v, r, &d, &skipped);
 	} else {
-		judge_windowed(o, in, r, &d, &skipped);
+		judge_windowed(p, o, in, v, r, &d, &skipped);
 	}
 	if (r->status == SLG_ST_NODATA && r->judged &&
 	    p->on_no_data == SLG_NODATA_FAIL) {
@@ -362,8 +500,9 @@ slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
 			guard_error = 1;
 		else if (guard->series->npts > 0)
 			v->guard_value = guard->series->pts[0].v;
-		/* no data or NaN is no traffic, not an error */
-		guard_low = !guard_error && (isnan(v->guard_value) ||
+		/* no data or NaN is no traffic, not an error; an infinity
+		 * is no measure of traffic either */
+		guard_low = !guard_error && (!isfinite(v->guard_value) ||
 		    v->guard_value < p->guard_min);
 	}
 
@@ -383,9 +522,16 @@ slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
 		if (count(v, SLG_ST_ERROR) > 0 && why.len > 0)
 			slg_buf_puts(&why, "; ");
 		list_status(v, SLG_ST_ERROR, &why);
+	} else if (guard_low && isinf(v->guard_value)) {
+		v->verdict = SLG_V_INCONCLUSIVE;
+		slg_buf_printf(&why, "cannot tell the traffic: guard %s is %s "
+		    "(%s), not a finite number", p->guard_query ?
+		    p->guard_query : "(inline)", v->guard_value > 0 ? "+Inf" :
+		    "-Inf", inf_why(NULL, v->guard_value));
 	} else if (guard_low) {
 		v->verdict = SLG_V_INCONCLUSIVE;
-		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, gv, sizeof(gv));
+		slg_value_format_exact(v->guard_value, SLG_UNIT_NUMBER,
+		    &v->guard_min, 1, gv, sizeof(gv));
 		slg_value_format(p->guard_min, SLG_UNIT_NUMBER, gm, sizeof(gm));
 		slg_buf_printf(&why, "not enough traffic to judge: guard %s is "
 		    "%s, below its floor %s", p->guard_query ? p->guard_query :

@@ -19,13 +19,24 @@ struct slg_eval_input {
 	const char *baseline_source;	/* "stored", "previous", "ancestor" */
 	const char *baseline_commits;	/* where it came from, or NULL */
 	const char *baseline_detail;	/* how, or why there is none */
+	/* a judged windowed objective: how many of the window's steps hold
+	 * data (count_over_time at the window's end); NULL when not asked */
+	const struct slg_series *coverage;
+	const struct slg_err *coverage_error;
 };
 
 /* Fills v->obj, v->nobj, v->verdict, v->reason, the guard and score fields
  * from
  * policy p, one input per objective (in[i] for p->obj[i]) and the guard's
  * input (ignored when p has no guard). v->window_start, window_end and step
- * must be set: they tell how many points a sustained objective needs.
+ * must be set: they tell how many points a sustained objective needs and
+ * how many steps a windowed objective's coverage counts. Values are
+ * finite or not judged: NaN is no data, an infinity meets no criterion
+ * (the objective fails and says why), a guard that is not finite is
+ * inconclusive, a baseline that is not finite is none. An objective whose
+ * criteria cannot be judged for want of a baseline has no data, unless
+ * the policy's on_no_baseline is skip; a windowed objective whose data
+ * covers less than min_coverage of its window has no data.
  * Without a score the worst objective decides: fail, then error, then
  * inconclusive (guard low, no data), then warn, then pass. With a score a
  * failing key objective fails; then error and inconclusive as before; then

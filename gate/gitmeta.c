@@ -73,7 +73,14 @@ slg_git_commit_info(const char *dir, const char *rev,
 		    "at '%s': %s", dir ? dir : ".", git_msg());
 		goto out;
 	}
-	if (git_revparse_single(&obj, repo, rev ? rev : "HEAD") != 0 ||
+	if ((r = git_revparse_single(&obj, repo, rev ? rev : "HEAD")) ==
+	    GIT_EAMBIGUOUS) {
+		rc = slg_err_set(err, SLG_EAMBIGUOUS, "commit '%s' is ambiguous "
+		    "in the git repository at '%s': give more digits", rev,
+		    dir ? dir : ".");
+		goto out;
+	}
+	if (r != 0 ||
 	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) != 0) {
 		rc = slg_err_set(err, SLG_EGIT, "commit '%s' not found in the "
 		    "git repository at '%s': %s", rev ? rev : "HEAD",

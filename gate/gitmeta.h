@@ -18,7 +18,8 @@ struct slg_commit_info {
 
 /* Finds the repository holding dir (searching parent folders) and resolves
  * rev (a full or abbreviated sha or any revision; NULL for HEAD). Gives
- * SLG_ENOTFOUND when dir is in no repository, SLG_EGIT when rev does not
+ * SLG_ENOTFOUND when dir is in no repository, SLG_EAMBIGUOUS when an
+ * abbreviated rev names several objects, SLG_EGIT when rev does not
  * resolve to a commit. out is the caller's (slg_commit_info_release). */
 int slg_git_commit_info(const char *dir, const char *rev,
     struct slg_commit_info *out, struct slg_err *err);

@@ -106,12 +106,17 @@ int
 slg_fail(const char *cmd, const struct slg_err *err)
 {
 	fprintf(stderr, "slogate %s: error: %s\n", cmd, err->msg);
-	if (err->code == SLG_EUSAGE)
+	switch (err->code) {
+	case SLG_EUSAGE:
+	case SLG_EINPUT:
 		return SLG_EXIT_USAGE;
-	/* a request that was understood and answered no */
-	if (err->code == SLG_EINPUT || err->code == SLG_ENOTFOUND)
+	case SLG_ENOTFOUND:
+	case SLG_ECONFLICT:
+		/* a request that was understood and answered no */
 		return SLG_EXIT_REFUSED;
-	return SLG_EXIT_ERROR;
+	default:
+		return SLG_EXIT_ERROR;
+	}
 }
 
 const char *

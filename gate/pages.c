@@ -309,7 +309,7 @@ chart(struct slg_buf *b, struct slg_verdict **list, size_t n,
 		o = find(v, name);
 		if (o == NULL || !isfinite(o->value))
 			continue;
-		slg_value_format(o->value, o->unit, val, sizeof(val));
+		slg_value_text(o, val, sizeof(val));
 		slg_buf_printf(b, "<circle class=\"point %s\" cx=\"%.1f\" "
 		    "cy=\"%.1f\" r=\"%s\" fill=\"%s\"><title>%.8s: %s (%s)"
 		    "</title></circle>", o->status == SLG_ST_FAIL ? "failed" :
@@ -432,7 +432,7 @@ service_page(const struct slg_page_req *q, const char *service,
 
 			slg_buf_puts(&b, "<td>");
 			if (o != NULL) {
-				slg_value_format(o->value, o->unit, val,
+				slg_value_text(o, val,
 				    sizeof(val));
 				slg_buf_printf(&b, "<span class=\"v %s\">",
 				    slg_status_str(o->status));
@@ -610,7 +610,7 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 	for (size_t i = 0; i < v->nobj; i++) {
 		const struct slg_objective_result *o = &v->obj[i];
 
-		slg_value_format(o->value, o->unit, val, sizeof(val));
+		slg_value_text(o, val, sizeof(val));
 		slg_buf_puts(b, "<tr><td>");
 		esc(b, o->name);
 		slg_buf_puts(b, "</td><td>");

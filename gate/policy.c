@@ -358,6 +358,38 @@ parse_baseline(struct ctx *c, const cJSON *b, const char *obj,
 	return 0;
 }
 
+/* A percentage from 0% to 100% under key of o (where names it in
+ * messages), as a ratio; *out is kept when the key is absent. */
+static int
+percent(struct ctx *c, const cJSON *o, const char *key, const char *where,
+    double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	struct slg_criterion crit;
+	char buf[64];
+
+	if (v == NULL)
+		return 0;
+	/* read as a criterion reads "99.95%": the decimal, exactly */
+	if (!cJSON_IsString(v) || snprintf(buf, sizeof(buf), ">= %s",
+	    v->valuestring) >= (int)sizeof(buf) ||
+	    slg_criterion_parse(buf, &crit, NULL) != 0 ||
+	    crit.rel != SLG_REL_NONE || crit.unit != SLG_UNIT_RATIO ||
+	    !(crit.value >= 0) || crit.value > 1)
+		return cJSON_IsString(v) ? fail(c, NULL, "%s'%s' must be a "
+		    "percentage from 0%% to 100%%, not '%.40s'", where, key,
+		    v->valuestring) : fail(c, NULL, "%s'%s' must be a "
+		    "percentage from 0%% to 100%% like \"90%%\"", where, key);
+	*out = crit.value;
+	return 0;
+}
+
+static int
+get_percent(struct ctx *c, const cJSON *o, const char *key, double *out)
+{
+	return percent(c, o, key, "", out);
+}
+
 /* "score": {"pass": "90%", "warn": "75%"} */
 static int
 parse_score(struct ctx *c, const cJSON *s, struct slg_policy *p)
@@ -372,21 +404,12 @@ parse_score(struct ctx *c, const cJSON *s, struct slg_policy *p)
 	if (check_keys(c, s, keys, NULL, "'score'") != 0)
 		return c->err->code;
 	for (int i = 0; i < 2; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, names[i]);
-		char *end;
-		double d;
-
-		if (!cJSON_IsString(v))
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s,
+		    names[i])))
 			return fail(c, NULL, "'score' needs '%s' as a "
 			    "percentage like \"90%%\"", names[i]);
-		d = strtod(v->valuestring, &end);
-		/* !(d >= 0) also refuses NaN, which compares false */
-		if (end == v->valuestring || strcmp(end, "%") != 0 ||
-		    !(d >= 0) || d > 100)
-			return fail(c, NULL, "'score': '%s' must be a percentage "
-			    "from 0%% to 100%%, not '%s'", names[i],
-			    v->valuestring);
-		*dst[i] = d / 100.0;
+		if (percent(c, s, names[i], "'score': ", dst[i]) != 0)
+			return c->err->code;
 	}
 	if (p->score_warn > p->score_pass)
 		return fail(c, NULL, "'score': 'warn' must not be above 'pass'");
@@ -496,7 +519,8 @@ parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 {
 	static const char *const keys[] = { "service", "environment", "window",
 	    "step", "guard", "on_no_data", "objectives", "description",
-	    "baseline", "score", "fail_after", "error_limit", NULL };
+	    "baseline", "score", "fail_after", "error_limit", "on_no_baseline",
+	    "min_coverage", NULL };
 	struct slg_baseline_spec base = { SLG_BASE_STORED, 3, SLG_BFILTER_PASS,
 	    SLG_AGG_AVG };
 	const char *s;
@@ -540,6 +564,18 @@ parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 	else
 		return fail(c, NULL, "'on_no_data' must be \"inconclusive\" or "
 		    "\"fail\", not '%s'", s);
+	if (get_string(c, root, "on_no_baseline", NULL, &s) != 0)
+		return c->err->code;
+	if (s == NULL || strcmp(s, "inconclusive") == 0)
+		p->on_no_baseline = SLG_NOBASE_INCONCLUSIVE;
+	else if (strcmp(s, "skip") == 0)
+		p->on_no_baseline = SLG_NOBASE_SKIP;
+	else
+		return fail(c, NULL, "'on_no_baseline' must be \"inconclusive\" "
+		    "or \"skip\", not '%s'", s);
+	p->min_coverage = 0.9;
+	if (get_percent(c, root, "min_coverage", &p->min_coverage) != 0)
+		return c->err->code;
 	if (get_count(c, root, "fail_after", 1, &p->fail_after) != 0 ||
 	    get_count(c, root, "error_limit", 3, &p->error_limit) != 0)
 		return c->err->code;

@@ -16,6 +16,12 @@
 
 enum slg_nodata { SLG_NODATA_INCONCLUSIVE, SLG_NODATA_FAIL };
 
+/* What a relative criterion means when there is no baseline. */
+enum slg_nobase {
+	SLG_NOBASE_INCONCLUSIVE,	/* nothing judged: no data */
+	SLG_NOBASE_SKIP			/* skipped, and the output says so */
+};
+
 /* Where a relative criterion's baseline comes from. */
 enum slg_bsource {
 	SLG_BASE_STORED,	/* set by a person or a pipeline */
@@ -64,6 +70,9 @@ struct slg_policy {
 	char *guard_tmpl;
 	double guard_min;
 	enum slg_nodata on_no_data;
+	enum slg_nobase on_no_baseline;
+	double min_coverage;	/* share of a windowed objective's steps
+				 * that must hold data; 0: not measured */
 	int fail_after;		/* consecutive failed points that fail a
 				 * sustained objective; default 1 */
 	int error_limit;	/* polls in a row that erred end a wait */

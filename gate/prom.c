@@ -1,5 +1,6 @@
 /* prom: Prometheus HTTP API client and answer decoding. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 
 #include "buf.h"
 #include "prom.h"
+#include "timefmt.h"
 
 int
 slg_prom_global_init(void)
@@ -103,11 +105,67 @@ slg_prom_ready(const struct slg_prom_conf *conf, struct slg_err *err)
 
 /* ---- decoding ---- */
 
+/* A sample value exactly as Prometheus writes one (Go's FormatFloat with
+ * 'f' or 'e' and the shortest precision): "NaN", "+Inf", "-Inf", or
+ * -?D+(.D+)?(e[+-]D+)?. Anything else (hex, padding, "inf", a leading +,
+ * "1e400" past the double range) is not something Prometheus produced,
+ * so it is refused rather than guessed at. */
+static int
+parse_value(const char *s, double *out)
+{
+	const char *p = s;
+	int nonzero = 0;
+	char *end;
+
+	if (strcmp(s, "NaN") == 0) {
+		*out = NAN;
+		return 0;
+	}
+	if (strcmp(s, "+Inf") == 0 || strcmp(s, "-Inf") == 0) {
+		*out = *s == '+' ? INFINITY : -INFINITY;
+		return 0;
+	}
+	if (strlen(s) > 40)
+		return -1;
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++)
+		nonzero |= *p != '0';
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return -1;
+		for (; isdigit((unsigned char)*p); p++)
+			nonzero |= *p != '0';
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p != '\0')
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	if (*end != '\0')
+		return -1;
+	/* past the double range: overflow, or a nonzero number read as 0
+	 * (a subnormal result is a value Go also writes) */
+	if (errno == ERANGE && (isinf(*out) || (*out == 0 && nonzero)))
+		return -2;
+	return 0;
+}
+
 static int
 parse_sample(const cJSON *pair, struct slg_point *pt, struct slg_err *err)
 {
 	const cJSON *t, *v;
-	char *end;
+	int r;
 
 	if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2)
 		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
@@ -117,12 +175,18 @@ parse_sample(const cJSON *pair, struct slg_point *pt, struct slg_err *err)
 	if (!cJSON_IsNumber(t) || !cJSON_IsString(v))
 		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
 		    "sample that is not [time, \"value\"]");
-	pt->t = t->valuedouble;
-	errno = 0;
-	pt->v = strtod(v->valuestring, &end);
-	if (end == v->valuestring || *end != '\0')
+	if (!isfinite(t->valuedouble) || t->valuedouble < 0)
 		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
-		    "sample value '%.40s' that is not a number", v->valuestring);
+		    "sample time that is not a unix time");
+	pt->t = t->valuedouble;
+	if ((r = parse_value(v->valuestring, &pt->v)) == -2)
+		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "sample value '%.40s' beyond the range of a double",
+		    v->valuestring);
+	if (r != 0)
+		return slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "sample value '%.40s' that is not a number as Prometheus "
+		    "writes one", v->valuestring);
 	return 0;
 }
 
@@ -144,13 +208,86 @@ format_labels(const cJSON *metric)
 	return slg_buf_detach(&b);
 }
 
-int
-slg_prom_decode(const char *body, size_t len, struct slg_series **out,
+/* A key given twice: which one Prometheus meant cannot be known. */
+static const char *
+repeated_key(const cJSON *o)
+{
+	const cJSON *a, *b;
+
+	cJSON_ArrayForEach(a, o) {
+		for (b = a->next; b != NULL; b = b->next) {
+			if (a->string && b->string && strcmp(a->string,
+			    b->string) == 0)
+				return a->string;
+		}
+	}
+	return NULL;
+}
+
+/* "2026-12-01T10:00:00Z .. 10:30:00Z": the end's date only when it
+ * differs. */
+static void
+span(int64_t a, int64_t b, char *out, size_t n)
+{
+	char sa[32], sb[32];
+
+	slg_time_format(a, sa, sizeof(sa));
+	slg_time_format(b, sb, sizeof(sb));
+	snprintf(out, n, "%s .. %s", sa, strncmp(sa, sb, 11) == 0 &&
+	    strlen(sb) > 11 ? sb + 11 : sb);
+}
+
+static void
+point_time(double t, char *out, size_t n)
+{
+	if (t != floor(t) || t > 253402300799.0)
+		snprintf(out, n, "%.3f", t);
+	else
+		slg_time_format((int64_t)t, out, n);
+}
+
+/* The points of a range answer must be the grid the query asked for:
+ * start + k * step within [start, end], each once, in order. Points
+ * elsewhere are not data about this window. */
+static int
+check_grid(const struct slg_prom_query *q, const struct slg_series *s,
     struct slg_err *err)
 {
-	const cJSON *status, *data, *type, *result, *item, *vals, *it;
+	char at[40], win[64];
+
+	span(q->start, q->end, win, sizeof(win));
+	for (size_t i = 0; i < s->npts; i++) {
+		double t = s->pts[i].t;
+
+		point_time(t, at, sizeof(at));
+		if (t < (double)q->start || t > (double)q->end)
+			return slg_err_set(err, SLG_EPARSE, "the answer's point "
+			    "at %s lies outside the window asked for, %s", at,
+			    win);
+		if (q->step > 0 && fmod(t - (double)q->start,
+		    (double)q->step) != 0)
+			return slg_err_set(err, SLG_EPARSE, "the answer's point "
+			    "at %s is off the step grid asked for (%s, every "
+			    "%llds)", at, win, (long long)q->step);
+		if (i > 0 && t == s->pts[i - 1].t)
+			return slg_err_set(err, SLG_EPARSE, "the answer repeats "
+			    "the point at %s", at);
+		if (i > 0 && t < s->pts[i - 1].t)
+			return slg_err_set(err, SLG_EPARSE, "the answer's points "
+			    "are out of order at %s", at);
+	}
+	return 0;
+}
+
+int
+slg_prom_decode(const char *body, size_t len, const struct slg_prom_query *q,
+    struct slg_series **out, struct slg_err *err)
+{
+	const cJSON *status, *data, *type, *result, *item, *vals, *it, *warn;
 	struct slg_series *s = NULL;
 	cJSON *root = NULL;
+	const char *dup;
+	char at[40], want[40];
 	int rc = 0;
 
 	*out = NULL;
@@ -165,6 +302,11 @@ slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 		    "a 'status'");
 		goto out;
 	}
+	if ((dup = repeated_key(root)) != NULL) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with "
+		    "'%.40s' twice", dup);
+		goto out;
+	}
 	if (strcmp(status->valuestring, "success") != 0) {
 		const cJSON *et = cJSON_GetObjectItemCaseSensitive(root, "errorType");
 		const cJSON *em = cJSON_GetObjectItemCaseSensitive(root, "error");
@@ -174,12 +316,49 @@ slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 		    cJSON_IsString(em) ? em->valuestring : "(no message)");
 		goto out;
 	}
+	/* a warning says the answer may lack data (a partial answer from a
+	 * store that failed, a malformed histogram): not a clean series */
+	warn = cJSON_GetObjectItemCaseSensitive(root, "warnings");
+	if (warn != NULL && (!cJSON_IsArray(warn) ||
+	    cJSON_GetArraySize(warn) > 0)) {
+		it = cJSON_IsArray(warn) ? cJSON_GetArrayItem(warn, 0) : NULL;
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "warning, so the answer may be incomplete: %.300s",
+		    cJSON_IsString(it) ? it->valuestring : "(no text)");
+		goto out;
+	}
 	data = cJSON_GetObjectItemCaseSensitive(root, "data");
 	type = cJSON_GetObjectItemCaseSensitive(data, "resultType");
 	result = cJSON_GetObjectItemCaseSensitive(data, "result");
 	if (!cJSON_IsString(type) || result == NULL) {
 		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered without "
 		    "'data.resultType' and 'data.result'");
+		goto out;
+	}
+	if ((dup = repeated_key(data)) != NULL) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with "
+		    "'data.%.40s' twice", dup);
+		goto out;
+	}
+	if (strcmp(type->valuestring, "scalar") != 0 &&
+	    strcmp(type->valuestring, "vector") != 0 &&
+	    strcmp(type->valuestring, "matrix") != 0) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "%.20s; a gate needs a number (vector, matrix or scalar)",
+		    type->valuestring);
+		goto out;
+	}
+	/* the shape asked for, or the answer is not about this query */
+	if (q->range && strcmp(type->valuestring, "matrix") != 0) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered a range "
+		    "query with a %s; a range query answers a matrix",
+		    type->valuestring);
+		goto out;
+	}
+	if (!q->range && strcmp(type->valuestring, "matrix") == 0) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered an "
+		    "instant query with a matrix; an instant query answers a "
+		    "vector or a scalar");
 		goto out;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
@@ -194,14 +373,7 @@ slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 		if ((rc = parse_sample(result, &s->pts[0], err)) != 0)
 			goto out;
 		s->npts = 1;
-		goto done;
-	}
-	if (strcmp(type->valuestring, "vector") != 0 &&
-	    strcmp(type->valuestring, "matrix") != 0) {
-		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
-		    "%.20s; a gate needs a number (vector, matrix or scalar)",
-		    type->valuestring);
-		goto out;
+		goto instant;
 	}
 	if (!cJSON_IsArray(result)) {
 		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
@@ -225,6 +397,12 @@ slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 		goto out;
 	}
 	item = cJSON_GetArrayItem(result, 0);
+	if (!cJSON_IsObject(item) || (dup = repeated_key(item)) != NULL) {
+		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with a "
+		    "series that is not an object with one 'metric' and one "
+		    "'%s'", q->range ? "values" : "value");
+		goto out;
+	}
 	s->labels = format_labels(cJSON_GetObjectItemCaseSensitive(item, "metric"));
 	if (strcmp(type->valuestring, "vector") == 0) {
 		if ((s->pts = calloc(1, sizeof(*s->pts))) == NULL) {
@@ -235,7 +413,7 @@ slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 		    "value"), &s->pts[0], err)) != 0)
 			goto out;
 		s->npts = 1;
-		goto done;
+		goto instant;
 	}
 	vals = cJSON_GetObjectItemCaseSensitive(item, "values");
 	if (!cJSON_IsArray(vals)) {
@@ -253,6 +431,18 @@ slg_prom_decode(const char *body, size_t len, struct slg_series **out,
 		if ((rc = parse_sample(it, &s->pts[s->npts], err)) != 0)
 			goto out;
 		s->npts++;
+	}
+	if ((rc = check_grid(q, s, err)) != 0)
+		goto out;
+	goto done;
+instant:
+	/* an instant answer is about the time asked for, or about nothing */
+	if (s->pts[0].t != (double)q->end) {
+		point_time(s->pts[0].t, at, sizeof(at));
+		point_time((double)q->end, want, sizeof(want));
+		rc = slg_err_set(err, SLG_EPARSE, "the answer's point at %s is "
+		    "not at the time asked for, %s", at, want);
+		goto out;
 	}
 done:
 	*out = s;
@@ -411,7 +601,7 @@ finish(const struct slg_prom_conf *c, struct xfer *x, CURLcode res)
 		    status);
 		return 0;
 	}
-	rc = slg_prom_decode(x->body.data ? x->body.data : "", x->body.len,
+	rc = slg_prom_decode(x->body.data ? x->body.data : "", x->body.len, q,
 	    &q->result, &q->err);
 	if (rc == 0 && status != 200) {
 		slg_series_free(q->result);

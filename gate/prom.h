@@ -47,10 +47,18 @@ struct slg_prom_query {
 int slg_prom_run(const struct slg_prom_conf *conf, struct slg_prom_query *q,
     size_t n, struct slg_err *err);
 
-/* Decodes one /api/v1/query or /api/v1/query_range answer. An answer with
- * more than one series is an error (SLG_EPARSE): a gate needs one number
- * per point, so the query must aggregate. *out is the caller's. */
-int slg_prom_decode(const char *body, size_t len, struct slg_series **out,
+/* Decodes one /api/v1/query or /api/v1/query_range answer to query q
+ * (its in-fields: range, start, end, step) and checks that it is a clean
+ * answer to that query: the shape asked for (an instant query a vector
+ * or scalar, a range query a matrix), an instant point at q->end, range
+ * points on the grid q->start + k * q->step within [start, end], each
+ * once and in order, values as Prometheus writes them, no warnings. An
+ * answer with more than one series is an error too: a gate needs one
+ * number per point, so the query must aggregate. Gives SLG_EPARSE with a
+ * message naming what is wrong, SLG_EPROM when Prometheus refused the
+ * query, SLG_ENOMEM. *out is the caller's. */
+int slg_prom_decode(const char *body, size_t len,
+    const struct slg_prom_query *q, struct slg_series **out,
     struct slg_err *err);
 
 void slg_series_free(struct slg_series *s);

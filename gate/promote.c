@@ -62,10 +62,10 @@ int
 slg_approval_allowed(const struct slg_verdict *v, struct slg_err *err)
 {
 	if (v == NULL)
-		return slg_err_set(err, SLG_EINPUT, "no verdict recorded for "
+		return slg_err_set(err, SLG_ECONFLICT, "no verdict recorded for "
 		    "this commit: there is nothing to approve");
 	if (v->verdict == SLG_V_PASS || v->verdict == SLG_V_WARN)
-		return slg_err_set(err, SLG_EINPUT, "verdict %lld is %s: the "
+		return slg_err_set(err, SLG_ECONFLICT, "verdict %lld is %s: the "
 		    "gate let it through, an approval would be pointless",
 		    (long long)v->id, slg_verdict_str(v->verdict));
 	return 0;

@@ -21,7 +21,7 @@ int slg_approval_live(const struct slg_approval *a, int64_t now);
 int slg_promote_decide(const struct slg_verdict *latest, int64_t now,
     char *why, size_t n, const struct slg_approval **by);
 
-/* Whether an approval may be recorded against latest: SLG_EINPUT when
+/* Whether an approval may be recorded against latest: SLG_ECONFLICT when
  * there is no verdict to override, or when it passed or warned (nothing to
  * approve). */
 int slg_approval_allowed(const struct slg_verdict *latest, struct slg_err *err);

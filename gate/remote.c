@@ -89,7 +89,7 @@ slg_remote_call(const struct slg_remote *r, const char *method,
 			usleep(250000U << (attempt - 1));
 	}
 	if (res != CURLE_OK)
-		rc = slg_err_set(err, SLG_EPROM, "cannot reach the slogate "
+		rc = slg_err_set(err, SLG_EREMOTE, "cannot reach the slogate "
 		    "service at '%s': %s", r->url, errbuf[0] ? errbuf :
 		    curl_easy_strerror(res));
 	if (out->data == NULL)

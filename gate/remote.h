@@ -14,7 +14,7 @@ struct slg_remote {
 
 /* Sends method path (with its query string) and body (JSON, or NULL) and
  * puts the answer in out and its status in *status. Connection errors are
- * tried 3 times; any HTTP answer is returned as it is. Gives SLG_EPROM
+ * tried 3 times; any HTTP answer is returned as it is. Gives SLG_EREMOTE
  * (a transport failure) with a message naming the server. */
 int slg_remote_call(const struct slg_remote *r, const char *method,
     const char *path, const char *body, long *status, struct slg_buf *out,

@@ -52,7 +52,7 @@ objective(const struct slg_objective_result *r)
 	cJSON_AddStringToObject(o, "name", r->name);
 	cJSON_AddStringToObject(o, "status", slg_status_str(r->status));
 	add_value(o, "value", r->value);
-	slg_value_format(r->value, r->unit, text, sizeof(text));
+	slg_value_text(r, text, sizeof(text));
 	cJSON_AddStringToObject(o, "value_text", text);
 	add_time(o, "value_at", (int64_t)r->value_at);
 	cJSON_AddStringToObject(o, "unit", units[r->unit]);

@@ -31,7 +31,7 @@ testcase(FILE *f, const struct slg_verdict *v, const struct slg_objective_result
 	char val[64], base[64];
 	const char *tag = NULL;
 
-	slg_value_format(o->value, o->unit, val, sizeof(val));
+	slg_value_text(o, val, sizeof(val));
 	slg_value_format(o->baseline, o->unit, base, sizeof(base));
 	fputs("    <testcase classname=\"slogate.", f);
 	xml(f, v->service);
@@ -89,7 +89,7 @@ int
 slg_report_junit(FILE *f, const struct slg_verdict *v)
 {
 	size_t tests = v->nobj + (v->has_guard ? 1 : 0), failures = 0, errors = 0;
-	int guard_low = v->has_guard && (isnan(v->guard_value) ||
+	int guard_low = v->has_guard && (!isfinite(v->guard_value) ||
 	    v->guard_value < v->guard_min);
 	char ts[32], gv[64], gm[64];
 
@@ -141,7 +141,8 @@ slg_report_junit(FILE *f, const struct slg_verdict *v)
 		fputs("\"/>\n    </testcase>\n", f);
 	}
 	if (v->has_guard) {
-		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, gv, sizeof(gv));
+		slg_value_format_exact(v->guard_value, SLG_UNIT_NUMBER,
+		    &v->guard_min, 1, gv, sizeof(gv));
 		slg_value_format(v->guard_min, SLG_UNIT_NUMBER, gm, sizeof(gm));
 		fputs("    <testcase classname=\"slogate.", f);
 		xml(f, v->service);

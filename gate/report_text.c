@@ -46,7 +46,7 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 	for (size_t i = 0; i < v->nobj; i++) {
 		const struct slg_objective_result *o = &v->obj[i];
 
-		slg_value_format(o->value, o->unit, val, sizeof(val));
+		slg_value_text(o, val, sizeof(val));
 		target_text(o, tgt, sizeof(tgt));
 		slg_value_format(o->baseline, o->unit, base, sizeof(base));
 		wn = width(wn, o->name);
@@ -59,7 +59,7 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 	for (size_t i = 0; i < v->nobj; i++) {
 		const struct slg_objective_result *o = &v->obj[i];
 
-		slg_value_format(o->value, o->unit, val, sizeof(val));
+		slg_value_text(o, val, sizeof(val));
 		target_text(o, tgt, sizeof(tgt));
 		slg_value_format(o->baseline, o->unit, base, sizeof(base));
 		fprintf(f, "  %-*s  %-*s  %-*s  %-*s  %s\n", wn, o->name, wv, val,
@@ -78,11 +78,12 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 		fputs(")\n", f);
 	}
 	if (v->has_guard) {
-		slg_value_format(v->guard_value, SLG_UNIT_NUMBER, val, sizeof(val));
+		slg_value_format_exact(v->guard_value, SLG_UNIT_NUMBER,
+		    &v->guard_min, 1, val, sizeof(val));
 		slg_value_format(v->guard_min, SLG_UNIT_NUMBER, base, sizeof(base));
 		snprintf(tgt, sizeof(tgt), ">= %s", base);
 		fprintf(f, "  %-*s  %-*s  %-*s  %-*s  %s\n", wn, "(guard)", wv, val,
-		    wt, tgt, wb, "-", !isnan(v->guard_value) &&
+		    wt, tgt, wb, "-", isfinite(v->guard_value) &&
 		    v->guard_value >= v->guard_min ? "ok" : "low");
 	}
 	if (v->has_score)
@@ -169,7 +170,7 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 			else if (o->status == SLG_ST_ERROR)
 				snprintf(val, sizeof(val), "error");
 			else
-				slg_value_format(o->value, o->unit, val, sizeof(val));
+				slg_value_text(o, val, sizeof(val));
 			/* a reader scanning the column sees what missed */
 			if (o != NULL && (o->status == SLG_ST_FAIL ||
 			    o->status == SLG_ST_WARN))
@@ -303,7 +304,7 @@ show_one(FILE *f, const struct slg_verdict *v)
 	for (size_t i = 0; i < v->nobj; i++) {
 		const struct slg_objective_result *o = &v->obj[i];
 
-		slg_value_format(o->value, o->unit, val, sizeof(val));
+		slg_value_text(o, val, sizeof(val));
 		fprintf(f, "  - %s: %s %s", o->name, slg_status_str(o->status),
 		    val);
 		if (o->judged)

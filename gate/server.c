@@ -603,7 +603,7 @@ watcher(void *arg)
 				    (long long)d[i].id, err.msg);
 				next = now + 1;
 				if (err.code == SLG_ENOTFOUND ||
-				    err.code == SLG_EINPUT ||
+				    err.code == SLG_ECONFLICT ||
 				    err.code == SLG_EPARSE)
 					next = 0;
 			}

@@ -688,7 +688,7 @@ slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
 	if ((rc = slg_store_approval_get(st, id, &a, err)) != 0)
 		goto out;
 	if (a.revoked_at != 0) {
-		rc = slg_err_set(err, SLG_EINPUT, "approval %lld was revoked "
+		rc = slg_err_set(err, SLG_ECONFLICT, "approval %lld was revoked "
 		    "already", (long long)id);
 		goto out;
 	}
@@ -732,7 +732,7 @@ slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot invalidate the verdict");
 	else if (sqlite3_changes(st->db) == 0)
-		rc = slg_err_set(err, SLG_EINPUT, "verdict %lld is invalidated "
+		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld is invalidated "
 		    "already", (long long)verdict_id);
 	sqlite3_finalize(s);
 	return rc;
@@ -761,7 +761,7 @@ slg_store_resolve_commit(struct slg_store *st, const char *prefix,
 		rc = slg_err_set(err, SLG_ENOTFOUND, "no verdict recorded for "
 		    "commit '%s'", prefix);
 	else if (found > 1)
-		rc = slg_err_set(err, SLG_EINPUT, "commit '%s' is ambiguous: "
+		rc = slg_err_set(err, SLG_EAMBIGUOUS, "commit '%s' is ambiguous: "
 		    "give more of it", prefix);
 	sqlite3_finalize(s);
 	if (rc != 0)
@@ -1203,7 +1203,7 @@ slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
 	s = NULL;
 	if (changed != 1) {
 		/* another process ended it: it is not polled twice */
-		slg_err_set(err, SLG_EINPUT, "evaluation %lld has ended already",
+		slg_err_set(err, SLG_ECONFLICT, "evaluation %lld has ended already",
 		    (long long)w->id);
 		goto rollback;
 	}

@@ -85,7 +85,7 @@ int slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
     struct slg_err *err);
 
 /* Marks approval id revoked (it stays in the trail). SLG_ENOTFOUND when
- * there is none, SLG_EINPUT when it was revoked already. */
+ * there is none, SLG_ECONFLICT when it was revoked already. */
 int slg_store_approval_revoke(struct slg_store *st, int64_t id,
     const char *by, const char *reason, int64_t at, struct slg_err *err);
 
@@ -94,12 +94,12 @@ int slg_store_approval_get(struct slg_store *st, int64_t id,
     struct slg_approval *out, struct slg_err *err);
 
 /* Marks a verdict unusable as a baseline; it is kept. SLG_ENOTFOUND when
- * there is no such verdict, SLG_EINPUT when it is invalidated already. */
+ * there is no such verdict, SLG_ECONFLICT when it is invalidated already. */
 int slg_store_invalidate(struct slg_store *st, int64_t verdict_id,
     const char *by, const char *reason, int64_t at, struct slg_err *err);
 
 /* The full commit for an abbreviated one, among recorded verdicts.
- * SLG_ENOTFOUND when none matches, SLG_EINPUT when several do. */
+ * SLG_ENOTFOUND when none matches, SLG_EAMBIGUOUS when several do. */
 int slg_store_resolve_commit(struct slg_store *st, const char *prefix,
     char out[65], struct slg_err *err);
 
@@ -138,7 +138,7 @@ int slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
 
 /* Records poll p of running watch w with w's errors, settle and p's
  * summary as its progress, in one transaction; with final, also the
- * watch's verdict (id = w->id) and w done. SLG_EINPUT when w ended
+ * watch's verdict (id = w->id) and w done. SLG_ECONFLICT when w ended
  * already (nothing is written), SLG_ESTORE. */
 int slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
     const struct slg_watch_poll *p, struct slg_verdict *final,

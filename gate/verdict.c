@@ -1,4 +1,5 @@
 /* verdict: the result of one evaluation. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,37 @@ static const char *const verdicts[] = { "pass", "fail", "warn",
     "inconclusive", "error" };
 static const char *const statuses[] = { "pass", "warn", "fail", "no_data",
     "error", "info" };
+
+/* Adds the thresholds of the criteria in text ("<= 120ms, <= +10%"). */
+static size_t
+thresholds(const char *text, const struct slg_objective_result *r,
+    double *out, size_t n, size_t max)
+{
+	char one[64];
+
+	for (const char *p = text; p != NULL && *p && n < max;) {
+		size_t l = strcspn(p, ",");
+		struct slg_criterion c;
+
+		snprintf(one, sizeof(one), "%.*s", (int)l, p);
+		if (slg_criterion_parse(one, &c, NULL) == 0 &&
+		    (c.rel == SLG_REL_NONE || r->has_baseline))
+			out[n++] = slg_criterion_threshold(&c, r->baseline);
+		p += l + (p[l] == ',');
+	}
+	return n;
+}
+
+void
+slg_value_text(const struct slg_objective_result *r, char *out, size_t n)
+{
+	double t[2 * 8];
+	size_t nt;
+
+	nt = thresholds(r->pass_text, r, t, 0, 8);
+	nt = thresholds(r->warn_text, r, t, nt, 16);
+	slg_value_format_exact(r->value, r->unit, t, nt, out, n);
+}
 
 void
 slg_verdict_free(struct slg_verdict *v)

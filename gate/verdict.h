@@ -161,6 +161,13 @@ struct slg_watch_poll {
 void slg_watch_release(struct slg_watch *w);
 void slg_watch_poll_release(struct slg_watch_poll *p);
 
+/* r's value for a person, in its unit, never reading as meeting a
+ * threshold of r's criteria that it misses (slg_value_format_exact over
+ * the thresholds of r->pass_text and r->warn_text, relative ones from
+ * r->baseline). */
+void slg_value_text(const struct slg_objective_result *r, char *out,
+    size_t n);
+
 /* Frees contents and struct; NULL is fine. */
 void slg_verdict_free(struct slg_verdict *v);
 

@@ -125,7 +125,7 @@ slg_watch_summary(const struct slg_policy *p, int64_t since,
 
 		slg_buf_printf(&b, ", %s", o->name);
 		if (o->status != SLG_ST_NODATA && o->status != SLG_ST_ERROR) {
-			slg_value_format(o->value, o->unit, val, sizeof(val));
+			slg_value_text(o, val, sizeof(val));
 			slg_buf_printf(&b, " %s", val);
 		}
 		if (*word(o->status))

@@ -37,6 +37,7 @@ struct agg_case {
 #define TWO { 1, 2 }, 2
 #define TEN_UNSORTED { 7, 3, 10, 1, 9, 2, 8, 5, 4, 6 }, 10
 #define DUPS { 5, 1, 5, 5 }, 4
+#define ELEVEN { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, 11
 #define SPREAD { 0.120, -0.5, 0.095, 0.105, 0.300 }, 5
 
 static const struct agg_case cases[] = {
@@ -47,18 +48,18 @@ static const struct agg_case cases[] = {
 	{ "one p95", ONE, SLG_AGG_P95, 0.08 },
 	{ "one min", ONE, SLG_AGG_MIN, 0.08 },
 	{ "one max", ONE, SLG_AGG_MAX, 0.08 },
-	/* two values: percentiles interpolate between them */
+	/* two values: Keptn's position p * (n + 1), clamped to the ends */
 	{ "two avg", TWO, SLG_AGG_AVG, 1.5 },
 	{ "two p50", TWO, SLG_AGG_P50, 1.5 },
-	{ "two p90", TWO, SLG_AGG_P90, 1.9 },
-	{ "two p95", TWO, SLG_AGG_P95, 1.95 },
+	{ "two p90", TWO, SLG_AGG_P90, 2 },
+	{ "two p95", TWO, SLG_AGG_P95, 2 },
 	{ "two min", TWO, SLG_AGG_MIN, 1 },
 	{ "two max", TWO, SLG_AGG_MAX, 2 },
-	/* 1..10 given out of order: rank p * 9 between closest ranks */
+	/* 1..10 given out of order: position p * 11 between closest ranks */
 	{ "ten avg", TEN_UNSORTED, SLG_AGG_AVG, 5.5 },
 	{ "ten p50", TEN_UNSORTED, SLG_AGG_P50, 5.5 },
-	{ "ten p90", TEN_UNSORTED, SLG_AGG_P90, 9.1 },
-	{ "ten p95", TEN_UNSORTED, SLG_AGG_P95, 9.55 },
+	{ "ten p90", TEN_UNSORTED, SLG_AGG_P90, 9.9 },
+	{ "ten p95", TEN_UNSORTED, SLG_AGG_P95, 10 },
 	{ "ten min", TEN_UNSORTED, SLG_AGG_MIN, 1 },
 	{ "ten max", TEN_UNSORTED, SLG_AGG_MAX, 10 },
 	/* duplicates: sorted 1 5 5 5 */
@@ -70,13 +71,17 @@ static const struct agg_case cases[] = {
 	/* sorted -0.5 0.095 0.105 0.12 0.3; p50 is the middle one */
 	{ "spread avg", SPREAD, SLG_AGG_AVG, 0.024 },
 	{ "spread p50", SPREAD, SLG_AGG_P50, 0.105 },
-	{ "spread p90", SPREAD, SLG_AGG_P90, 0.12 + 0.6 * 0.18 },
-	{ "spread p95", SPREAD, SLG_AGG_P95, 0.12 + 0.8 * 0.18 },
+	{ "spread p90", SPREAD, SLG_AGG_P90, 0.3 },
+	{ "spread p95", SPREAD, SLG_AGG_P95, 0.3 },
 	{ "spread min", SPREAD, SLG_AGG_MIN, -0.5 },
 	{ "spread max", SPREAD, SLG_AGG_MAX, 0.3 },
 	/* three values, odd count: p50 is the median exactly */
 	{ "three p50", { 3, 1, 2 }, 3, SLG_AGG_P50, 2 },
 	{ "four p50", { 4, 1, 3, 2 }, 4, SLG_AGG_P50, 2.5 },
+	/* the values the README's claim of Keptn parity rests on: 0..10 */
+	{ "eleven p50", ELEVEN, SLG_AGG_P50, 5 },
+	{ "eleven p90", ELEVEN, SLG_AGG_P90, 9.8 },
+	{ "eleven p95", ELEVEN, SLG_AGG_P95, 10 },
 };
 
 static void

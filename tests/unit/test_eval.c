@@ -142,7 +142,16 @@ static const struct windowed_case windowed[] = {
 	    "99.8% misses >= 99.95% and warn >= 99.9%" },
 	{ 0, SLG_ST_FAIL, SLG_V_FAIL, "0% misses >= 99.95% and warn >= 99.9%" },
 	{ -INFINITY, SLG_ST_FAIL, SLG_V_FAIL,
-	    "-Inf misses >= 99.95% and warn >= 99.9%" },
+	    "-Inf: the query divides by zero; an infinite value meets no "
+	    "criterion (>= 99.95%)" },
+	/* a division by zero is no availability of 100% */
+	{ INFINITY, SLG_ST_FAIL, SLG_V_FAIL,
+	    "+Inf: the query divides by zero; an infinite value meets no "
+	    "criterion (>= 99.95%)" },
+	/* a value that misses never reads as its threshold */
+	{ 0.9994999999999999, SLG_ST_WARN, SLG_V_WARN,
+	    "99.94999999999999% misses >= 99.95%, meets warn >= 99.9%" },
+	{ 0.9995, SLG_ST_PASS, SLG_V_PASS, "" },
 	{ NAN, SLG_ST_NODATA, SLG_V_INCONCLUSIVE,
 	    "no data: the query returned NaN" },
 };
@@ -414,6 +423,12 @@ static const struct guard_case guards[] = {
 	    "its floor 100" },
 	{ "NaN", 1, NAN, 0, SLG_V_INCONCLUSIVE,
 	    "not enough traffic to judge" },
+	/* an infinity measures no traffic: never "enough" */
+	{ "+Inf", 1, INFINITY, 0, SLG_V_INCONCLUSIVE,
+	    "cannot tell the traffic: guard (inline) is +Inf (the query "
+	    "divides by zero), not a finite number" },
+	{ "-Inf", 1, -INFINITY, 0, SLG_V_INCONCLUSIVE,
+	    "guard (inline) is -Inf" },
 	{ "query error", 1, 500, 1, SLG_V_ERROR,
 	    "guard: cannot query prometheus at 'http://x': refused" },
 	{ "no answer", -1, 0, 0, SLG_V_ERROR,
@@ -859,13 +874,246 @@ test_relative_sustained(void **state)
 	assert_near(v->obj[0].value, 0.115);
 	slg_verdict_free(v);
 
+	/* no baseline: nothing could be judged, so nothing passed */
 	in.has_baseline = 0;
+	v = evaluate(p, &in, NULL);
+	assert_status(v->obj[0].status, SLG_ST_NODATA);
+	assert_verdict(v, SLG_V_INCONCLUSIVE);
+	assert_string_equal(v->obj[0].detail, "no data: its relative criteria "
+	    "cannot be judged without a baseline (no baseline stored; "
+	    "on_no_baseline: inconclusive)");
+	slg_verdict_free(v);
+	slg_policy_free(p);
+
+	/* on_no_baseline skip: today's and Keptn's way, said out loud */
+	p = policy(HEAD "'on_no_baseline': 'skip', 'objectives': [{'name': "
+	    "'p95', 'promql': 'p95', 'pass': '<= +10%', 'sustained': true}]}");
 	v = evaluate(p, &in, NULL);
 	assert_status(v->obj[0].status, SLG_ST_PASS);
 	assert_contains(v->obj[0].detail, "all 10 points meet <= +10%");
 	assert_contains(v->obj[0].detail, "; relative criterion '<= +10%' "
 	    "skipped: no baseline stored");
 	slg_verdict_free(v);
+	slg_policy_free(p);
+}
+
+/* ---- values that are not finite ---- */
+
+/* +Inf is a p95 beyond the largest bucket, not a fast service. */
+static void
+test_infinite_latency(void **state)
+{
+	struct slg_policy *p = policy(HEAD "'objectives': [{'name': 'p95', "
+	    "'promql': 'histogram_quantile(0.95, x)', 'pass': '<= 120ms'}]}");
+	struct fseries f;
+	struct slg_eval_input in;
+	struct slg_verdict *v;
+
+	(void)state;
+	fill1(&f, INFINITY);
+	in = input("histogram_quantile(0.95, sum by (le) (rate(x[10m])))", &f);
+	v = evaluate(p, &in, NULL);
+	assert_status(v->obj[0].status, SLG_ST_FAIL);
+	assert_verdict(v, SLG_V_FAIL);
+	assert_string_equal(v->obj[0].detail, "+Inf: the quantile lies beyond "
+	    "the largest histogram bucket; an infinite value meets no "
+	    "criterion (<= 120ms)");
+	slg_verdict_free(v);
+	slg_policy_free(p);
+}
+
+/* One infinite point fails a sustained objective like any missed one. */
+static void
+test_infinite_point(void **state)
+{
+	double vals[NPTS];
+	struct slg_policy *p = policy(HEAD "'objectives': [{'name': 'avail', "
+	    "'promql': 'a', 'pass': '>= 99.95%', 'sustained': true}]}");
+	struct fseries f;
+	struct slg_eval_input in;
+	struct slg_verdict *v;
+
+	(void)state;
+	for (size_t i = 0; i < NPTS; i++)
+		vals[i] = 0.9999;
+	vals[4] = INFINITY;
+	fill(&f, vals, NPTS);
+	in = input("a", &f);
+	v = evaluate(p, &in, NULL);
+	assert_status(v->obj[0].status, SLG_ST_FAIL);
+	assert_int_equal(v->obj[0].points_failed, 1);
+	/* the worst point is the one that failed, not the lowest value */
+	assert_true(isinf(v->obj[0].value));
+	assert_near(v->obj[0].value_at, AT(4));
+	assert_contains(v->obj[0].detail, "1 of 10 points miss >= 99.95%");
+	assert_contains(v->obj[0].detail, "; 1 point is +Inf: the query "
+	    "divides by zero");
+	slg_verdict_free(v);
+	slg_policy_free(p);
+}
+
+/* Relative criteria alone, no baseline: nothing judged is no pass, and
+ * even skip does not let an infinity through. */
+static void
+test_relative_only_without_baseline(void **state)
+{
+	static const struct {
+		const char *policy;
+		double value;
+		enum slg_status status;
+		const char *detail;
+	} t[] = {
+		{ "'pass': '<= +10%'", 0.1, SLG_ST_NODATA, "no data: its "
+		    "relative criteria cannot be judged without a baseline" },
+		{ "'pass': '<= +10%'", INFINITY, SLG_ST_FAIL, "+Inf: the query "
+		    "divides by zero" },
+		/* warn can still be missed: that fails */
+		{ "'pass': '<= +10%', 'warn': '<= 200ms'", 0.3, SLG_ST_FAIL,
+		    "300ms misses <= +10% and warn <= 200ms" },
+		{ "'pass': '<= +10%', 'warn': '<= 200ms'", 0.1, SLG_ST_NODATA,
+		    "cannot be judged without a baseline" },
+		/* pass missed, warn relative: warn or fail cannot be told */
+		{ "'pass': '<= 120ms', 'warn': '<= +10%'", 0.15, SLG_ST_NODATA,
+		    "cannot be judged without a baseline" },
+		{ "'pass': '<= 120ms', 'warn': '<= +10%'", 0.1, SLG_ST_PASS,
+		    "" },
+		{ "'on_no_baseline': 'skip', 'pass': '<= +10%'", 0.1,
+		    SLG_ST_PASS, "relative criterion '<= +10%' skipped: no "
+		    "baseline stored" },
+		{ "'on_no_baseline': 'skip', 'pass': '<= +10%'", INFINITY,
+		    SLG_ST_FAIL, "an infinite value meets no criterion" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(t); i++) {
+		char text[512];
+		const char *nb = strstr(t[i].policy, "'on_no_baseline'");
+		struct slg_policy *p;
+		struct fseries f;
+		struct slg_eval_input in;
+		struct slg_verdict *v;
+
+		/* on_no_baseline is a policy key: lift it out of the list */
+		snprintf(text, sizeof(text), HEAD "%s'objectives': [{'name': "
+		    "'p95', 'promql': 'p95', %s}]}", nb ? "'on_no_baseline': "
+		    "'skip', " : "", nb ? t[i].policy + strlen("'on_no_"
+		    "baseline': 'skip', ") : t[i].policy);
+		p = policy(text);
+		fill1(&f, t[i].value);
+		in = input("p95", &f);
+		v = evaluate(p, &in, NULL);
+		if (v->obj[0].status != t[i].status ||
+		    strstr(v->obj[0].detail, t[i].detail) == NULL)
+			fail_msg("case %zu (%g): %s '%s', want %s '%s'", i,
+			    t[i].value, status_name(v->obj[0].status),
+			    v->obj[0].detail, status_name(t[i].status),
+			    t[i].detail);
+		slg_verdict_free(v);
+		slg_policy_free(p);
+	}
+}
+
+/* A baseline of +Inf would make "<= +10%" hold for anything. */
+static void
+test_infinite_baseline_is_none(void **state)
+{
+	struct slg_policy *p = policy(HEAD "'objectives': [{'name': 'p95', "
+	    "'promql': 'p95', 'pass': '<= +10%'}]}");
+	struct fseries f;
+	struct slg_eval_input in;
+	struct slg_verdict *v;
+
+	(void)state;
+	fill1(&f, 5);
+	in = input("p95", &f);
+	in.has_baseline = 1;
+	in.baseline = INFINITY;
+	in.baseline_source = "previous";
+	v = evaluate(p, &in, NULL);
+	assert_status(v->obj[0].status, SLG_ST_NODATA);
+	assert_verdict(v, SLG_V_INCONCLUSIVE);
+	assert_int_equal(v->obj[0].has_baseline, 0);
+	assert_contains(v->obj[0].detail, "the baseline is +Inf, not a finite "
+	    "number");
+	slg_verdict_free(v);
+	slg_policy_free(p);
+}
+
+/* ---- coverage of a windowed objective's window ---- */
+
+static void
+test_coverage(void **state)
+{
+	static const struct {
+		double count;	/* steps with data, of 10; NaN: no series */
+		int error;
+		enum slg_status status;
+		const char *detail;
+	} t[] = {
+		{ 10, 0, SLG_ST_PASS, "" },
+		{ 11, 0, SLG_ST_PASS, "" },	/* both ends of the range */
+		{ 9, 0, SLG_ST_PASS, "" },	/* 90%, the default */
+		{ 8, 0, SLG_ST_NODATA, "no data: data for 8m of 10m (80%), "
+		    "min_coverage 90%" },
+		{ 1, 0, SLG_ST_NODATA, "data for 1m of 10m (10%)" },
+		{ NAN, 0, SLG_ST_NODATA, "data for 0s of 10m (0%)" },
+		{ 2.5, 0, SLG_ST_ERROR, "coverage query answered 2.5, not a "
+		    "count of steps" },
+		{ INFINITY, 0, SLG_ST_ERROR, "not a count of steps" },
+		{ 10, 1, SLG_ST_ERROR, "coverage query: prometheus refused "
+		    "the query" },
+	};
+	struct slg_policy *p = policy(HEAD "'objectives': [{'name': 'avail', "
+	    "'promql': 'a', 'pass': '>= 99%'}]}");
+
+	(void)state;
+	assert_near(p->min_coverage, 0.9);
+	for (size_t i = 0; i < NELEM(t); i++) {
+		struct slg_err cerr = { SLG_EPROM, "prometheus refused the "
+		    "query: bad_data: subquery" };
+		struct fseries f, c;
+		struct slg_eval_input in;
+		struct slg_verdict *v;
+
+		fill1(&f, 0.999);
+		if (isnan(t[i].count))
+			fill(&c, NULL, 0);
+		else
+			fill1(&c, t[i].count);
+		in = input("a", &f);
+		in.coverage = &c.s;
+		if (t[i].error)
+			in.coverage_error = &cerr;
+		v = evaluate(p, &in, NULL);
+		if (v->obj[0].status != t[i].status ||
+		    strstr(v->obj[0].detail, t[i].detail) == NULL)
+			fail_msg("case %zu (%g): %s '%s', want %s '%s'", i,
+			    t[i].count, status_name(v->obj[0].status),
+			    v->obj[0].detail, status_name(t[i].status),
+			    t[i].detail);
+		/* the value is kept, so a person sees what was not judged */
+		assert_near(v->obj[0].value, 0.999);
+		slg_verdict_free(v);
+	}
+	slg_policy_free(p);
+
+	/* a policy may ask for all of the window */
+	p = policy(HEAD "'min_coverage': '100%', 'objectives': [{'name': "
+	    "'avail', 'promql': 'a', 'pass': '>= 99%'}]}");
+	{
+		struct fseries f, c;
+		struct slg_eval_input in;
+		struct slg_verdict *v;
+
+		fill1(&f, 0.999);
+		fill1(&c, 9);
+		in = input("a", &f);
+		in.coverage = &c.s;
+		v = evaluate(p, &in, NULL);
+		assert_status(v->obj[0].status, SLG_ST_NODATA);
+		assert_contains(v->obj[0].detail, "(90%), min_coverage 100%");
+		slg_verdict_free(v);
+	}
 	slg_policy_free(p);
 }
 
@@ -891,6 +1139,11 @@ main(void)
 		cmocka_unit_test(test_relative_with_baseline),
 		cmocka_unit_test(test_relative_without_baseline),
 		cmocka_unit_test(test_relative_sustained),
+		cmocka_unit_test(test_infinite_latency),
+		cmocka_unit_test(test_infinite_point),
+		cmocka_unit_test(test_relative_only_without_baseline),
+		cmocka_unit_test(test_infinite_baseline_is_none),
+		cmocka_unit_test(test_coverage),
 	};
 
 	return cmocka_run_group_tests_name("eval", tests, NULL, NULL);

@@ -455,6 +455,21 @@ static const struct bad_case bad[] = {
 	/* the rest of the top level */
 	{ "{" SVC "'on_no_data': 'maybe', " OBJS "}", NULL,
 	    "'on_no_data' must be \"inconclusive\" or \"fail\", not 'maybe'" },
+	{ "{" SVC "'on_no_baseline': 'pass', " OBJS "}", NULL,
+	    "'on_no_baseline' must be \"inconclusive\" or \"skip\", not "
+	    "'pass'" },
+	{ "{" SVC "'on_no_baseline': true, " OBJS "}", NULL,
+	    "'on_no_baseline' must be a string" },
+	{ "{" SVC "'min_coverage': '120%', " OBJS "}", NULL,
+	    "'min_coverage' must be a percentage from 0% to 100%, not '120%'" },
+	{ "{" SVC "'min_coverage': '-5%', " OBJS "}", NULL,
+	    "'min_coverage' must be a percentage" },
+	{ "{" SVC "'min_coverage': '0.9', " OBJS "}", NULL,
+	    "'min_coverage' must be a percentage from 0% to 100%, not '0.9'" },
+	{ "{" SVC "'min_coverage': 0.9, " OBJS "}", NULL,
+	    "'min_coverage' must be a percentage from 0% to 100% like \"90%\"" },
+	{ "{" SVC "'min_coverage': '90ms', " OBJS "}", NULL,
+	    "'min_coverage' must be a percentage" },
 	{ "{'environment': 'staging', " OBJS "}", NULL,
 	    "needs a 'service'" },
 	{ "{'service': '', 'environment': 'staging', " OBJS "}", NULL,
@@ -637,6 +652,9 @@ test_parse_defaults_inline(void **state)
 	assert_int_equal(p->window, 1800);
 	assert_int_equal(p->step, 60);
 	assert_int_equal(p->on_no_data, SLG_NODATA_INCONCLUSIVE);
+	/* the defaults: no baseline judges nothing, 90% coverage */
+	assert_int_equal(p->on_no_baseline, SLG_NOBASE_INCONCLUSIVE);
+	assert_near(p->min_coverage, 0.9);
 	assert_int_equal(p->has_guard, 0);
 	assert_null(p->guard_query);
 	assert_null(p->guard_tmpl);
@@ -658,6 +676,7 @@ test_parse_guard_inline_no_data_fail(void **state)
 	struct slg_policy *p = NULL;
 	const char *s = json("{'service': 'api', 'environment': 'prod', "
 	    "'window': '1h', 'step': '5m', 'on_no_data': 'fail', "
+	    "'on_no_baseline': 'skip', 'min_coverage': '75%', "
 	    "'guard': {'promql': 'sum(rate(r[${range}]))', 'min': 0.5}, "
 	    "'objectives': [{'name': 'p95', 'promql': 'p95', "
 	    "'pass': ['<= 300ms', '<= +20ms'], 'warn': '<= 500ms', "
@@ -669,6 +688,8 @@ test_parse_guard_inline_no_data_fail(void **state)
 	assert_int_equal(p->window, 3600);
 	assert_int_equal(p->step, 300);
 	assert_int_equal(p->on_no_data, SLG_NODATA_FAIL);
+	assert_int_equal(p->on_no_baseline, SLG_NOBASE_SKIP);
+	assert_near(p->min_coverage, 0.75);
 	assert_int_equal(p->has_guard, 1);
 	assert_null(p->guard_query);
 	assert_string_equal(p->guard_tmpl, "sum(rate(r[${range}]))");

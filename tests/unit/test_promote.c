@@ -338,8 +338,8 @@ test_approval_allowed(void **state)
 		enum slg_verdict_kind kind;
 		int rc;
 	} t[] = {
-		{ SLG_V_PASS, SLG_EINPUT },
-		{ SLG_V_WARN, SLG_EINPUT },
+		{ SLG_V_PASS, SLG_ECONFLICT },
+		{ SLG_V_WARN, SLG_ECONFLICT },
 		{ SLG_V_FAIL, 0 },
 		{ SLG_V_INCONCLUSIVE, 0 },
 		{ SLG_V_ERROR, 0 },
@@ -347,8 +347,8 @@ test_approval_allowed(void **state)
 	struct slg_err err = { 0, "" };
 
 	(void)state;
-	assert_int_equal(slg_approval_allowed(NULL, &err), SLG_EINPUT);
-	assert_int_equal(err.code, SLG_EINPUT);
+	assert_int_equal(slg_approval_allowed(NULL, &err), SLG_ECONFLICT);
+	assert_int_equal(err.code, SLG_ECONFLICT);
 	assert_contains(err.msg, "nothing to approve");
 
 	for (size_t i = 0; i < NELEM(t); i++) {
@@ -380,8 +380,8 @@ test_approval_allowed_null_err(void **state)
 
 	(void)state;
 	make_verdict(&v, SLG_V_PASS);
-	assert_int_equal(slg_approval_allowed(&v, NULL), SLG_EINPUT);
-	assert_int_equal(slg_approval_allowed(NULL, NULL), SLG_EINPUT);
+	assert_int_equal(slg_approval_allowed(&v, NULL), SLG_ECONFLICT);
+	assert_int_equal(slg_approval_allowed(NULL, NULL), SLG_ECONFLICT);
 	make_verdict(&v, SLG_V_FAIL);
 	assert_int_equal(slg_approval_allowed(&v, NULL), 0);
 }

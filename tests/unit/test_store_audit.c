@@ -436,8 +436,8 @@ test_invalidate(void **state)
 
 	/* a second time is refused, and changes nothing */
 	assert_int_equal(slg_store_invalidate(st, id, "mallory", "again",
-	    T0 + 60, &err), SLG_EINPUT);
-	assert_int_equal(err.code, SLG_EINPUT);
+	    T0 + 60, &err), SLG_ECONFLICT);
+	assert_int_equal(err.code, SLG_ECONFLICT);
 	assert_contains(err.msg, "invalidated already");
 
 	/* an unknown verdict */
@@ -532,8 +532,8 @@ test_approvals(void **state)
 
 	/* twice is refused and keeps the first revocation */
 	assert_int_equal(slg_store_approval_revoke(st, a1.id, "dave", "again",
-	    T0 + 200, &err), SLG_EINPUT);
-	assert_int_equal(err.code, SLG_EINPUT);
+	    T0 + 200, &err), SLG_ECONFLICT);
+	assert_int_equal(err.code, SLG_ECONFLICT);
 	assert_contains(err.msg, "revoked already");
 	assert_int_equal(slg_store_approval_get(st, a1.id, &got, &err), 0);
 	assert_int_equal(got.revoked_at, T0 + 100);
@@ -858,10 +858,10 @@ test_resolve_commit(void **state)
 		/* two verdicts of one commit are still one commit */
 		{ "def", 0, SHA_C },
 		{ "d", 0, SHA_C },
-		{ "abc", SLG_EINPUT, "" },
-		{ "abc123", SLG_EINPUT, "" },
-		{ "ab", SLG_EINPUT, "" },
-		{ "a", SLG_EINPUT, "" },
+		{ "abc", SLG_EAMBIGUOUS, "" },
+		{ "abc123", SLG_EAMBIGUOUS, "" },
+		{ "ab", SLG_EAMBIGUOUS, "" },
+		{ "a", SLG_EAMBIGUOUS, "" },
 		{ "fff", SLG_ENOTFOUND, "" },
 		{ "abe", SLG_ENOTFOUND, "" },
 		{ "abc1230000000000000000000000000000000003", SLG_ENOTFOUND,
@@ -889,7 +889,7 @@ test_resolve_commit(void **state)
 		if (rc != 0) {
 			assert_int_equal(err.code, rc);
 			assert_contains(err.msg, t[i].prefix);
-			assert_contains(err.msg, rc == SLG_EINPUT ?
+			assert_contains(err.msg, rc == SLG_EAMBIGUOUS ?
 			    "ambiguous" : "no verdict recorded");
 		}
 	}
@@ -1182,7 +1182,7 @@ test_watches(void **state)
 	/* an ended watch is not polled again, nor recorded twice */
 	v->id = 0;
 	assert_int_equal(slg_store_watch_poll(st, &w, &poll, v, &err),
-	    SLG_EINPUT);
+	    SLG_ECONFLICT);
 	assert_contains(err.msg, "has ended already");
 	assert_int_equal(slg_store_watch_get(st, w.id, &got, &err), 0);
 	assert_false(got.running);

@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "promote.h"
 #include "report.h"
+#include "text.h"
 #include "timefmt.h"
 #include "watch.h"
 
@@ -128,9 +129,15 @@ static cJSON *
 body_object(const struct slg_api_req *q, const char *const *keys,
     struct slg_api_resp *r)
 {
-	cJSON *o = q->len ? cJSON_ParseWithLength(q->body, q->len) : NULL;
+	struct slg_err err = { 0 };
 	const cJSON *it;
+	cJSON *o;
 
+	if (slg_json_check(q->body, q->len, "the body", &err) != 0) {
+		fail(r, 400, "bad request", err.msg);
+		return NULL;
+	}
+	o = q->len ? cJSON_ParseWithLength(q->body, q->len) : NULL;
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		fail(r, 400, "bad request", "the body must be a JSON object");

@@ -34,6 +34,15 @@ int cmd_serve(int argc, char **argv);
 /* Exit code of approve, invalidate and status when the answer is no. */
 #define SLG_EXIT_REFUSED 1
 
+/* Prints one line to stdout, formatted, with control characters escaped
+ * (the values may come from outside: a branch, a reason). */
+void slg_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "slogate CMD: error: MESSAGE" to stderr, the message escaped
+ * (it may quote a flag, a service's answer or Prometheus's words). */
+void slg_say_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Prints "slogate CMD: message" and the command's usage (when not NULL) to
  * stderr; returns 64. */
 int slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

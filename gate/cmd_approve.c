@@ -10,6 +10,7 @@
 #include "jsonin.h"
 #include "promote.h"
 #include "remote.h"
+#include "text.h"
 #include "timefmt.h"
 
 static const char usage_text[] =
@@ -44,16 +45,29 @@ struct opts {
 static void
 print_approval(const struct slg_approval *a, const char *overrides)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
 	char t[32];
 
 	printf("approval %lld recorded: %.12s %s/%s, overrides verdict %lld "
-	    "(%s), by %s: %s\n", (long long)a->id, a->commit, a->service,
-	    a->environment, (long long)a->verdict_id, overrides, a->by,
-	    a->reason);
+	    "(%s), by %s: %s\n", (long long)a->id, slg_esc(&esc, a->commit),
+	    slg_esc(&esc, a->service), slg_esc(&esc, a->environment),
+	    (long long)a->verdict_id, overrides, slg_esc(&esc, a->by),
+	    slg_esc(&esc, a->reason));
 	if (a->expires_at) {
 		slg_time_format(a->expires_at, t, sizeof(t));
 		printf("expires %s\n", t);
 	}
+	slg_esc_release(&esc);
+}
+
+static void
+print_revoked(long long id, const char *by)
+{
+	struct slg_esc esc = SLG_ESC_INIT;
+
+	printf("approval %lld revoked by %s\n", id, by ? slg_esc(&esc, by) :
+	    "-");
+	slg_esc_release(&esc);
 }
 
 static int
@@ -87,8 +101,7 @@ remote(const struct slg_remote *r, const struct opts *o)
 		slg_buf_puts(&body, "}");
 		if ((rc = slg_remote_json("approve", r, "DELETE", path.data,
 		    body.data, 200, &out)) == 0)
-			printf("approval %lld revoked by %s\n", id,
-			    slg_who(o->by) ? slg_who(o->by) : "-");
+			print_revoked(id, slg_who(o->by));
 		goto out;
 	}
 	slg_buf_puts(&body, ", \"commit\": ");
@@ -130,8 +143,7 @@ revoke(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	if ((rc = slg_store_approval_revoke(st, id, slg_who(o->by), o->reason,
 	    slg_now(), err)) != 0)
 		return rc;
-	printf("approval %lld revoked by %s\n", id, slg_who(o->by) ?
-	    slg_who(o->by) : "-");
+	print_revoked(id, slg_who(o->by));
 	return 0;
 }
 
@@ -149,7 +161,7 @@ approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	if (o->expires != NULL && (slg_duration_parse(o->expires, &secs, err) != 0
 	    || secs < 1))
 		return slg_err_set(err, SLG_EUSAGE, "--expires: bad duration "
-		    "'%s'", o->expires);
+		    "'%s' (1s to 100 years)", o->expires);
 	if ((rc = slg_commit_arg(st, o->commit, sha, err)) != 0)
 		return rc;
 	f.commit = sha;

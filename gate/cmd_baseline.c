@@ -143,7 +143,7 @@ do_set(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	b.note = (char *)"set";
 	if ((rc = slg_store_baseline_add(st, &b, 1, err)) != 0)
 		return rc;
-	printf("baseline for %s/%s %s set to %.17g\n", o->service, o->env,
+	slg_say("baseline for %s/%s %s set to %.17g", o->service, o->env,
 	    o->objective, b.value);
 	return 0;
 }
@@ -167,7 +167,7 @@ do_import(struct slg_store *st, const struct opts *o, struct slg_err *err)
 		rows[i].note = strdup(note);
 	}
 	if ((rc = slg_store_baseline_add(st, rows, n, err)) == 0)
-		printf("imported %zu baseline%s for %s/%s from %s\n", n,
+		slg_say("imported %zu baseline%s for %s/%s from %s", n,
 		    n == 1 ? "" : "s", rows[0].service, rows[0].environment,
 		    o->file);
 	for (size_t i = 0; i < n; i++)
@@ -232,8 +232,8 @@ do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
 		goto out;
 	}
 	if ((rc = slg_store_baseline_add(st, rows, nr, err)) == 0)
-		printf("promoted %zu baseline%s for %s/%s from verdict %lld of "
-		    "%.12s\n", nr, nr == 1 ? "" : "s", o->service, o->env,
+		slg_say("promoted %zu baseline%s for %s/%s from verdict %lld of "
+		    "%.12s", nr, nr == 1 ? "" : "s", o->service, o->env,
 		    (long long)v->id, sha);
 out:
 	free(rows);	/* the strings belong to the verdicts */
@@ -338,13 +338,13 @@ remote(const char *sub, const struct slg_remote *r, const struct opts *o)
 	    &out);
 	/* the same lines as local mode */
 	if (rc == 0 && strcmp(sub, "set") == 0)
-		printf("baseline for %s/%s %s set to %.17g\n", service, env,
+		slg_say("baseline for %s/%s %s set to %.17g", service, env,
 		    o->objective, value);
 	else if (rc == 0 && strcmp(sub, "import") == 0)
-		printf("imported %zu baseline%s for %s/%s from %s\n", nrows,
+		slg_say("imported %zu baseline%s for %s/%s from %s", nrows,
 		    nrows == 1 ? "" : "s", service, env, o->file);
 	else if (rc == 0)
-		printf("promoted baselines for %s/%s from %.12s\n", service, env,
+		slg_say("promoted baselines for %s/%s from %.12s", service, env,
 		    o->commit);
 	goto out;
 print:

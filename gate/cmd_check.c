@@ -16,6 +16,7 @@
 #include "jsonin.h"
 #include "remote.h"
 #include "report.h"
+#include "text.h"
 #include "timefmt.h"
 #include "watch.h"
 
@@ -235,7 +236,7 @@ emit(const struct opts *o, const struct slg_verdict *v, const char *where)
 	    (o->dotenv != NULL &&
 	    slg_write_file(o->dotenv, write_dotenv, v, &err) != 0)) {
 		/* the verdict is recorded, but the pipeline cannot see it */
-		fprintf(stderr, "slogate check: error: %s\n", err.msg);
+		slg_say_error("check", "%s", err.msg);
 		return SLG_EXIT_ERROR;
 	}
 	return (int)v->verdict;
@@ -264,14 +265,20 @@ progress_init(struct progress *pr, const struct opts *o, const char *service,
 static void
 progress(struct progress *pr, const char *line)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
+
 	if (pr->quiet || line == NULL)
 		return;
+	/* the line may come from the service: only ours moves the cursor */
 	if (pr->tty) {
-		fprintf(stderr, "\r\033[K%s: %s", pr->who, line);
+		fprintf(stderr, "\r\033[K%s: %s", slg_esc(&esc, pr->who),
+		    slg_esc(&esc, line));
 		pr->open = 1;
 	} else {
-		fprintf(stderr, "%s: %s\n", pr->who, line);
+		fprintf(stderr, "%s: %s\n", slg_esc(&esc, pr->who),
+		    slg_esc(&esc, line));
 	}
+	slg_esc_release(&esc);
 	fflush(stderr);
 }
 
@@ -409,10 +416,10 @@ watch_remote(const struct opts *o, const struct slg_remote *r,
 	while (*out == NULL) {
 		if (slg_now() > give_up) {
 			progress_end(&pr);
-			fprintf(stderr, "slogate check: error: evaluation %lld did "
-			    "not end by its deadline; the service is %s\n",
-			    (long long)w.id, rc || status != 200 ?
-			    "unreachable" : "not finishing it");
+			slg_say_error("check", "evaluation %lld did not end by "
+			    "its deadline; the service is %s", (long long)w.id,
+			    rc || status != 200 ? "unreachable" :
+			    "not finishing it");
 			rc = SLG_EXIT_ERROR;
 			break;
 		}
@@ -555,9 +562,10 @@ cmd_check(int argc, char **argv)
 	if (slg_prom_check_url(prom.url, &err) != 0)
 		return slg_usage_error("check", usage_text, "%s", err.msg);
 	if (o.query_timeout != NULL &&
-	    (slg_duration_parse(o.query_timeout, &qt, &err) != 0 || qt < 0.1))
-		return slg_usage_error("check", usage_text, "--query-timeout: bad duration "
-		    "'%s'", o.query_timeout);
+	    (slg_duration_parse(o.query_timeout, &qt, &err) != 0 || qt < 0.1 ||
+	    qt > 3600))
+		return slg_usage_error("check", usage_text, "--query-timeout: bad "
+		    "duration '%s' (100ms to 1h)", o.query_timeout);
 	prom.token = slg_env("SLOGATE_PROMETHEUS_TOKEN");
 	prom.timeout_ms = (long)(qt * 1000);
 	prom.attempts = 3;

@@ -24,7 +24,7 @@ slg_remote_json(const char *cmd, const struct slg_remote *r,
 	long status;
 
 	if (slg_remote_call(r, method, path, body, &status, out, &err) != 0) {
-		fprintf(stderr, "slogate %s: error: %s\n", cmd, err.msg);
+		slg_say_error(cmd, "%s", err.msg);
 		return SLG_EXIT_ERROR;
 	}
 	if (status == want)
@@ -42,20 +42,19 @@ slg_remote_refused(const char *cmd, long status, const struct slg_buf *out)
 	switch (status) {
 	case 401:
 	case 403:
-		fprintf(stderr, "slogate %s: error: the slogate service refused "
-		    "the request (HTTP %ld): %s; check SLOGATE_TOKEN\n", cmd,
-		    status, why ? why : "no detail");
+		slg_say_error(cmd, "the slogate service refused the request "
+		    "(HTTP %ld): %s; check SLOGATE_TOKEN", status, why ? why :
+		    "no detail");
 		code = SLG_EXIT_ERROR;
 		break;
 	case 404:
 	case 409:
-		fprintf(stderr, "slogate %s: error: %s\n", cmd, why ? why :
-		    "not found");
+		slg_say_error(cmd, "%s", why ? why : "not found");
 		code = SLG_EXIT_REFUSED;
 		break;
 	default:
-		fprintf(stderr, "slogate %s: error: the slogate service answered "
-		    "HTTP %ld: %s\n", cmd, status, why ? why : "no detail");
+		slg_say_error(cmd, "the slogate service answered HTTP %ld: %s",
+		    status, why ? why : "no detail");
 		code = SLG_EXIT_ERROR;
 	}
 	free(why);

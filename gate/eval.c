@@ -125,7 +125,7 @@ covered(const struct slg_policy *p, const struct slg_eval_input *in,
 	int64_t steps = v->step > 0 ? (v->window_end - v->window_start) /
 	    v->step : 0;
 	double n = 0, share;
-	char have[32], all[32];
+	char have[32], all[32], pct[16];
 
 	if (in->coverage_error != NULL && in->coverage_error->code != 0) {
 		r->status = SLG_ST_ERROR;
@@ -151,9 +151,14 @@ covered(const struct slg_policy *p, const struct slg_eval_input *in,
 		return 1;
 	slg_duration_format((int64_t)n * v->step, have, sizeof(have));
 	slg_duration_format(steps * v->step, all, sizeof(all));
+	/* rounded, unless rounding would make it read as enough */
+	if (round(share * 100) < p->min_coverage * 100)
+		snprintf(pct, sizeof(pct), "%.0f", share * 100);
+	else
+		snprintf(pct, sizeof(pct), "%.1f", floor(share * 1000) / 10);
 	r->status = SLG_ST_NODATA;
-	slg_buf_printf(d, "no data: data for %s of %s (%.0f%%), min_coverage "
-	    "%.4g%%", have, all, floor(share * 100), p->min_coverage * 100);
+	slg_buf_printf(d, "no data: data for %s of %s (%s%%), min_coverage "
+	    "%.4g%%", have, all, pct, p->min_coverage * 100);
 	return 0;
 }
 

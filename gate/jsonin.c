@@ -1,5 +1,6 @@
 /* jsonin: the JSON slogate writes, read back into structs. */
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "buf.h"
 #include "jsonin.h"
+#include "text.h"
 #include "timefmt.h"
 
 static char *
@@ -31,6 +33,18 @@ num(const cJSON *o, const char *key)
 	return NAN;
 }
 
+/* A count or an id: a whole number from 0 to 2^53, else 0. A cast of
+ * NaN or 1e300 to an integer is undefined, and no id is either. */
+static int64_t
+whole(const cJSON *o, const char *key)
+{
+	double d = num(o, key);
+
+	if (!(d >= 0) || d > 9007199254740992.0 || d != floor(d))
+		return 0;
+	return (int64_t)d;
+}
+
 static int64_t
 when(const cJSON *o, const char *key)
 {
@@ -52,8 +66,8 @@ static void
 approval(const cJSON *o, struct slg_approval *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->id = (int64_t)num(o, "id");
-	a->verdict_id = (int64_t)num(o, "verdict_id");
+	a->id = whole(o, "id");
+	a->verdict_id = whole(o, "verdict_id");
 	a->commit = text(o, "commit");
 	a->service = text(o, "service");
 	a->environment = text(o, "environment");
@@ -93,10 +107,10 @@ objective(const cJSON *o, struct slg_objective_result *r)
 	r->sustained = flag(o, "sustained");
 	r->weight = isnan(num(o, "weight")) ? 1 : num(o, "weight");
 	r->key = flag(o, "key");
-	r->points = (size_t)fmax(0, num(o, "points"));
-	r->points_failed = (size_t)fmax(0, num(o, "points_failed"));
-	r->points_warn = (size_t)fmax(0, num(o, "points_warn"));
-	r->points_missing = (size_t)fmax(0, num(o, "points_missing"));
+	r->points = (size_t)whole(o, "points");
+	r->points_failed = (size_t)whole(o, "points_failed");
+	r->points_warn = (size_t)whole(o, "points_warn");
+	r->points_missing = (size_t)whole(o, "points_missing");
 	if (cJSON_IsObject(b)) {
 		struct slg_buf commits = SLG_BUF_INIT;
 
@@ -137,7 +151,7 @@ verdict(const cJSON *o, struct slg_err *err)
 		return NULL;
 	}
 	v->verdict = (enum slg_verdict_kind)k;
-	v->id = isnan(num(o, "id")) ? 0 : (int64_t)num(o, "id");
+	v->id = whole(o, "id");
 	if (flag(cJSON_GetObjectItemCaseSensitive(o, "window"), "watched"))
 		v->watch_id = v->id;
 	v->reason = text(o, "reason");
@@ -153,7 +167,7 @@ verdict(const cJSON *o, struct slg_err *err)
 	w = cJSON_GetObjectItemCaseSensitive(o, "window");
 	v->window_start = when(w, "start");
 	v->window_end = when(w, "end");
-	v->step = (int64_t)num(w, "step_seconds");
+	v->step = whole(w, "step_seconds");
 	ci = cJSON_GetObjectItemCaseSensitive(o, "ci");
 	v->pipeline_id = text(ci, "pipeline_id");
 	v->pipeline_url = text(ci, "pipeline_url");
@@ -216,9 +230,14 @@ nomem:
 static cJSON *
 parse(const char *json, size_t len, struct slg_err *err)
 {
-	cJSON *root = cJSON_ParseWithLength(json, len);
+	cJSON *root;
 
-	if (root == NULL)
+	if (slg_json_check(json, len, "the service's answer", err) != 0) {
+		if (err != NULL)
+			err->code = SLG_EPARSE;
+		return NULL;
+	}
+	if ((root = cJSON_ParseWithLength(json, len)) == NULL)
 		slg_err_set(err, SLG_EPARSE, "the service answered with invalid "
 		    "JSON");
 	return root;
@@ -342,7 +361,7 @@ slg_jsonin_baselines(const char *json, size_t len,
 		    "a list of baselines");
 	}
 	cJSON_ArrayForEach(it, root) {
-		b[cnt].id = (int64_t)num(it, "id");
+		b[cnt].id = whole(it, "id");
 		b[cnt].service = text(it, "service");
 		b[cnt].environment = text(it, "environment");
 		b[cnt].objective = text(it, "objective");
@@ -350,8 +369,7 @@ slg_jsonin_baselines(const char *json, size_t len,
 		b[cnt].set_at = when(it, "set_at");
 		b[cnt].set_by = text(it, "set_by");
 		b[cnt].source_commit = text(it, "source_commit");
-		b[cnt].source_verdict = isnan(num(it, "source_verdict")) ? 0 :
-		    (int64_t)num(it, "source_verdict");
+		b[cnt].source_verdict = whole(it, "source_verdict");
 		b[cnt].note = text(it, "note");
 		cnt++;
 	}
@@ -376,13 +394,14 @@ slg_jsonin_evaluation(const char *json, size_t len, struct slg_watch *w,
 	    "state"));
 	if (state != NULL && strcmp(state, "running") == 0) {
 		w->running = 1;
-		w->id = (int64_t)num(root, "id");
+		w->id = whole(root, "id");
 		w->service = text(root, "service");
 		w->environment = text(root, "environment");
 		w->commit = text(root, "commit");
 		w->since = when(root, "since");
 		w->deadline = when(root, "deadline");
-		w->polls = (int)num(root, "polls");
+		w->polls = whole(root, "polls") > INT_MAX ? INT_MAX :
+		    (int)whole(root, "polls");
 		w->progress = text(root, "progress");
 	} else {
 		*v = verdict(root, err);

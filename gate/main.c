@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "gitmeta.h"
 #include "prom.h"
+#include "text.h"
 
 #ifndef SLG_VERSION
 #define SLG_VERSION "0.0.0"
@@ -51,16 +52,52 @@ slg_version_string(void)
 	return SLG_VERSION " (commit " SLG_GIT_COMMIT ", built " SLG_BUILD_TIME ")";
 }
 
-int
-slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+/* Formats into a buffer and writes it escaped, then end. */
+static void
+vsay(FILE *f, const char *head, const char *end, const char *fmt,
+    va_list ap)
+{
+	struct slg_esc esc = SLG_ESC_INIT;
+	char line[4096];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(f, "%s%s%s", head, slg_esc(&esc, line), end);
+	slg_esc_release(&esc);
+}
+
+void
+slg_say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "slogate %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(stdout, "", "\n", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n\n%s", usage ? usage : "");
+}
+
+void
+slg_say_error(const char *cmd, const char *fmt, ...)
+{
+	char head[64];
+	va_list ap;
+
+	snprintf(head, sizeof(head), "slogate %s: error: ", cmd);
+	va_start(ap, fmt);
+	vsay(stderr, head, "\n", fmt, ap);
+	va_end(ap);
+}
+
+int
+slg_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	char head[64];
+	va_list ap;
+
+	snprintf(head, sizeof(head), "slogate %s: ", cmd);
+	va_start(ap, fmt);
+	vsay(stderr, head, "\n\n", fmt, ap);
+	va_end(ap);
+	fputs(usage ? usage : "", stderr);
 	return SLG_EXIT_USAGE;
 }
 
@@ -105,7 +142,7 @@ slg_who(const char *flag)
 int
 slg_fail(const char *cmd, const struct slg_err *err)
 {
-	fprintf(stderr, "slogate %s: error: %s\n", cmd, err->msg);
+	slg_say_error(cmd, "%s", err->msg);
 	switch (err->code) {
 	case SLG_EUSAGE:
 	case SLG_EINPUT:

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "policy.h"
 #include "template.h"
+#include "text.h"
 #include "timefmt.h"
 
 #define MAX_OBJECTIVES 64
@@ -642,6 +643,14 @@ slg_policy_parse(const char *json, size_t len, const char *name,
 	memcpy(p->source, json, len);
 	p->source[len] = '\0';
 	p->source_len = len;
+	/* a NUL would cut a string short of what the file says */
+	if (slg_json_check(json, len, "the file", err) != 0) {
+		slg_err_prefix(err, "policy '%s'", name);
+		if (err != NULL)
+			err->code = SLG_EPOLICY;
+		rc = SLG_EPOLICY;
+		goto out;
+	}
 	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t off = at && at >= json && at <= json + len ?

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "prom.h"
+#include "text.h"
 #include "timefmt.h"
 
 int
@@ -291,6 +292,12 @@ slg_prom_decode(const char *body, size_t len, const struct slg_prom_query *q,
 	int rc = 0;
 
 	*out = NULL;
+	if (slg_json_check(body, len, "prometheus's answer", err) != 0) {
+		rc = SLG_EPARSE;
+		if (err != NULL)
+			err->code = rc;
+		goto out;
+	}
 	if ((root = cJSON_ParseWithLength(body, len)) == NULL) {
 		rc = slg_err_set(err, SLG_EPARSE, "prometheus answered with "
 		    "invalid JSON");

@@ -8,6 +8,22 @@
 #include "report.h"
 #include "timefmt.h"
 
+/* A finite number as the shortest text that reads back as exactly v:
+ * cJSON's own printing settles for 15 digits when they come within an
+ * epsilon, and 0.9994999999999999 would read as 0.9995. */
+static void
+add_number(cJSON *o, const char *key, double v)
+{
+	char buf[40];
+
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	cJSON_AddRawToObject(o, key, buf);
+}
+
 /* NaN is null; infinities are strings as Prometheus writes them. */
 static void
 add_value(cJSON *o, const char *key, double v)
@@ -17,7 +33,7 @@ add_value(cJSON *o, const char *key, double v)
 	else if (isinf(v))
 		cJSON_AddStringToObject(o, key, v > 0 ? "+Inf" : "-Inf");
 	else
-		cJSON_AddNumberToObject(o, key, v);
+		add_number(o, key, v);
 }
 
 static void
@@ -79,7 +95,7 @@ objective(const struct slg_objective_result *r)
 	} else {
 		cJSON_AddNullToObject(o, "baseline");
 	}
-	cJSON_AddNumberToObject(o, "weight", r->weight > 0 ? r->weight : 1);
+	add_value(o, "weight", r->weight > 0 ? r->weight : 1);
 	cJSON_AddBoolToObject(o, "key", r->key);
 	if (r->sustained) {
 		cJSON_AddNumberToObject(o, "points", (double)r->points);
@@ -164,12 +180,12 @@ verdict(const struct slg_verdict *v)
 	if (v->has_score) {
 		cJSON *s = cJSON_AddObjectToObject(o, "score");
 
-		cJSON_AddNumberToObject(s, "score", v->score);
-		cJSON_AddNumberToObject(s, "max", v->score_max);
+		add_value(s, "score", v->score);
+		add_value(s, "max", v->score_max);
 		add_value(s, "ratio", v->score_max > 0 ? v->score / v->score_max :
 		    0);
-		cJSON_AddNumberToObject(s, "pass", v->score_pass);
-		cJSON_AddNumberToObject(s, "warn", v->score_warn);
+		add_value(s, "pass", v->score_pass);
+		add_value(s, "warn", v->score_warn);
 	} else {
 		cJSON_AddNullToObject(o, "score");
 	}

@@ -3,12 +3,18 @@
 #include <string.h>
 
 #include "report.h"
+#include "text.h"
 #include "timefmt.h"
 
-/* Escapes for XML text and attributes; drops characters XML 1.0 forbids. */
+/* Escapes for XML text and attributes. Control characters (which XML
+ * 1.0 forbids) and bytes that are not UTF-8 (which would make the file
+ * unreadable) are written as \xHH first, as on a terminal. */
 static void
-xml(FILE *f, const char *s)
+xml(FILE *f, const char *raw)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
+	const char *s = raw ? slg_esc(&esc, raw) : NULL;
+
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
@@ -19,10 +25,10 @@ xml(FILE *f, const char *s)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
 		default:
-			if (c >= 0x20 || c == '\n' || c == '\t')
-				fputc(c, f);
+			fputc(c, f);
 		}
 	}
+	slg_esc_release(&esc);
 }
 
 static void

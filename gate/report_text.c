@@ -1,11 +1,17 @@
 /* report_text: verdicts as tables for a terminal or a CI log. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "report.h"
+#include "text.h"
 #include "timefmt.h"
+
+/* Outside text (branches, reasons, Prometheus's words) goes through
+ * slg_esc, so it cannot forge a line of the log. */
+#define E(s) slg_esc(&esc, (s))
 
 static void
 target_text(const struct slg_objective_result *o, char *out, size_t n)
@@ -32,11 +38,12 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 	char a[32], b[32], c[32], win[16], step[16];
 	int wn = 9, wv = 5, wt = 6, wb = 8;
 	char val[64], tgt[256], base[64];
+	struct slg_esc esc = SLG_ESC_INIT;
 
 	slg_time_format(v->build_time, a, sizeof(a));
-	fprintf(f, "slogate: %s/%s commit %.12s%s%s%s, build %s\n", v->service,
-	    v->environment, v->commit, v->branch ? " (" : "",
-	    v->branch ? v->branch : "", v->branch ? ")" : "", a);
+	fprintf(f, "slogate: %s/%s commit %.12s%s%s%s, build %s\n",
+	    E(v->service), E(v->environment), E(v->commit), v->branch ? " (" :
+	    "", E(v->branch), v->branch ? ")" : "", a);
 	slg_time_format(v->window_start, b, sizeof(b));
 	slg_time_format(v->window_end, c, sizeof(c));
 	slg_duration_format(v->window_end - v->window_start, win, sizeof(win));
@@ -66,15 +73,15 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 		    wt, tgt, wb, o->has_baseline ? base : "-",
 		    slg_status_str(o->status));
 		if (o->detail && *o->detail)
-			fprintf(f, "  %-*s  %s\n", wn, "", o->detail);
+			fprintf(f, "  %-*s  %s\n", wn, "", E(o->detail));
 		if (!o->has_baseline)
 			continue;
 		fprintf(f, "  %-*s  baseline %s (%s", wn, "", base,
-		    o->baseline_source ? o->baseline_source : "stored");
+		    o->baseline_source ? E(o->baseline_source) : "stored");
 		if (o->baseline_detail)
-			fprintf(f, ": %s", o->baseline_detail);
+			fprintf(f, ": %s", E(o->baseline_detail));
 		else if (o->baseline_commits)
-			fprintf(f, ", measured on %.12s", o->baseline_commits);
+			fprintf(f, ", measured on %.12s", E(o->baseline_commits));
 		fputs(")\n", f);
 	}
 	if (v->has_guard) {
@@ -92,10 +99,11 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 		    100 * v->score / v->score_max : 0, 100 * v->score_pass,
 		    100 * v->score_warn);
 	fprintf(f, "\nverdict: %s (exit %d): %s\n", slg_verdict_str(v->verdict),
-	    (int)v->verdict, v->reason);
+	    (int)v->verdict, E(v->reason));
 	if (where != NULL && v->id > 0)
 		fprintf(f, "recorded as verdict %lld in %s\n", (long long)v->id,
-		    where);
+		    E(where));
+	slg_esc_release(&esc);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -127,6 +135,7 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 	const char *names[8];
 	size_t nc = columns(list, n, names, 8);
 	char bt[32], ev[32], val[64];
+	struct slg_esc esc = SLG_ESC_INIT;
 
 	if (n == 0) {
 		fprintf(f, "no verdicts recorded yet\n");
@@ -149,8 +158,8 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 		slg_time_format(v->build_time, bt, sizeof(bt));
 		slg_time_format(v->evaluated_at, ev, sizeof(ev));
 		fprintf(f, "%-6lld  %-10.10s  %-20.20s  %-20s  %-20s  %-12s",
-		    (long long)v->id, v->commit, v->branch ? v->branch :
-		    v->ref_name ? v->ref_name : "-", bt, ev,
+		    (long long)v->id, E(v->commit), v->branch ? E(v->branch) :
+		    v->ref_name ? E(v->ref_name) : "-", bt, ev,
 		    slg_verdict_str(v->verdict));
 		if (scored && v->has_score) {
 			snprintf(val, sizeof(val), "%g/%g", v->score, v->score_max);
@@ -180,25 +189,35 @@ slg_report_history_text(FILE *f, struct slg_verdict *const *list, size_t n)
 		}
 		fputc('\n', f);
 	}
+	slg_esc_release(&esc);
 	return ferror(f) ? -1 : 0;
 }
 
 int
 slg_report_status_text(FILE *f, const struct slg_status_report *s)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
+
 	fprintf(f, "%s: %.12s %s/%s: %s\n", s->promote ? "promote" :
-	    "do not promote", s->commit, s->service, s->environment, s->reason);
+	    "do not promote", E(s->commit), E(s->service), E(s->environment),
+	    E(s->reason));
+	slg_esc_release(&esc);
 	return ferror(f) ? -1 : 0;
 }
 
-/* RFC 4180: quote when needed, double the quotes inside. */
+/* RFC 4180: quote when needed, double the quotes inside; control
+ * characters escaped as everywhere a terminal may show the text. */
 static void
-csv_field(FILE *f, const char *s)
+csv_field(FILE *f, const char *raw)
 {
-	if (s == NULL)
+	struct slg_esc esc = SLG_ESC_INIT;
+	const char *s = E(raw);
+
+	if (raw == NULL)
 		return;
 	if (strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, f);
+		slg_esc_release(&esc);
 		return;
 	}
 	fputc('"', f);
@@ -208,6 +227,7 @@ csv_field(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+	slg_esc_release(&esc);
 }
 
 int
@@ -229,7 +249,9 @@ slg_report_history_csv(FILE *f, struct slg_verdict *const *list, size_t n)
 
 		slg_time_format(v->build_time, bt, sizeof(bt));
 		slg_time_format(v->evaluated_at, ev, sizeof(ev));
-		fprintf(f, "%lld,%s,", (long long)v->id, v->commit);
+		fprintf(f, "%lld,", (long long)v->id);
+		csv_field(f, v->commit);
+		fputc(',', f);
 		csv_field(f, v->branch);
 		fputc(',', f);
 		csv_field(f, v->service);
@@ -256,11 +278,12 @@ slg_report_history_csv(FILE *f, struct slg_verdict *const *list, size_t n)
 static void
 show_approval(FILE *f, const struct slg_approval *a)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
 	char t[32];
 
 	slg_time_format(a->created_at, t, sizeof(t));
-	fprintf(f, "  approval %lld by %s at %s: %s\n", (long long)a->id, a->by,
-	    t, a->reason);
+	fprintf(f, "  approval %lld by %s at %s: %s\n", (long long)a->id,
+	    E(a->by), t, E(a->reason));
 	if (a->expires_at != 0) {
 		slg_time_format(a->expires_at, t, sizeof(t));
 		fprintf(f, "    expires %s\n", t);
@@ -268,35 +291,50 @@ show_approval(FILE *f, const struct slg_approval *a)
 	if (a->revoked_at != 0) {
 		slg_time_format(a->revoked_at, t, sizeof(t));
 		fprintf(f, "    revoked by %s at %s%s%s\n", a->revoked_by ?
-		    a->revoked_by : "-", t, a->revoke_reason ? ": " : "",
-		    a->revoke_reason ? a->revoke_reason : "");
+		    E(a->revoked_by) : "-", t, a->revoke_reason ? ": " : "",
+		    E(a->revoke_reason));
 	}
+	slg_esc_release(&esc);
+}
+
+/* PromQL on lines of its own, indented, each line escaped. */
+static void
+show_promql(FILE *f, const char *q)
+{
+	struct slg_esc esc = SLG_ESC_INIT;
+	char *copy = strdup(q ? q : ""), *line, *save = NULL;
+
+	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		fprintf(f, "      %s\n", E(line));
+	free(copy);
+	slg_esc_release(&esc);
 }
 
 static void
 show_one(FILE *f, const struct slg_verdict *v)
 {
 	char a[32], b[32], c[32], val[64], base[64], step[16];
+	struct slg_esc esc = SLG_ESC_INIT;
 
 	slg_time_format(v->evaluated_at, a, sizeof(a));
 	fprintf(f, "verdict %lld: %s  %s/%s  evaluated %s\n", (long long)v->id,
-	    slg_verdict_str(v->verdict), v->service, v->environment, a);
-	fprintf(f, "  commit   %s%s%s%s\n", v->commit, v->branch ? " (" : "",
-	    v->branch ? v->branch : "", v->branch ? ")" : "");
+	    slg_verdict_str(v->verdict), E(v->service), E(v->environment), a);
+	fprintf(f, "  commit   %s%s%s%s\n", E(v->commit), v->branch ? " (" : "",
+	    E(v->branch), v->branch ? ")" : "");
 	if (v->commit_subject)
-		fprintf(f, "           %s%s%s\n", v->commit_subject,
-		    v->commit_author ? " -- " : "",
-		    v->commit_author ? v->commit_author : "");
+		fprintf(f, "           %s%s%s\n", E(v->commit_subject),
+		    v->commit_author ? " -- " : "", E(v->commit_author));
 	slg_time_format(v->build_time, a, sizeof(a));
 	fprintf(f, "  build    %s%s%s\n", a, v->pipeline_url ? "  " : "",
-	    v->pipeline_url ? v->pipeline_url : "");
+	    E(v->pipeline_url));
 	slg_time_format(v->window_start, b, sizeof(b));
 	slg_time_format(v->window_end, c, sizeof(c));
 	slg_duration_format(v->step, step, sizeof(step));
 	fprintf(f, "  window   %s .. %s, step %s\n", b, c, step);
-	fprintf(f, "  policy   %s (git blob %.12s), slogate %s\n", v->policy_path,
-	    v->policy_digest, v->version);
-	fprintf(f, "  reason   %s\n", v->reason);
+	fprintf(f, "  policy   %s (git blob %.12s), slogate %s\n",
+	    E(v->policy_path), E(v->policy_digest), E(v->version));
+	fprintf(f, "  reason   %s\n", E(v->reason));
 	if (v->has_score)
 		fprintf(f, "  score    %g of %g (%.4g%%)\n", v->score,
 		    v->score_max, v->score_max > 0 ? 100 * v->score /
@@ -313,37 +351,32 @@ show_one(FILE *f, const struct slg_verdict *v)
 			    o->warn_text ? o->warn_text : "");
 		fputc('\n', f);
 		if (o->detail && *o->detail)
-			fprintf(f, "      %s\n", o->detail);
+			fprintf(f, "      %s\n", E(o->detail));
 		if (o->has_baseline) {
 			slg_value_format(o->baseline, o->unit, base, sizeof(base));
 			fprintf(f, "      baseline %s from %s%s%s\n", base,
-			    o->baseline_source ? o->baseline_source : "stored",
-			    o->baseline_detail ? ": " : "",
-			    o->baseline_detail ? o->baseline_detail : "");
+			    o->baseline_source ? E(o->baseline_source) :
+			    "stored", o->baseline_detail ? ": " : "",
+			    E(o->baseline_detail));
 			if (o->baseline_commits)
 				fprintf(f, "      baseline commits %s\n",
-				    o->baseline_commits);
+				    E(o->baseline_commits));
 		}
 		if (o->sustained)
 			fprintf(f, "      range query %s .. %s step %s:\n",
 			    b, c, step);
 		else
 			fprintf(f, "      instant query at %s:\n", c);
-		fputs("      ", f);
-		for (const char *p = o->promql; *p; p++) {
-			fputc(*p, f);
-			if (*p == '\n')
-				fputs("      ", f);
-		}
-		fputc('\n', f);
+		show_promql(f, o->promql);
 	}
 	for (size_t i = 0; i < v->napprovals; i++)
 		show_approval(f, &v->approvals[i]);
 	if (v->invalidated) {
 		slg_time_format(v->invalidated_at, a, sizeof(a));
 		fprintf(f, "  invalidated by %s at %s: %s\n", v->invalidated_by ?
-		    v->invalidated_by : "-", a, v->invalidated_reason);
+		    E(v->invalidated_by) : "-", a, E(v->invalidated_reason));
 	}
+	slg_esc_release(&esc);
 }
 
 int
@@ -361,6 +394,7 @@ int
 slg_report_baselines_text(FILE *f, const struct slg_stored_baseline *b,
     size_t n)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
 	char t[32];
 
 	if (n == 0) {
@@ -373,11 +407,12 @@ slg_report_baselines_text(FILE *f, const struct slg_stored_baseline *b,
 	for (size_t i = 0; i < n; i++) {
 		slg_time_format(b[i].set_at, t, sizeof(t));
 		fprintf(f, "%-6lld  %-20s  %-12s  %-16s  %-12.6g  %-20s  %-12s  "
-		    "%-12.12s  %s\n", (long long)b[i].id, b[i].service,
-		    b[i].environment, b[i].objective, b[i].value, t,
-		    b[i].set_by ? b[i].set_by : "-",
-		    b[i].source_commit ? b[i].source_commit : "-",
-		    b[i].note ? b[i].note : "-");
+		    "%-12.12s  %s\n", (long long)b[i].id, E(b[i].service),
+		    E(b[i].environment), E(b[i].objective), b[i].value, t,
+		    b[i].set_by ? E(b[i].set_by) : "-",
+		    b[i].source_commit ? E(b[i].source_commit) : "-",
+		    b[i].note ? E(b[i].note) : "-");
 	}
+	slg_esc_release(&esc);
 	return ferror(f) ? -1 : 0;
 }

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "pages.h"
 #include "server.h"
+#include "text.h"
 
 #define MAX_ARGS 16
 #define NBUCKETS 10
@@ -181,10 +182,29 @@ authorize(struct MHD_Connection *conn, const char **why)
 
 /* ---- answers ---- */
 
+/* One line of the log on stderr, escaped: a path, a method or an error
+ * message from outside cannot start a line of its own or colour it. */
+static void
+logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+logmsg(const char *fmt, ...)
+{
+	struct slg_esc esc = SLG_ESC_INIT;
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", slg_esc(&esc, line));
+	slg_esc_release(&esc);
+}
+
 static void
 log_line(const struct job *j)
 {
-	fprintf(stderr, "%s %s %d %.1fms\n", j->method, j->path, j->status,
+	logmsg("%s %s %d %.1fms", j->method, j->path, j->status,
 	    (now_s() - j->t0) * 1000);
 }
 
@@ -534,7 +554,7 @@ refresh(struct slg_store *st, struct due **d, size_t *n)
 	size_t nw = 0;
 
 	if (slg_store_watch_list(st, NULL, &w, &nw, &err) != 0) {
-		fprintf(stderr, "slogate: watcher: %s\n", err.msg);
+		logmsg("slogate: watcher: %s", err.msg);
 		return;
 	}
 	if ((nd = calloc(nw ? nw : 1, sizeof(*nd))) == NULL) {
@@ -580,7 +600,7 @@ watcher(void *arg)
 		pthread_mutex_unlock(&S.lock);
 
 		if (st == NULL && slg_store_open(S.conf->db_path, &st, &err) != 0)
-			fprintf(stderr, "slogate: watcher: %s\n", err.msg);
+			logmsg("slogate: watcher: %s", err.msg);
 		/* new ones come from POSTs here (watch_new) and, at start,
 		 * from before a restart; every 10 s in any case */
 		if (st != NULL && now >= next_refresh) {
@@ -599,7 +619,7 @@ watcher(void *arg)
 			    &next, &verdict, &err) != 0) {
 				/* retried next second (the database may be back),
 				 * unless it cannot be run here at all */
-				fprintf(stderr, "slogate: evaluation %lld: %s\n",
+				logmsg("slogate: evaluation %lld: %s",
 				    (long long)d[i].id, err.msg);
 				next = now + 1;
 				if (err.code == SLG_ENOTFOUND ||
@@ -609,8 +629,8 @@ watcher(void *arg)
 			}
 			if (verdict >= 0) {
 				count_evaluation(verdict, now_s() - t0, 0);
-				fprintf(stderr, "slogate: evaluation %lld ended: "
-				    "%s\n", (long long)d[i].id,
+				logmsg("slogate: evaluation %lld ended: "
+				    "%s", (long long)d[i].id,
 				    slg_verdict_str((enum slg_verdict_kind)verdict));
 			}
 			d[i].at = next ? next : INT64_MAX;
@@ -893,13 +913,13 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		    conf->listen, strerror(errno));
 		goto stop_workers;
 	}
-	fprintf(stderr, "slogate %s serving on %s (database %s, prometheus "
-	    "%s)\n", conf->api.version, conf->listen, conf->db_path,
+	logmsg("slogate %s serving on %s (database %s, prometheus "
+	    "%s)", conf->api.version, conf->listen, conf->db_path,
 	    conf->api.prom.url);
 
 	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
 		;
-	fprintf(stderr, "slogate: %s: finishing requests in flight\n",
+	logmsg("slogate: %s: finishing requests in flight",
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	/* stop accepting; what was accepted is answered, new requests on
 	 * open connections are turned away */
@@ -917,7 +937,7 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		/* every request ends (queries have timeouts), so this wait
 		 * ends; past the grace it says what it waits for */
 		if (now_s() > deadline) {
-			fprintf(stderr, "slogate: waiting for %d requests\n",
+			logmsg("slogate: waiting for %d requests",
 			    S.queued + S.busy);
 			deadline = now_s() + conf->shutdown_grace;
 		}
@@ -945,6 +965,6 @@ stop_workers:
 	free(workers);
 	tokens_free();
 	if (rc == 0)
-		fprintf(stderr, "slogate: stopped\n");
+		logmsg("slogate: stopped");
 	return rc;
 }

@@ -159,8 +159,11 @@ slg_duration_parse(const char *s, double *out, struct slg_err *err)
 		}
 		total += v * unit;
 	}
-	if (!isfinite(total))
-		goto bad;
+	/* a century is more than any wait, window or expiry means, and
+	 * keeps every conversion to whole seconds in range */
+	if (!isfinite(total) || total > SLG_DURATION_MAX)
+		return slg_err_set(err, SLG_EINPUT, "duration '%s' is longer "
+		    "than 100 years", s);
 	*out = total;
 	return 0;
 bad:

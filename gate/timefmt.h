@@ -15,8 +15,12 @@ int slg_time_parse(const char *s, int64_t *out, struct slg_err *err);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out (at least 21 bytes). */
 void slg_time_format(int64_t t, char *out, size_t n);
 
+/* The longest duration slg_duration_parse takes: 100 years. */
+#define SLG_DURATION_MAX (100.0 * 366 * 86400)
+
 /* A duration: one or more NUMBER UNIT parts ("1h30m", "1.5s", "120ms");
- * units ms s m h d. Gives seconds; SLG_EINPUT for anything else. */
+ * units ms s m h d, at most SLG_DURATION_MAX. Gives seconds; SLG_EINPUT
+ * for anything else. */
 int slg_duration_parse(const char *s, double *out, struct slg_err *err);
 
 /* A whole number of seconds as PromQL writes it: "1h", "30m", "90s". */

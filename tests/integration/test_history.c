@@ -306,12 +306,14 @@ approval_and_status(void **state)
 	/* an approval that expires */
 	assert_int_equal(run(&r, NULL, "approve", "--commit", f1, "--service",
 	    "payment-gateway", "--environment", "staging", "--by", "relmgr",
-	    "--reason", "short window", "--expires", "1s", NULL), 0);
+	    "--reason", "short window", "--expires", "3s", NULL), 0);
 	h_run_free(&r);
+	/* 3 s leave room for a slow machine between the two commands (1 s
+	 * did not: an approval made late in a second had expired) */
 	assert_int_equal(run(&r, NULL, "status", "--commit", f1, "--service",
 	    "payment-gateway", "--environment", "staging", NULL), 0);
 	h_run_free(&r);
-	sleep(2);
+	sleep(4);
 	assert_int_equal(run(&r, NULL, "status", "--commit", f1, "--service",
 	    "payment-gateway", "--environment", "staging", NULL), 1);
 	assert_non_null(strstr(r.out, "expired"));

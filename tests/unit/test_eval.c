@@ -1097,6 +1097,31 @@ test_coverage(void **state)
 	}
 	slg_policy_free(p);
 
+	/* 179 of 200 steps is 89.5%: not shown as the 90% it misses */
+	p = policy("{'service': 'api', 'environment': 'staging', 'window': "
+	    "'200m', 'step': '1m', 'objectives': [{'name': 'avail', 'promql': "
+	    "'a', 'pass': '>= 99%'}]}");
+	{
+		struct slg_err err = { 0, "" };
+		struct slg_verdict *v = calloc(1, sizeof(*v));
+		struct fseries f, c;
+		struct slg_eval_input in;
+
+		fill1(&f, 0.999);
+		fill1(&c, 179);
+		in = input("a", &f);
+		in.coverage = &c.s;
+		v->window_start = END - 200 * 60;
+		v->window_end = END;
+		v->step = 60;
+		assert_int_equal(slg_eval(p, &in, NULL, v, &err), 0);
+		assert_status(v->obj[0].status, SLG_ST_NODATA);
+		assert_contains(v->obj[0].detail, "data for 179m of 200m "
+		    "(89.5%), min_coverage 90%");
+		slg_verdict_free(v);
+	}
+	slg_policy_free(p);
+
 	/* a policy may ask for all of the window */
 	p = policy(HEAD "'min_coverage': '100%', 'objectives': [{'name': "
 	    "'avail', 'promql': 'a', 'pass': '>= 99%'}]}");

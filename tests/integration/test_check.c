@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "testutil.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -425,6 +426,94 @@ relative_criteria_use_the_stored_baseline(void **state)
 	h_run_free(&r);
 }
 
+/* Relative criteria alone and no baseline: nothing was judged, so the
+ * gate does not pass, unless the policy asks to skip them; then a
+ * baseline makes them count. */
+static void
+no_baseline_is_no_pass(void **state)
+{
+	static const char fmt[] =
+	    "{\"service\": \"payment-gateway\", \"environment\": \"staging\",\n"
+	    " %s\"objectives\": [{\"name\": \"latency_p95\", \"query\": "
+	    "\"latency_p95\", \"pass\": \"<= +10%%\"}]}";
+	const char *d = db("nobaseline");
+	const char *set[] = { "baseline", "set", "--db", d, "--service",
+	    "payment-gateway", "--environment", "staging", "--objective",
+	    "latency_p95", "--value", "95ms", NULL };
+	char json[512];
+	struct run r;
+
+	(void)state;
+	snprintf(json, sizeof(json), fmt, "");
+	check(&r, policy("nobase", json), d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 3);
+	assert_contains(r.out, "verdict: inconclusive (exit 3): latency_p95: "
+	    "no data: its relative criteria cannot be judged without a "
+	    "baseline (no baseline stored; on_no_baseline: inconclusive)");
+	assert_string_equal(h_db_text(d, "SELECT status FROM objective_results "
+	    "ORDER BY verdict_id DESC LIMIT 1"), "no_data");
+	h_run_free(&r);
+
+	snprintf(json, sizeof(json), fmt, "\"on_no_baseline\": \"skip\", ");
+	check(&r, policy("nobase-skip", json), d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "relative criterion '<= +10%' skipped: no "
+	    "baseline stored");
+	h_run_free(&r);
+
+	/* a first baseline, and the same policy judges: 97 ms is within
+	 * 95 ms + 10% */
+	h_slogate(&r, set, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+	snprintf(json, sizeof(json), fmt, "");
+	check(&r, policy("nobase", json), d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	assert_null(strstr(r.out, "skipped"));
+	h_run_free(&r);
+}
+
+/* A series that starts 5 minutes before the window ends: Prometheus's
+ * rate over the 30m range is happy with those 5 minutes, the policy
+ * promised 30. */
+static void
+coverage_of_a_window_mostly_without_data(void **state)
+{
+	static const char fmt[] =
+	    "{\"service\": \"%s\", \"environment\": \"staging\", %s\n"
+	    " \"objectives\": [{\"name\": \"availability\", \"query\": "
+	    "\"availability\", \"pass\": \">= 99.9%%\"}]}";
+	const char *d = db("coverage");
+	char json[512];
+	struct run r;
+
+	(void)state;
+	/* what a gate that only asks for the value sees: a pass */
+	snprintf(json, sizeof(json), fmt, "fresh", "\"min_coverage\": \"0%\",");
+	check(&r, policy("fresh-unmeasured", json), d, SHA_A, prom.end, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+
+	snprintf(json, sizeof(json), fmt, "fresh", "");
+	check(&r, policy("fresh", json), d, SHA_A, prom.end, NULL);
+	assert_int_equal(r.code, 3);
+	assert_contains(r.out, "verdict: inconclusive (exit 3): availability: "
+	    "no data: data for ");
+	assert_contains(r.out, " of 30m (");
+	assert_contains(r.out, "min_coverage 90%");
+	assert_null(strstr(r.out, "data for 0s"));	/* it did see some */
+	assert_string_equal(h_db_text(d, "SELECT verdict FROM verdicts ORDER "
+	    "BY id DESC LIMIT 1"), "inconclusive");
+	h_run_free(&r);
+
+	/* a service with data all along is covered, all of it */
+	snprintf(json, sizeof(json), fmt, "checkout", "\"min_coverage\": "
+	    "\"100%\",");
+	check(&r, policy("covered", json), d, SHA_A, prom.end, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+}
+
 static void
 junit_and_dotenv_reports(void **state)
 {
@@ -580,6 +669,9 @@ parallel_checks_share_one_database(void **state)
 		if ((pid[i] = fork()) == 0) {
 			check(&r[i], pol, d, i % 2 ? SHA_A : SHA_B,
 			    i % 2 ? prom.end - 3600 : prom.end, NULL);
+			if (r[i].code != (i % 2 ? 0 : 1))
+				fprintf(stderr, "check %d: exit %d\n%s%s", i,
+				    r[i].code, r[i].out, r[i].err);
 			_exit(r[i].code);
 		}
 	}
@@ -734,6 +826,8 @@ main(void)
 		cmocka_unit_test(bad_queries_are_errors),
 		cmocka_unit_test(service_name_cannot_inject_a_matcher),
 		cmocka_unit_test(relative_criteria_use_the_stored_baseline),
+		cmocka_unit_test(no_baseline_is_no_pass),
+		cmocka_unit_test(coverage_of_a_window_mostly_without_data),
 		cmocka_unit_test(junit_and_dotenv_reports),
 		cmocka_unit_test(ci_variables_are_recorded),
 		cmocka_unit_test(commit_metadata_from_git),

@@ -589,6 +589,44 @@ ci_variables_are_recorded(void **state)
 	h_run_free(&r);
 }
 
+/* An abbreviated commit that names two objects is an error (exit 4), not
+ * a verdict: exit 1 would read as "fail". */
+static void
+ambiguous_commit_is_an_error(void **state)
+{
+	const char *pol = policy("motivating", motivating);
+	const char *d = db("ambiguous");
+	char repo[4096], pfile[4200], prefix[8];
+	const char *args[] = { "check", "--policy", pol, "--db", d, "--queries",
+	    queries, "--prometheus", prom.url, "--repo", repo, "--commit",
+	    prefix, NULL };
+	struct run r;
+	char *p;
+
+	(void)state;
+	snprintf(repo, sizeof(repo), "%s/ambiguous", dir);
+	snprintf(pfile, sizeof(pfile), "%s/prefix", repo);
+	/* 1500 objects: some two share their first four hex digits (the
+	 * content is fixed, so always the same two) */
+	assert_int_equal(h_sh("set -e; git init -q '%s'; cd '%s'; "
+	    "git -c user.name=a -c user.email=a@example.com commit -q "
+	    "--allow-empty -m x; mkdir o; for i in $(seq 1 1500); do "
+	    "echo \"object $i\" > o/$i; done; git hash-object -w o/* "
+	    ">/dev/null; git cat-file --batch-all-objects --batch-check="
+	    "'%%(objectname)' | cut -c1-4 | sort | uniq -d | head -1 > prefix",
+	    repo, repo), 0);
+	p = h_read(pfile);
+	assert_non_null(p);
+	assert_int_equal(strlen(p), 5);
+	snprintf(prefix, sizeof(prefix), "%.4s", p);
+	free(p);
+	h_slogate(&r, args, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "is ambiguous");
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts"), -1);
+	h_run_free(&r);
+}
+
 /* HEAD of a real repository made here, and abbreviated hashes. */
 static void
 commit_metadata_from_git(void **state)
@@ -831,6 +869,7 @@ main(void)
 		cmocka_unit_test(junit_and_dotenv_reports),
 		cmocka_unit_test(ci_variables_are_recorded),
 		cmocka_unit_test(commit_metadata_from_git),
+		cmocka_unit_test(ambiguous_commit_is_an_error),
 		cmocka_unit_test(parallel_checks_share_one_database),
 		cmocka_unit_test(bad_policy_and_flags_are_refused),
 		cmocka_unit_test(history_lists_newest_first),

@@ -839,6 +839,41 @@ check_sends_the_token_from_the_environment(void **state)
 	free(pol);
 }
 
+/* A service that answers "not found" or "conflict" to an evaluation: an
+ * error of check, exit 4, never 1 (which means "fail"). */
+static void
+check_errors_never_exit_as_a_verdict(void **state)
+{
+	static const struct reply conflict[] = { { G_TEXT, "{\"error\": "
+	    "\"conflict\", \"detail\": \"evaluation 7 has ended already\"}",
+	    NULL, 409 } };
+	static const struct reply missing[] = { { G_TEXT, "{\"error\": "
+	    "\"not found\", \"detail\": \"no such API path\"}", NULL, 404 } };
+	char url[64], *pol;
+	const char *args[] = { "check", "--policy", NULL, "--server", url,
+	    "--commit", SHA, NULL };
+	struct run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	pol = h_write(dir, "remote.json", "{\"service\": \"a\", "
+	    "\"environment\": \"b\", \"objectives\": [{\"name\": \"up\", "
+	    "\"promql\": \"up\", \"pass\": \">= 1\"}]}");
+	args[2] = pol;
+	srv.script = conflict;
+	srv.nscript = 1;
+	h_slogate(&r, args, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "evaluation 7 has ended already");
+	h_run_free(&r);
+	srv.script = missing;
+	h_slogate(&r, args, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "no such API path");
+	h_run_free(&r);
+	free(pol);
+}
+
 int
 main(void)
 {
@@ -857,6 +892,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    check_sends_the_token_from_the_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    check_errors_never_exit_as_a_verdict, setup, teardown),
 	};
 	struct CMUnitTest table[NELEM(rows)];
 	int rc;

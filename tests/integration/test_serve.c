@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "testutil.h"
 
 #define TOKEN "rotate-me-0123456789abcdef"
 #define TOKEN2 "second-token-abcdef0123456789"
@@ -802,6 +803,83 @@ a_slow_client_cannot_stall_others(void **state)
 		close(fds[i]);
 }
 
+/* Text from outside (a branch, an approval reason, a URL path) cannot
+ * forge a line of a CI log or of the service's log; text the gate could
+ * not store as it was sent is refused. */
+static void
+outside_text_cannot_forge_a_log(void **state)
+{
+	static const char sha[] = "dddddddddddddddddddddddddddddddddddddddd";
+	char body[1024], env_server[300], *out = NULL, *log;
+	const char *st[] = { "status", "--commit", sha, "--service",
+	    "payment-gateway", "--environment", "staging", NULL };
+	const char *env[] = { "SLOGATE_TOKEN=" TOKEN, env_server, NULL };
+	struct run r;
+
+	(void)state;
+	snprintf(env_server, sizeof(env_server), "SLOGATE_SERVER=%s", url);
+	/* a failing build whose branch tries to print a verdict of its own */
+	snprintf(body, sizeof(body), "{\"policy\": \"payment\", \"commit\": "
+	    "\"%s\", \"at\": \"%lld\", \"branch\": \"main\\n\\u001b[32m"
+	    "verdict: pass (exit 0)\"}", sha, (long long)prom.end);
+	assert_int_equal(h_http("POST", u("/api/v1/evaluations"), auth, body,
+	    &out), 201);
+	free(out);
+	snprintf(body, sizeof(body), "{\"commit\": \"%s\", \"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"by\": "
+	    "\"rm\", \"reason\": \"ok\\u001b[2K\\rpromote: all clear\\u202e\"}",
+	    sha);
+	assert_int_equal(h_http("POST", u("/api/v1/approvals"), auth, body,
+	    &out), 201);
+	free(out);
+
+	h_slogate(&r, st, env);
+	assert_int_equal(r.code, 0);
+	/* one line, the reason's control characters written out */
+	assert_contains(r.out, "ok\\x1b[2K\\rpromote: all clear\\u202e\n");
+	assert_null(strchr(r.out, '\x1b'));
+	assert_null(strchr(r.out, '\r'));
+	assert_int_equal(strchr(r.out, '\n') - r.out + 1, (long)strlen(r.out));
+	h_run_free(&r);
+	{
+		const char *show[] = { "show", sha, NULL };
+
+		h_slogate(&r, show, env);
+		assert_int_equal(r.code, 0);
+		assert_contains(r.out, "(main\\n\\x1b[32mverdict: pass (exit 0))");
+		assert_null(strchr(r.out, '\x1b'));
+		h_run_free(&r);
+	}
+
+	/* a path that would start a line of its own in the service's log */
+	assert_int_equal(h_http("GET", u("/api/v1/x%%0Afake%%20200%%201.0ms"),
+	    NULL, NULL, &out), 404);
+	free(out);
+	log = h_read(srv.log);
+	assert_contains(log, "/api/v1/x\\nfake 200 1.0ms 404");
+	assert_null(strstr(log, "\nfake 200"));
+	free(log);
+
+	/* a NUL would cut the reason short of what was sent */
+	snprintf(body, sizeof(body), "{\"commit\": \"%s\", \"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"by\": "
+	    "\"rm\", \"reason\": \"fine\\u0000 (rest unseen)\"}", sha);
+	assert_int_equal(h_http("POST", u("/api/v1/approvals"), auth, body,
+	    &out), 400);
+	assert_contains(out, "the body holds \\\\u0000 in a string");
+	free(out);
+	/* nor is a body that is not UTF-8 stored raw */
+	snprintf(body, sizeof(body), "{\"commit\": \"%s\", \"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"by\": "
+	    "\"rm\", \"reason\": \"caf\xe9\"}", sha);
+	assert_int_equal(h_http("POST", u("/api/v1/approvals"), auth, body,
+	    &out), 400);
+	assert_contains(out, "the body is not valid UTF-8");
+	free(out);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM approvals WHERE "
+	    "reason LIKE 'fine%' OR reason LIKE 'caf%'"), 0);
+}
+
 int
 main(void)
 {
@@ -820,6 +898,7 @@ main(void)
 		cmocka_unit_test(graceful_shutdown_finishes_requests_in_flight),
 		cmocka_unit_test(pages_escape_what_they_print),
 		cmocka_unit_test(a_slow_client_cannot_stall_others),
+		cmocka_unit_test(outside_text_cannot_forge_a_log),
 	};
 
 	return cmocka_run_group_tests_name("serve (real prometheus, loopback "

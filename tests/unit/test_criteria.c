@@ -376,6 +376,48 @@ test_value_format(void **state)
 }
 
 /* A short buffer is cut, never overrun, and stays NUL-terminated. */
+/* A value never reads as meeting a threshold it misses: as many more
+ * digits as it takes, and no more. */
+static void
+test_value_format_exact(void **state)
+{
+	static const struct {
+		double v;
+		enum slg_unit unit;
+		double t;
+		const char *want;
+	} t[] = {
+		{ 0.9994999999999999, SLG_UNIT_RATIO, 0.9995,
+		    "99.94999999999999%" },
+		{ 0.9995, SLG_UNIT_RATIO, 0.9995, "99.95%" },
+		{ 0.99951, SLG_UNIT_RATIO, 0.9995, "99.951%" },
+		{ 0.9998, SLG_UNIT_RATIO, 0.9995, "99.98%" },
+		/* the double after 0.12: above "<= 120ms", and says so */
+		{ 0.12000000000000001, SLG_UNIT_SECONDS, 0.12,
+		    "120.00000000000001ms" },
+		{ 0.12, SLG_UNIT_SECONDS, 0.12, "120ms" },
+		{ 0.12000000000000002, SLG_UNIT_SECONDS, 0.12,
+		    "120.00000000000002ms" },
+		{ 0.12004, SLG_UNIT_SECONDS, 0.12, "120.04ms" },
+		{ 0.15, SLG_UNIT_SECONDS, 0.12, "150ms" },
+		{ 100.00001, SLG_UNIT_NUMBER, 100, "100.00001" },
+		{ 99.999999, SLG_UNIT_NUMBER, 100, "99.999999" },
+		{ -0.5, SLG_UNIT_NUMBER, -0.5, "-0.5" },
+		{ -0.50000001, SLG_UNIT_NUMBER, -0.5, "-0.50000001" },
+		{ 0, SLG_UNIT_RATIO, 0.9995, "0%" },
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(t); i++) {
+		slg_value_format_exact(t[i].v, t[i].unit, &t[i].t, 1, out,
+		    sizeof(out));
+		if (strcmp(out, t[i].want) != 0)
+			fail_msg("%.17g against %.17g: '%s', want '%s'", t[i].v,
+			    t[i].t, out, t[i].want);
+	}
+}
+
 static void
 test_value_format_short_buffer(void **state)
 {
@@ -401,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_ops),
 		cmocka_unit_test(test_value_format),
 		cmocka_unit_test(test_value_format_short_buffer),
+		cmocka_unit_test(test_value_format_exact),
 	};
 
 	return cmocka_run_group_tests_name("criteria", tests, NULL, NULL);

@@ -483,6 +483,13 @@ static const struct bad_case bad[] = {
 	    "'guard' must be an object" },
 	{ "{" SVC "'description': [], " OBJS "}", NULL,
 	    "'description' must be a string" },
+	/* text a C string cannot hold as written: refused, not cut */
+	{ "{" SVC "'description': 'a\\u0000b', " OBJS "}", NULL,
+	    "the file holds \\u0000 in a string" },
+	{ "{'service': 'api\\u0000x', 'environment': 'staging', " OBJS "}",
+	    NULL, "the file holds \\u0000 in a string" },
+	{ "{" SVC "'description': 'caf\xe9', " OBJS "}", NULL,
+	    "the file is not valid UTF-8" },
 	{ "[1, 2]", NULL, "must be a JSON object" },
 	/* not JSON at all */
 	{ "{'service': 'api',,}", NULL, "invalid JSON near line 1" },

@@ -261,6 +261,28 @@ test_duration_parse_bad(void **state)
 	}
 }
 
+/* A duration is a whole number of seconds somewhere: a century keeps
+ * every such conversion in range ("expires 1e23d" was stored as a time
+ * before 1970). */
+static void
+test_duration_too_long(void **state)
+{
+	static const char *const t[] = { "100000000000000000000000d",
+	    "36601d", "1e20s", "878500h" };
+	struct slg_err err = { 0, "" };
+	double got = -1;
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(t); i++) {
+		got = -1;
+		if (slg_duration_parse(t[i], &got, &err) != SLG_EINPUT ||
+		    got != 0 || strstr(err.msg, "longer than 100 years") == NULL)
+			fail_msg("'%s' gave %g '%s'", t[i], got, err.msg);
+	}
+	assert_int_equal(slg_duration_parse("36600d", &got, &err), 0);
+	assert_true(got == 36600.0 * 86400);
+}
+
 static void
 test_duration_parse_null(void **state)
 {
@@ -338,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_duration_parse_bad),
 		cmocka_unit_test(test_duration_parse_null),
+		cmocka_unit_test(test_duration_too_long),
 		cmocka_unit_test(test_duration_format),
 		cmocka_unit_test(test_duration_round_trip),
 	};

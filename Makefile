@@ -28,7 +28,7 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
 
-.PHONY: all test unit integration demo deps install uninstall clean asan lint bench
+.PHONY: all test unit integration demo deps install uninstall clean asan valgrind lint bench
 
 all: $(BUILD)/slogate
 
@@ -105,9 +105,33 @@ demo:
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/gen_series
 	@sh scripts/demo.sh
 
+# every report aborts the run (UBSan alone would print and go on)
+SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 asan:
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-	    LDFLAGS="-fsanitize=address,undefined" test
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g $(SAN) -fno-omit-frame-pointer" \
+	    LDFLAGS="$(SAN)" test
+
+# the unit tests, and the CLI's integration tests with build/slogate run
+# under memcheck (tests/valgrind-slogate.sh); any error or leak fails
+VG := valgrind -q --error-exitcode=99 --leak-check=full \
+      --errors-for-leak-kinds=definite,indirect,possible
+VG_INTEG := test_check test_history test_prom_faults
+valgrind:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/gen_series $(UNIT_BIN) \
+	    $(VG_INTEG:%=$(BUILD)/tests/%)
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	@fail=0; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+	  $(VG) $$t || fail=1; done; \
+	for t in $(VG_INTEG); do echo "== $$t, slogate under valgrind"; \
+	  SLOGATE_BIN=$(CURDIR)/tests/valgrind-slogate.sh \
+	  SLOGATE_REAL_BIN=$(CURDIR)/$(BUILD)/slogate \
+	  SLOGATE_VALGRIND_LOGS=$(CURDIR)/$(BUILD)/valgrind \
+	  SLOGATE_GEN=$(BUILD)/tests/gen_series SLOGATE_TOP=$(CURDIR) \
+	  $(BUILD)/tests/$$t || fail=1; done; \
+	for l in $(BUILD)/valgrind/*.log; do \
+	  if [ -s "$$l" ]; then echo "== $$l"; cat "$$l"; fail=1; fi; done; \
+	exit $$fail
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

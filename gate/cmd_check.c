@@ -75,8 +75,10 @@ static const char usage_text[] =
 "Also recorded when set: CI_PIPELINE_ID, CI_PIPELINE_URL, CI_JOB_URL,\n"
 "CI_COMMIT_REF_NAME.\n"
 "\n"
-"exit codes: 0 pass, 1 fail, 2 warn, 3 inconclusive, 4 error (also a bad\n"
-"policy or an unusable database), 64 usage error.\n";
+"exit codes: 0 pass, 1 fail, 2 warn, 3 inconclusive, 4 error (every\n"
+"error: an answer from Prometheus that is not a clean answer to the\n"
+"query, a bad policy, an unusable database, an ambiguous commit, a service\n"
+"that cannot be reached), 64 usage error.\n";
 
 struct opts {
 	const char *policy, *prometheus, *db, *commit, *repo, *build_time, *at;

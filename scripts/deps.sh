@@ -7,6 +7,9 @@ PKGS="build-essential pkg-config git ca-certificates
 libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libmicrohttpd-dev
 libcmocka-dev sqlite3 prometheus curl python3 chromium rsync"
 
+# make valgrind runs the tests under memcheck.
+PKGS="$PKGS valgrind"
+
 # The pipeline test runs gitlab-ci-local, an npm package; it needs Node.js.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 

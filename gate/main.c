@@ -1,6 +1,7 @@
 /* main: the command table; sets up the libraries, runs one command. */
 #include <ctype.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return SLG_EXIT_USAGE;
 	}
+	/* a file size limit is a full disk to report, not a crash */
+	signal(SIGXFSZ, SIG_IGN);
 	/* before any thread: both libraries keep global state */
 	if (slg_prom_global_init() != 0 || slg_git_global_init() != 0) {
 		fprintf(stderr, "slogate: cannot initialise libcurl or libgit2\n");

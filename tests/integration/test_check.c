@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -623,7 +624,7 @@ ambiguous_commit_is_an_error(void **state)
 	h_slogate(&r, args, NULL);
 	assert_int_equal(r.code, 4);
 	assert_contains(r.err, "is ambiguous");
-	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts"), -1);
+	assert_int_equal(access(d, F_OK), -1);	/* nothing recorded */
 	h_run_free(&r);
 }
 
@@ -850,6 +851,117 @@ newer_database_is_refused(void **state)
 	h_run_free(&r);
 }
 
+/* Runs check as check() does, in a child that is limited first: as
+ * nobody (so that file modes bind even when the tests run as root) and/or
+ * with a file size limit, which fails writes as a full disk does. */
+static void
+check_limited(struct run *r, const char *pol, const char *dbp, int nobody,
+    long fsize)
+{
+	char out[] = "/tmp/slogate-out-XXXXXX", err[] = "/tmp/slogate-err-XXXXXX";
+	char atbuf[32];
+	const char *argv[] = { h_bin(), "check", "--policy", pol, "--prometheus",
+	    prom.url, "--db", dbp, "--queries", queries, "--at", atbuf,
+	    "--commit", SHA_A, NULL };
+	int fo = mkstemp(out), fe = mkstemp(err), st = 0;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(atbuf, sizeof(atbuf), "%lld", (long long)prom.end - 3600);
+	if ((pid = fork()) == 0) {
+		struct rlimit rl = { (rlim_t)fsize, (rlim_t)fsize };
+
+		dup2(fo, 1);
+		dup2(fe, 2);
+		if (fsize > 0 && setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(126);
+		if (nobody && getuid() == 0 && (setgid(65534) != 0 ||
+		    setuid(65534) != 0))
+			_exit(126);
+		alarm(60);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	r->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	close(fo);
+	close(fe);
+	r->out = h_read(out);
+	r->err = h_read(err);
+	unlink(out);
+	unlink(err);
+}
+
+/* A database that cannot take the verdict: the check is an error (exit
+ * 4, with what went wrong), never a verdict printed but not kept, and
+ * what was there stays as it was. */
+static void
+store_faults_are_errors(void **state)
+{
+	const char *pol = policy("motivating", motivating);
+	char d[4200], sub[4096], *text;
+	struct run r;
+
+	(void)state;
+	/* not a database at all */
+	snprintf(d, sizeof(d), "%s", db("corrupt"));
+	free(h_write(dir, "corrupt.db", "these are not the pages of a "
+	    "database, though the file is long enough to look like one. "
+	    "0123456789012345678901234567890123456789012345678901234567890"));
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "file is not a database");
+	assert_null(strstr(r.out, "verdict:"));
+	h_run_free(&r);
+
+	/* a good database cut short: its last pages are gone */
+	snprintf(d, sizeof(d), "%s", db("truncated"));
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+	assert_int_equal(h_sh("truncate -s 8192 '%s'", d), 0);
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "database");
+	assert_null(strstr(r.out, "verdict:"));
+	h_run_free(&r);
+
+	/* read-only: a database another user owns, in a folder of theirs */
+	snprintf(sub, sizeof(sub), "%s/readonly", dir);
+	snprintf(d, sizeof(d), "%s/ro.db", sub);
+	assert_int_equal(h_sh("mkdir -p '%s' && chmod 755 '%s'", sub, dir), 0);
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+	assert_int_equal(h_sh("chmod 444 '%s' && chmod 555 '%s'", d, sub), 0);
+	check_limited(&r, pol, d, 1, 0);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "readonly");
+	assert_null(strstr(r.out, "verdict:"));
+	h_run_free(&r);
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts"), 1);
+	assert_int_equal(h_sh("chmod 755 '%s' && chmod 644 '%s'", sub, d), 0);
+
+	/* a full disk: no file may grow past 1 KiB */
+	snprintf(d, sizeof(d), "%s", db("full"));
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+	check_limited(&r, pol, d, 0, 1024);
+	assert_int_equal(r.code, 4);	/* not killed by SIGXFSZ */
+	assert_contains(r.err, "database");
+	assert_null(strstr(r.out, "verdict:"));
+	h_run_free(&r);
+	/* and the database is whole afterwards, with the one verdict */
+	text = h_db_text(d, "PRAGMA integrity_check");
+	assert_string_equal(text, "ok");
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts"), 1);
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts"), 2);
+}
+
 int
 main(void)
 {
@@ -874,6 +986,7 @@ main(void)
 		cmocka_unit_test(bad_policy_and_flags_are_refused),
 		cmocka_unit_test(history_lists_newest_first),
 		cmocka_unit_test(newer_database_is_refused),
+		cmocka_unit_test(store_faults_are_errors),
 	};
 
 	return cmocka_run_group_tests_name("check (real prometheus)", tests,

@@ -2,9 +2,21 @@
 #ifndef SLG_TESTUTIL_H
 #define SLG_TESTUTIL_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
+
+/* SLOGATE_TEST_ONLY=PATTERN runs only the tests whose names match it
+ * (cmocka's * and ? globs): one row of a table, reproduced alone. */
+__attribute__((constructor)) static void
+test_only_filter(void)
+{
+	const char *only = getenv("SLOGATE_TEST_ONLY");
+
+	if (only != NULL && *only != '\0')
+		cmocka_set_test_filter(only);
+}
 
 /* Fails the test, showing both, when needle is not in hay. */
 #define assert_contains(hay, needle) do {				\

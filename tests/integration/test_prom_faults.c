@@ -839,6 +839,32 @@ check_sends_the_token_from_the_environment(void **state)
 	free(pol);
 }
 
+/* JSON carries the exact double: 0.9994999999999999 is not 0.9995. */
+static void
+json_carries_the_exact_value(void **state)
+{
+	static const struct reply just_below = VEC("%T", "0.9994999999999999");
+	char url[64], db[4200], *pol;
+	const char *args[] = { "check", "--policy", NULL, "--prometheus", url,
+	    "--db", db, "--commit", SHA, "--at", "1795677720", "--format",
+	    "json", NULL };
+	struct run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	snprintf(db, sizeof(db), "%s/json.db", dir);
+	pol = h_write(dir, "json.json", "{\"service\": \"pay\", "
+	    "\"environment\": \"staging\", \"objectives\": [" AVAIL "]}");
+	args[2] = pol;
+	srv.main = &just_below;
+	h_slogate(&r, args, NULL);
+	assert_int_equal(r.code, 1);
+	assert_contains(r.out, "\"value\": 0.9994999999999999,");
+	assert_contains(r.out, "\"value_text\": \"99.94999999999999%\"");
+	h_run_free(&r);
+	free(pol);
+}
+
 /* A service that answers "not found" or "conflict" to an evaluation: an
  * error of check, exit 4, never 1 (which means "fail"). */
 static void
@@ -894,6 +920,8 @@ main(void)
 		    check_sends_the_token_from_the_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    check_errors_never_exit_as_a_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(json_carries_the_exact_value,
+		    setup, teardown),
 	};
 	struct CMUnitTest table[NELEM(rows)];
 	int rc;

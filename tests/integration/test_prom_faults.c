@@ -859,8 +859,8 @@ json_carries_the_exact_value(void **state)
 	srv.main = &just_below;
 	h_slogate(&r, args, NULL);
 	assert_int_equal(r.code, 1);
-	assert_contains(r.out, "\"value\": 0.9994999999999999,");
-	assert_contains(r.out, "\"value_text\": \"99.94999999999999%\"");
+	assert_contains(r.out, "\"value\":\t0.9994999999999999,");
+	assert_contains(r.out, "\"value_text\":\t\"99.94999999999999%\"");
 	h_run_free(&r);
 	free(pol);
 }

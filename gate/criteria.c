@@ -153,13 +153,15 @@ slg_criterion_holds(const struct slg_criterion *c, double v,
 {
 	double t;
 
+	/* an infinity is no measurement: it meets no threshold, -Inf not
+	 * even "<= 120ms" */
+	if (!isfinite(v))
+		return 0;
 	if (c->rel != SLG_REL_NONE && !has_baseline) {
 		if (skipped != NULL)
 			*skipped = 1;
-		return !isnan(v);
+		return 1;
 	}
-	if (isnan(v))
-		return 0;
 	t = slg_criterion_threshold(c, baseline);
 	switch (c->op) {
 	case SLG_OP_LT:

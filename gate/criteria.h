@@ -35,7 +35,7 @@ int slg_criterion_parse(const char *s, struct slg_criterion *out,
 double slg_criterion_threshold(const struct slg_criterion *c, double baseline);
 
 /* 1 when v meets c. A relative criterion with no baseline holds and sets
- * *skipped (when not NULL). NaN never meets anything. */
+ * *skipped (when not NULL). NaN and the infinities never meet anything. */
 int slg_criterion_holds(const struct slg_criterion *c, double v,
     int has_baseline, double baseline, int *skipped);
 

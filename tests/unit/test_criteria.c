@@ -214,12 +214,15 @@ static const struct holds_case holds[] = {
 	{ "< 5", NAN, 0, 0, 0, 0 },
 	{ "> 5", NAN, 0, 0, 0, 0 },
 	{ "<= +10%", NAN, 1, 0.08, 0, 0 },
-	/* infinities */
+	/* infinities are no measurement: +Inf is no availability of 100%,
+	 * -Inf no latency under 5 */
 	{ "<= 5", INFINITY, 0, 0, 0, 0 },
 	{ "< 5", INFINITY, 0, 0, 0, 0 },
-	{ ">= 5", INFINITY, 0, 0, 1, 0 },
-	{ "<= 5", -INFINITY, 0, 0, 1, 0 },
+	{ ">= 5", INFINITY, 0, 0, 0, 0 },
+	{ "<= 5", -INFINITY, 0, 0, 0, 0 },
 	{ ">= 5", -INFINITY, 0, 0, 0, 0 },
+	{ "<= +10%", INFINITY, 0, 0, 0, 0 },
+	{ ">= -5%", -INFINITY, 1, 100, 0, 0 },
 	/* relative, baseline 0.08: "<= +10%" means <= 0.088 */
 	{ "<= +10%", 0.087, 1, 0.08, 1, 0 },
 	{ "<= +10%", 0.089, 1, 0.08, 0, 0 },
@@ -230,10 +233,11 @@ static const struct holds_case holds[] = {
 	{ "<= +0.02", 0.13, 1, 0.1, 0, 0 },
 	{ "<= +20ms", 0.119, 1, 0.1, 1, 0 },
 	{ "<= +20ms", 0.121, 1, 0.1, 0, 0 },
-	/* relative without a baseline: skipped, holds unless NaN */
+	/* relative without a baseline: skipped, holds unless no number (a
+	 * value that is none is not judged, so nothing was skipped) */
 	{ "<= +10%", 1000, 0, 0, 1, 1 },
 	{ "<= +0.02", 1000, 0, 0, 1, 1 },
-	{ "<= +10%", NAN, 0, 0, 0, 1 },
+	{ "<= +10%", NAN, 0, 0, 0, 0 },
 	/* absolute with a baseline at hand: the baseline is ignored */
 	{ "<= 5", 4, 1, 1, 1, 0 },
 };

@@ -86,11 +86,16 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libslogate.a
 bench: $(BUILD)/bench/bench_history
 	$(BUILD)/bench/bench_history $(BUILD)/bench
 
+# TESTS=test_check runs only those binaries; SLOGATE_TEST_ONLY='glob' (in
+# the environment) only the tests of theirs whose names match
+pick = $(if $(TESTS),$(filter $(TESTS:%=$(BUILD)/tests/%),$(1)),$(1))
+
 unit: $(UNIT_BIN)
-	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+	@fail=0; for t in $(call pick,$(UNIT_BIN)); do echo "== $$t"; $$t || fail=1; \
+	 done; exit $$fail
 
 integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
-	@fail=0; for t in $(INTEG_BIN); do echo "== $$t"; \
+	@fail=0; for t in $(call pick,$(INTEG_BIN)); do echo "== $$t"; \
 	  SLOGATE_BIN=$(BUILD)/slogate SLOGATE_GEN=$(BUILD)/tests/gen_series \
 	  SLOGATE_TOP=$(CURDIR) $$t || fail=1; done; exit $$fail
 

@@ -767,7 +767,7 @@ static void
 hostile_answer(void **state)
 {
 	const struct row *t = *state;
-	char url[64], pol[4096], db[4200], *path, verdicts_before[32];
+	char url[64], pol[4096], db[4200], *path;
 	const char *args[] = { "check", "--policy", NULL, "--prometheus", url,
 	    "--db", db, "--commit", SHA, "--at", "1795677720",
 	    "--query-timeout", "1s", NULL };
@@ -786,8 +786,8 @@ hostile_answer(void **state)
 	srv.main = &t->main;
 	srv.coverage = t->coverage.tmpl ? &t->coverage : NULL;
 	srv.guard = &t->guard;
-	before = h_db_int(db, "SELECT count(*) FROM verdicts");
-	snprintf(verdicts_before, sizeof(verdicts_before), "%lld", before);
+	before = access(db, F_OK) == 0 ? h_db_int(db, "SELECT count(*) FROM "
+	    "verdicts") : 0;
 	h_slogate(&r, args, NULL);
 	if (r.code != t->exit_code)
 		fail_msg("%s: exit %d, want %d\n%s%s", t->name, r.code,
@@ -798,7 +798,7 @@ hostile_answer(void **state)
 	assert_contains(r.out, t->msg);
 	/* recorded, once, with what was printed */
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts"),
-	    (before < 0 ? 0 : before) + 1);
+	    before + 1);
 	assert_string_equal(h_db_text(db, "SELECT verdict FROM verdicts ORDER "
 	    "BY id DESC LIMIT 1"), t->verdict);
 	assert_contains(h_db_text(db, "SELECT reason FROM verdicts ORDER BY id "

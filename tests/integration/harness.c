@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -267,6 +268,13 @@ h_prom_stop(struct prom_server *p)
 int
 h_slogate(struct run *r, const char *const *args, const char *const *env)
 {
+	return h_slogate_limited(r, args, env, 0, 0);
+}
+
+int
+h_slogate_limited(struct run *r, const char *const *args,
+    const char *const *env, int nobody, long fsize)
+{
 	char out[] = "/tmp/slogate-out-XXXXXX", err[] = "/tmp/slogate-err-XXXXXX";
 	const char *argv[64];
 	int fo = mkstemp(out), fe = mkstemp(err), n = 0, st = 0;
@@ -278,10 +286,17 @@ h_slogate(struct run *r, const char *const *args, const char *const *env)
 		argv[n] = args[n - 1];
 	argv[n] = NULL;
 	if ((pid = fork()) == 0) {
+		struct rlimit rl = { (rlim_t)fsize, (rlim_t)fsize };
+
 		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
 			putenv((char *)env[i]);
 		dup2(fo, 1);
 		dup2(fe, 2);
+		if (fsize > 0 && setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(126);
+		if (nobody && getuid() == 0 && (setgid(65534) != 0 ||
+		    setuid(65534) != 0))
+			_exit(126);
 		alarm(60);	/* a hung run fails the test, not the suite */
 		execv(argv[0], (char *const *)argv);
 		_exit(127);

@@ -41,6 +41,12 @@ struct run {
  * environment entries "K=V" (NULL-terminated, may be NULL); kills it after
  * 60 s. */
 int h_slogate(struct run *r, const char *const *args, const char *const *env);
+
+/* As h_slogate, in a child limited first: as nobody when the tests run as
+ * root (so that file modes bind) when nobody is 1, and with no file
+ * growing past fsize bytes (a full disk) when fsize > 0. */
+int h_slogate_limited(struct run *r, const char *const *args,
+    const char *const *env, int nobody, long fsize);
 void h_run_free(struct run *r);
 
 /* Runs a shell command; returns its exit status. */

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -851,45 +850,18 @@ newer_database_is_refused(void **state)
 	h_run_free(&r);
 }
 
-/* Runs check as check() does, in a child that is limited first: as
- * nobody (so that file modes bind even when the tests run as root) and/or
- * with a file size limit, which fails writes as a full disk does. */
+/* Runs check as check() does, limited as h_slogate_limited says. */
 static void
 check_limited(struct run *r, const char *pol, const char *dbp, int nobody,
     long fsize)
 {
-	char out[] = "/tmp/slogate-out-XXXXXX", err[] = "/tmp/slogate-err-XXXXXX";
 	char atbuf[32];
-	const char *argv[] = { h_bin(), "check", "--policy", pol, "--prometheus",
+	const char *args[] = { "check", "--policy", pol, "--prometheus",
 	    prom.url, "--db", dbp, "--queries", queries, "--at", atbuf,
 	    "--commit", SHA_A, NULL };
-	int fo = mkstemp(out), fe = mkstemp(err), st = 0;
-	pid_t pid;
 
-	memset(r, 0, sizeof(*r));
 	snprintf(atbuf, sizeof(atbuf), "%lld", (long long)prom.end - 3600);
-	if ((pid = fork()) == 0) {
-		struct rlimit rl = { (rlim_t)fsize, (rlim_t)fsize };
-
-		dup2(fo, 1);
-		dup2(fe, 2);
-		if (fsize > 0 && setrlimit(RLIMIT_FSIZE, &rl) != 0)
-			_exit(126);
-		if (nobody && getuid() == 0 && (setgid(65534) != 0 ||
-		    setuid(65534) != 0))
-			_exit(126);
-		alarm(60);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	waitpid(pid, &st, 0);
-	r->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	close(fo);
-	close(fe);
-	r->out = h_read(out);
-	r->err = h_read(err);
-	unlink(out);
-	unlink(err);
+	h_slogate_limited(r, args, NULL, nobody, fsize);
 }
 
 /* A database that cannot take the verdict: the check is an error (exit

@@ -1041,6 +1041,31 @@ test_infinite_baseline_is_none(void **state)
 
 /* ---- coverage of a windowed objective's window ---- */
 
+/* Judges policy p's objective (windowed, value 99.9%) over a window of
+ * steps steps, count of them with data: no data, saying detail. */
+static void
+coverage_is(const struct slg_policy *p, int64_t steps, double count,
+    const char *detail)
+{
+	struct slg_err err = { 0, "" };
+	struct slg_verdict *v = calloc(1, sizeof(*v));
+	struct fseries f, c;
+	struct slg_eval_input in;
+
+	assert_non_null(v);
+	fill1(&f, 0.999);
+	fill1(&c, count);
+	in = input("a", &f);
+	in.coverage = &c.s;
+	v->window_start = END - steps * STEP;
+	v->window_end = END;
+	v->step = STEP;
+	assert_int_equal(slg_eval(p, &in, NULL, v, &err), 0);
+	assert_status(v->obj[0].status, SLG_ST_NODATA);
+	assert_contains(v->obj[0].detail, detail);
+	slg_verdict_free(v);
+}
+
 static void
 test_coverage(void **state)
 {
@@ -1101,44 +1126,14 @@ test_coverage(void **state)
 	p = policy("{'service': 'api', 'environment': 'staging', 'window': "
 	    "'200m', 'step': '1m', 'objectives': [{'name': 'avail', 'promql': "
 	    "'a', 'pass': '>= 99%'}]}");
-	{
-		struct slg_err err = { 0, "" };
-		struct slg_verdict *v = calloc(1, sizeof(*v));
-		struct fseries f, c;
-		struct slg_eval_input in;
-
-		fill1(&f, 0.999);
-		fill1(&c, 179);
-		in = input("a", &f);
-		in.coverage = &c.s;
-		v->window_start = END - 200 * 60;
-		v->window_end = END;
-		v->step = 60;
-		assert_int_equal(slg_eval(p, &in, NULL, v, &err), 0);
-		assert_status(v->obj[0].status, SLG_ST_NODATA);
-		assert_contains(v->obj[0].detail, "data for 179m of 200m "
-		    "(89.5%), min_coverage 90%");
-		slg_verdict_free(v);
-	}
+	coverage_is(p, 200, 179, "data for 179m of 200m (89.5%), min_coverage "
+	    "90%");
 	slg_policy_free(p);
 
 	/* a policy may ask for all of the window */
 	p = policy(HEAD "'min_coverage': '100%', 'objectives': [{'name': "
 	    "'avail', 'promql': 'a', 'pass': '>= 99%'}]}");
-	{
-		struct fseries f, c;
-		struct slg_eval_input in;
-		struct slg_verdict *v;
-
-		fill1(&f, 0.999);
-		fill1(&c, 9);
-		in = input("a", &f);
-		in.coverage = &c.s;
-		v = evaluate(p, &in, NULL);
-		assert_status(v->obj[0].status, SLG_ST_NODATA);
-		assert_contains(v->obj[0].detail, "(90%), min_coverage 100%");
-		slg_verdict_free(v);
-	}
+	coverage_is(p, NPTS, 9, "(90%), min_coverage 100%");
 	slg_policy_free(p);
 }
 

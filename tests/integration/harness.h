@@ -90,8 +90,11 @@ long h_http(const char *method, const char *url, const char *const *headers,
     const char *body, char **out);
 
 /* A scripted stand-in for Prometheus that answers every query with one
- * sample after delay_ms: for requests that must still be in flight. */
+ * sample of value 1 after delay_ms: for requests that must still be in
+ * flight. The sample is at the time= the query asked for (1 without one),
+ * so an instant query gets an answer about its time. */
 int h_slow_prom_start(int delay_ms);	/* returns its port */
+int h_slow_prom_answered(void);		/* answers sent since the start */
 void h_slow_prom_stop(void);
 
 /* Paths from the Makefile's environment. */

@@ -1,0 +1,565 @@
+/* test_stress: one SQLite file under many writers and under kill -9.
+ * 32 `slogate check` processes and a `slogate serve` taking 16 evaluations
+ * at once write one database against the real Prometheus; then checks and
+ * the service are SIGKILLed at random points of their evaluations (against
+ * a slow scripted Prometheus, so that the kill lands mid-evaluation).
+ * Every verdict a client was told about is recorded exactly once, with its
+ * objectives, and the database stays sound. Bounded: every loop has a
+ * fixed count and a deadline; only loopback. SLOGATE_STRESS_SEED repeats
+ * a run's random kill points. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define TOKEN "stress-token-0123456789abcdef"
+
+#define NCHECKS 32		/* concurrent checks on one file */
+#define NPOSTS 16		/* concurrent API evaluations beside them */
+#define ROUNDS 60		/* kill -9 rounds: two of three a check */
+#define KILL_POSTS 4		/* evaluations in flight when serve dies */
+#define SLOW_MS 250		/* the scripted Prometheus's delay */
+#define MAX_TOLD 512
+
+static struct prom_server prom;
+static char *dir;
+static char queries[4096], policies[4096];
+static unsigned seed;
+
+static const char *auth[] = { "Authorization: Bearer " TOKEN,
+    "Content-Type: application/json", NULL };
+
+/* The motivating rule, from the shipped templates: a guard and two
+ * sustained objectives, three queries. */
+static const char motivating[] =
+    "{\"service\": \"payment-gateway\", \"environment\": \"staging\",\n"
+    " \"window\": \"30m\", \"step\": \"1m\",\n"
+    " \"guard\": {\"query\": \"request_rate\", \"min\": 100},\n"
+    " \"objectives\": [\n"
+    "  {\"name\": \"availability\", \"query\": \"availability\",\n"
+    "   \"pass\": \">= 99.95%\", \"warn\": \">= 99.9%\", \"sustained\": true},\n"
+    "  {\"name\": \"latency_p95\", \"query\": \"latency_p95\",\n"
+    "   \"pass\": \"<= 120ms\", \"sustained\": true}]}\n";
+
+/* For the scripted Prometheus: two instant queries, both answered 1. */
+static const char instant[] =
+    "{\"service\": \"killed\", \"environment\": \"staging\",\n"
+    " \"objectives\": [\n"
+    "  {\"name\": \"up\", \"promql\": \"up\", \"pass\": \">= 1\"},\n"
+    "  {\"name\": \"one\", \"promql\": \"vector(1)\", \"pass\": \">= 1\"}]}\n";
+#define INSTANT_QUERIES 2
+
+/* ---- processes the test started, killed and reaped on every path ---- */
+
+static pid_t live[NCHECKS + 8];
+
+static void
+track(pid_t pid)
+{
+	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		if (live[i] == 0) {
+			live[i] = pid;
+			return;
+		}
+	}
+}
+
+static void
+untrack(pid_t pid)
+{
+	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		if (live[i] == pid)
+			live[i] = 0;
+	}
+}
+
+static void
+kill_all(void)
+{
+	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		if (live[i] > 0) {
+			kill(live[i], SIGKILL);
+			waitpid(live[i], NULL, 0);
+			live[i] = 0;
+		}
+	}
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A random number in [0, n). */
+static unsigned
+rnd(unsigned n) __attribute__((unused));
+static unsigned
+rnd(unsigned n)
+{
+	return n > 0 ? (unsigned)rand_r(&seed) % n : 0;
+}
+
+/* ---- a check run in the background ---- */
+
+struct proc {
+	pid_t pid;
+	int code;		/* exit code, 128+signal, -1 past the deadline */
+	char sha[41];
+	char out[320], err[320];
+	double t0, t1;
+};
+
+/* Starts build/slogate check with the given flags (NULL-terminated); its
+ * stdout and stderr go to files in dir. */
+static void
+spawn_check(struct proc *p, const char *name, const char *const *flags)
+{
+	const char *argv[40];
+	int n = 0;
+
+	snprintf(p->out, sizeof(p->out), "%s/%s.out", dir, name);
+	snprintf(p->err, sizeof(p->err), "%s/%s.err", dir, name);
+	argv[n++] = h_bin();
+	argv[n++] = "check";
+	for (size_t i = 0; flags[i] != NULL && n < 37; i++)
+		argv[n++] = flags[i];
+	argv[n++] = "--commit";
+	argv[n++] = p->sha;
+	argv[n] = NULL;
+	p->code = -1;
+	p->t0 = now_s();
+	p->t1 = 0;
+	if ((p->pid = fork()) == 0) {
+		if (freopen(p->out, "w", stdout) == NULL ||
+		    freopen(p->err, "w", stderr) == NULL)
+			_exit(127);
+		alarm(120);	/* survives exec: nothing outlives the test */
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (p->pid > 0)
+		track(p->pid);
+}
+
+static void
+reaped(struct proc *p, int st)
+{
+	untrack(p->pid);
+	p->pid = 0;
+	p->t1 = now_s();
+	p->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Waits for every one of p[0..n) until deadline (monotonic seconds); those
+ * still running then are killed and keep code -1. Returns how many were. */
+static int
+reap(struct proc *p, size_t n, double deadline)
+{
+	size_t left = 0;
+	int late = 0;
+
+	for (size_t i = 0; i < n; i++)
+		left += p[i].pid > 0;
+	while (left > 0 && now_s() < deadline) {
+		for (size_t i = 0; i < n; i++) {
+			int st;
+
+			if (p[i].pid > 0 && waitpid(p[i].pid, &st, WNOHANG) ==
+			    p[i].pid) {
+				reaped(&p[i], st);
+				left--;
+			}
+		}
+		if (left > 0)
+			usleep(5000);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].pid > 0) {
+			kill(p[i].pid, SIGKILL);
+			waitpid(p[i].pid, NULL, 0);
+			untrack(p[i].pid);
+			p[i].pid = 0;
+			p[i].code = -1;
+			late++;
+		}
+	}
+	return late;
+}
+
+/* The id and verdict a check printed: "recorded as verdict N in" and
+ * "verdict: pass (exit 0)" in text, "id" and "verdict" in JSON. id is -1
+ * when it printed none. */
+static void
+told(const char *path, long long *id, char verdict[16])
+{
+	char *out = h_read(path);
+	const char *p;
+	cJSON *j;
+
+	*id = -1;
+	verdict[0] = '\0';
+	if (out == NULL)
+		return;
+	if (out[0] == '{' && (j = cJSON_Parse(out)) != NULL) {
+		cJSON *i = cJSON_GetObjectItem(j, "id");
+		cJSON *v = cJSON_GetObjectItem(j, "verdict");
+
+		if (cJSON_IsNumber(i))
+			*id = (long long)i->valuedouble;
+		if (cJSON_IsString(v))
+			snprintf(verdict, 16, "%s", v->valuestring);
+		cJSON_Delete(j);
+	} else {
+		if ((p = strstr(out, "recorded as verdict ")) != NULL)
+			*id = strtoll(p + 20, NULL, 10);
+		if ((p = strstr(out, "\nverdict: ")) != NULL)
+			sscanf(p + 10, "%15[a-z]", verdict);
+	}
+	free(out);
+}
+
+/* ---- an API evaluation on a thread ---- */
+
+struct post {
+	pthread_t thread;
+	int started;
+	char url[128];
+	char body[512];
+	char sha[41];
+	long status;
+	long long id;
+	char verdict[16];
+};
+
+static void *
+post_run(void *arg)
+{
+	struct post *p = arg;
+	char *out = NULL;
+	cJSON *j, *i, *v;
+
+	p->id = -1;
+	p->status = h_http("POST", p->url, auth, p->body, &out);
+	if (p->status == 201 && (j = cJSON_Parse(out)) != NULL) {
+		if (cJSON_IsNumber(i = cJSON_GetObjectItem(j, "id")))
+			p->id = (long long)i->valuedouble;
+		if (cJSON_IsString(v = cJSON_GetObjectItem(j, "verdict")))
+			snprintf(p->verdict, sizeof(p->verdict), "%s",
+			    v->valuestring);
+		cJSON_Delete(j);
+	}
+	free(out);
+	return NULL;
+}
+
+static void
+post_start(struct post *p, const struct serve *s, const char *policy,
+    const char *sha, const char *at)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->sha, sizeof(p->sha), "%s", sha);
+	snprintf(p->url, sizeof(p->url), "%s/api/v1/evaluations", s->url);
+	if (at != NULL)
+		snprintf(p->body, sizeof(p->body), "{\"policy\": \"%s\", "
+		    "\"commit\": \"%s\", \"at\": \"%s\"}", policy, sha, at);
+	else
+		snprintf(p->body, sizeof(p->body), "{\"policy\": \"%s\", "
+		    "\"commit\": \"%s\"}", policy, sha);
+	p->started = pthread_create(&p->thread, NULL, post_run, p) == 0;
+}
+
+/* Every h_http has a 60 s timeout, so this ends. */
+static void
+post_join(struct post *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].started)
+			pthread_join(p[i].thread, NULL);
+		p[i].started = 0;
+	}
+}
+
+/* ---- what the clients were told, against what the database holds ---- */
+
+struct told_id {
+	long long id;
+	char sha[41];
+	char verdict[16];
+};
+
+static struct told_id tl[MAX_TOLD];
+static size_t ntold;
+
+static void
+tell(long long id, const char *sha, const char *verdict)
+{
+	if (ntold < MAX_TOLD) {
+		tl[ntold].id = id;
+		snprintf(tl[ntold].sha, sizeof(tl[ntold].sha), "%s", sha);
+		snprintf(tl[ntold].verdict, sizeof(tl[ntold].verdict), "%s",
+		    verdict);
+	}
+	ntold++;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct told_id *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Every id told is told once, and is in db once with the commit and the
+ * verdict told and nobjectives objectives. */
+static void
+assert_told_recorded(const char *db, int nobjectives)
+{
+	char sql[256];
+
+	assert_true(ntold <= MAX_TOLD);
+	qsort(tl, ntold, sizeof(tl[0]), by_id);
+	for (size_t i = 0; i < ntold; i++) {
+		if (i > 0 && tl[i].id == tl[i - 1].id)
+			fail_msg("verdict %lld told to two clients (%s, %s)",
+			    tl[i].id, tl[i - 1].sha, tl[i].sha);
+		snprintf(sql, sizeof(sql), "SELECT commit_sha FROM verdicts "
+		    "WHERE id = %lld", tl[i].id);
+		if (h_db_text(db, sql) == NULL)
+			fail_msg("verdict %lld (commit %s) was told but is not "
+			    "in the database", tl[i].id, tl[i].sha);
+		assert_string_equal(h_db_text(db, sql), tl[i].sha);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM verdicts "
+		    "WHERE commit_sha = '%s'", tl[i].sha);
+		assert_int_equal(h_db_int(db, sql), 1);
+		snprintf(sql, sizeof(sql), "SELECT verdict FROM verdicts "
+		    "WHERE id = %lld", tl[i].id);
+		assert_string_equal(h_db_text(db, sql), tl[i].verdict);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+		    "objective_results WHERE verdict_id = %lld", tl[i].id);
+		assert_int_equal(h_db_int(db, sql), nobjectives);
+	}
+}
+
+/* The file is sound: integrity, foreign keys, and no verdict apart from
+ * its objectives (they are written in one transaction). */
+static void
+assert_sound(const char *db, int nobjectives)
+{
+	char sql[256];
+
+	assert_string_equal(h_db_text(db, "PRAGMA integrity_check"), "ok");
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM "
+	    "pragma_foreign_key_check"), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM verdicts v WHERE "
+	    "(SELECT count(*) FROM objective_results o WHERE o.verdict_id = "
+	    "v.id) != %d", nobjectives);
+	assert_int_equal(h_db_int(db, sql), 0);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM objective_results "
+	    "WHERE verdict_id NOT IN (SELECT id FROM verdicts)"), 0);
+}
+
+/* ---- setup ---- */
+
+static int
+group_setup(void **state)
+{
+	const char *s = getenv("SLOGATE_STRESS_SEED");
+
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	seed = s ? (unsigned)strtoul(s, NULL, 10) : (unsigned)time(NULL);
+	fprintf(stderr, "stress: SLOGATE_STRESS_SEED=%u\n", seed);
+	snprintf(queries, sizeof(queries), "%s/queries", h_top());
+	if ((dir = h_tmpdir()) == NULL)
+		return -1;
+	snprintf(policies, sizeof(policies), "%s/policies", dir);
+	h_sh("mkdir -p '%s'", policies);
+	free(h_write(policies, "payment.json", motivating));
+	free(h_write(policies, "instant.json", instant));
+	return h_prom_start(&prom);
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	h_prom_stop(&prom);
+	if (getenv("SLOGATE_TEST_KEEP") == NULL)
+		h_rmrf(dir);
+	free(dir);
+	curl_global_cleanup();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	kill_all();
+	return 0;
+}
+
+/* ---- 1: 32 checks and 16 API evaluations on one file ---- */
+
+static struct proc checks[NCHECKS];
+static struct post posts[NPOSTS];
+
+/* 32 checks and 16 evaluations through the service, all at once on
+ * dir/NAME.db: with serve_first the service makes the file and is up
+ * before the checks start; else the checks start on no file and the
+ * service starts among them. */
+static void
+writers(const char *name, int serve_first)
+{
+	char db[4200], pol[4200], pass_at[32], fail_at[32], want[8192];
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", policies, "--queries", queries, "--workers", "8",
+	    NULL };
+	const char *env[] = { "SLOGATE_TOKEN=" TOKEN, NULL };
+	const char *kinds[] = { "pass", "fail", "warn", "inconclusive",
+	    "error" };
+	struct serve srv;
+	size_t off = 0;
+	double t0, secs;
+	int late, nk[5] = { 0 };
+	char sql[128];
+
+	ntold = 0;
+	snprintf(db, sizeof(db), "%s/%s.db", dir, name);
+	snprintf(pol, sizeof(pol), "%s/payment.json", policies);
+	/* the healthy build passes, the regressed one fails */
+	snprintf(pass_at, sizeof(pass_at), "%lld", (long long)prom.end - 3600);
+	snprintf(fail_at, sizeof(fail_at), "%lld", (long long)prom.end);
+	if (serve_first) {
+		assert_int_equal(h_serve_start(&srv, dir, args, env), 0);
+		track(srv.pid);
+	}
+	t0 = now_s();
+	for (int i = 0; i < NCHECKS; i++) {
+		const char *flags[] = { "--policy", pol, "--prometheus",
+		    prom.url, "--db", db, "--queries", queries, "--at",
+		    i % 2 ? fail_at : pass_at, "--format", i % 4 < 2 ? "json" :
+		    "text", NULL };
+		char out[64];
+
+		snprintf(checks[i].sha, sizeof(checks[i].sha), "c%039d", i);
+		snprintf(out, sizeof(out), "%s-%d", name, i);
+		spawn_check(&checks[i], out, flags);
+	}
+	if (!serve_first) {
+		if (h_serve_start(&srv, dir, args, env) != 0) {
+			reap(checks, NCHECKS, now_s() + 100);
+			fail_msg("slogate serve did not start beside %d checks "
+			    "making its database", NCHECKS);
+		}
+		track(srv.pid);
+	}
+	for (int i = 0; i < NPOSTS; i++) {
+		char sha[41];
+
+		snprintf(sha, sizeof(sha), "a%039d", i);
+		post_start(&posts[i], &srv, "payment", sha, i % 2 ? fail_at :
+		    pass_at);
+	}
+	late = reap(checks, NCHECKS, now_s() + 100);
+	post_join(posts, NPOSTS);
+	secs = now_s() - t0;
+	untrack(srv.pid);
+	assert_int_equal(h_serve_stop(&srv), 0);
+
+	assert_int_equal(late, 0);
+	for (int i = 0; i < NCHECKS; i++) {
+		long long id;
+		char v[16];
+
+		told(checks[i].out, &id, v);
+		if (checks[i].code < 0 || checks[i].code > 3) {
+			char *err = h_read(checks[i].err);
+
+			fail_msg("check %d exited %d: %s", i, checks[i].code,
+			    err ? err : "");
+		}
+		assert_true(id > 0);
+		/* the exit code is the verdict */
+		assert_string_equal(v, kinds[checks[i].code]);
+		assert_string_equal(v, i % 2 ? "fail" : "pass");
+		tell(id, checks[i].sha, v);
+	}
+	for (int i = 0; i < NPOSTS; i++) {
+		assert_int_equal(posts[i].status, 201);
+		assert_true(posts[i].id > 0);
+		assert_string_equal(posts[i].verdict, i % 2 ? "fail" : "pass");
+		tell(posts[i].id, posts[i].sha, posts[i].verdict);
+	}
+
+	assert_sound(db, 2);
+	assert_told_recorded(db, 2);
+	/* the ids told are the ids recorded, no more */
+	for (size_t i = 0; i < ntold; i++)
+		off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%lld",
+		    i ? "," : "", tl[i].id);
+	assert_string_equal(h_db_text(db, "SELECT group_concat(id) FROM "
+	    "(SELECT id FROM verdicts ORDER BY id)"), want);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts"),
+	    NCHECKS + NPOSTS);
+	for (size_t i = 0; i < ntold; i++) {
+		for (int k = 0; k < 5; k++)
+			nk[k] += strcmp(tl[i].verdict, kinds[k]) == 0;
+	}
+	for (int k = 0; k < 5; k++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM verdicts WHERE "
+		    "verdict = '%s'", kinds[k]);
+		assert_int_equal(h_db_int(db, sql), nk[k]);
+	}
+	fprintf(stderr, "stress: %s: %d checks + %d API evaluations in %.1f "
+	    "s, %zu verdicts (%d pass, %d fail), integrity ok\n", serve_first ?
+	    "service first" : "new file", NCHECKS, NPOSTS, secs, ntold, nk[0],
+	    nk[1]);
+}
+
+static void
+many_writers_one_file(void **state)
+{
+	(void)state;
+	writers("many", 1);
+}
+
+/* Parallel CI jobs on their first day: nobody has made the file yet. */
+static void
+many_writers_make_a_new_file(void **state)
+{
+	(void)state;
+	writers("new", 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(many_writers_one_file, teardown),
+		cmocka_unit_test_teardown(many_writers_make_a_new_file,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests_name("stress (32 writers, kill -9)",
+	    tests, group_setup, group_teardown);
+}

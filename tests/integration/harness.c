@@ -354,6 +354,48 @@ h_db_text(const char *db, const char *sql)
 	return v;
 }
 
+struct h_db {
+	sqlite3 *db;
+};
+
+struct h_db *
+h_db_hold(const char *db, const char *sql)
+{
+	struct h_db *h = calloc(1, sizeof(*h));
+	char *msg = NULL;
+
+	if (h == NULL)
+		return NULL;
+	if (sqlite3_open_v2(db, &h->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "harness: %s: %s: %s\n", db, sql, msg ? msg :
+		    sqlite3_errmsg(h->db));
+		sqlite3_free(msg);
+		sqlite3_close(h->db);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int
+h_db_release(struct h_db *h, const char *sql)
+{
+	int rc = 0;
+
+	if (h == NULL)
+		return -1;
+	if (sql != NULL && sqlite3_exec(h->db, sql, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "harness: %s: %s\n", sql, sqlite3_errmsg(h->db));
+		rc = -1;
+	}
+	sqlite3_close(h->db);
+	free(h);
+	return rc;
+}
+
 static int serve_on(struct serve *s, int port, const char *dir,
     const char *const *args, const char *const *env);
 

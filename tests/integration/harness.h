@@ -62,6 +62,14 @@ char *h_read(const char *path);
 long long h_db_int(const char *db, const char *sql);
 char *h_db_text(const char *db, const char *sql);
 
+/* Another writer of db: opens it read-write (creating it when missing)
+ * and runs sql in it, e.g. "BEGIN IMMEDIATE" to hold its write lock until
+ * h_db_release runs "COMMIT". NULL when it cannot; the message is on
+ * stderr. */
+struct h_db;
+struct h_db *h_db_hold(const char *db, const char *sql);
+int h_db_release(struct h_db *h, const char *sql);	/* 0 when sql ran */
+
 /* A running `slogate serve` on a free loopback port. */
 struct serve {
 	pid_t pid;

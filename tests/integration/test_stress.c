@@ -551,12 +551,63 @@ many_writers_make_a_new_file(void **state)
 	writers("new", 0);
 }
 
+/* Checks that open a new database while another job is making it (holds
+ * its write lock, as its first open does while it writes the header and
+ * the schema) wait for it like for any other writer. Failed before the
+ * fix: SQLite answers the switch to WAL with SQLITE_BUSY at once, without
+ * the busy handler, and every check exited 4. */
+static void
+checks_wait_for_a_new_file_being_made(void **state)
+{
+	char db[4200], pol[4200], at[32];
+	const char *flags[] = { "--policy", pol, "--prometheus", prom.url,
+	    "--db", db, "--queries", queries, "--at", at, NULL };
+	struct proc p[4];
+	struct h_db *maker;
+
+	(void)state;
+	ntold = 0;
+	snprintf(db, sizeof(db), "%s/made.db", dir);
+	snprintf(pol, sizeof(pol), "%s/payment.json", policies);
+	snprintf(at, sizeof(at), "%lld", (long long)prom.end - 3600);
+	assert_non_null(maker = h_db_hold(db, "BEGIN IMMEDIATE"));
+	for (int i = 0; i < 4; i++) {
+		char name[32];
+
+		snprintf(p[i].sha, sizeof(p[i].sha), "b%039d", i);
+		snprintf(name, sizeof(name), "made-%d", i);
+		spawn_check(&p[i], name, flags);
+	}
+	usleep(1000000);	/* they open the file meanwhile */
+	assert_int_equal(h_db_release(maker, "COMMIT"), 0);
+	assert_int_equal(reap(p, 4, now_s() + 60), 0);
+	for (int i = 0; i < 4; i++) {
+		long long id;
+		char v[16];
+
+		if (p[i].code != 0) {
+			char *err = h_read(p[i].err);
+
+			fail_msg("check %d exited %d: %s", i, p[i].code,
+			    err ? err : "");
+		}
+		told(p[i].out, &id, v);
+		assert_true(id > 0);
+		tell(id, p[i].sha, v);
+	}
+	assert_sound(db, 2);
+	assert_told_recorded(db, 2);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts"), 4);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(many_writers_one_file, teardown),
 		cmocka_unit_test_teardown(many_writers_make_a_new_file,
+		    teardown),
+		cmocka_unit_test_teardown(checks_wait_for_a_new_file_being_made,
 		    teardown),
 	};
 

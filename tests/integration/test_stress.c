@@ -5,8 +5,8 @@
  * a slow scripted Prometheus, so that the kill lands mid-evaluation).
  * Every verdict a client was told about is recorded exactly once, with its
  * objectives, and the database stays sound. Bounded: every loop has a
- * fixed count and a deadline; only loopback. SLOGATE_STRESS_SEED repeats
- * a run's random kill points. */
+ * fixed count and a deadline; only loopback. SLOGATE_STRESS_SEED sets
+ * the seed of the random kill delays (printed on every run). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #define NCHECKS 32		/* concurrent checks on one file */
 #define NPOSTS 16		/* concurrent API evaluations beside them */
 #define ROUNDS 60		/* kill -9 rounds: two of three a check */
+#define FIRST_ROUNDS 20		/* checks killed making a new file */
 #define KILL_POSTS 4		/* evaluations in flight when serve dies */
 #define SLOW_MS 250		/* the scripted Prometheus's delay */
 #define MAX_TOLD 512
@@ -58,10 +60,11 @@ static const char motivating[] =
 /* For the scripted Prometheus: two instant queries, both answered 1. */
 static const char instant[] =
     "{\"service\": \"killed\", \"environment\": \"staging\",\n"
+    " \"min_coverage\": \"0%\",\n"
     " \"objectives\": [\n"
     "  {\"name\": \"up\", \"promql\": \"up\", \"pass\": \">= 1\"},\n"
     "  {\"name\": \"one\", \"promql\": \"vector(1)\", \"pass\": \">= 1\"}]}\n";
-#define INSTANT_QUERIES 2
+#define INSTANT_OBJECTIVES 2	/* and as many queries */
 
 /* ---- processes the test started, killed and reaped on every path ---- */
 
@@ -110,8 +113,6 @@ now_s(void)
 
 /* A random number in [0, n). */
 static unsigned
-rnd(unsigned n) __attribute__((unused));
-static unsigned
 rnd(unsigned n)
 {
 	return n > 0 ? (unsigned)rand_r(&seed) % n : 0;
@@ -147,9 +148,16 @@ spawn_check(struct proc *p, const char *name, const char *const *flags)
 	p->code = -1;
 	p->t0 = now_s();
 	p->t1 = 0;
+	/* a check killed before it opens them must not leave an older
+	 * run's output to be read as its own */
+	unlink(p->out);
+	unlink(p->err);
 	if ((p->pid = fork()) == 0) {
-		if (freopen(p->out, "w", stdout) == NULL ||
-		    freopen(p->err, "w", stderr) == NULL)
+		/* only async-signal-safe calls: threads may be running */
+		int fo = open(p->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(p->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
 			_exit(127);
 		alarm(120);	/* survives exec: nothing outlives the test */
 		execv(argv[0], (char *const *)argv);
@@ -418,6 +426,19 @@ teardown(void **state)
 	return 0;
 }
 
+static int slow_running;	/* the scripted Prometheus */
+
+static int
+kill_teardown(void **state)
+{
+	(void)state;
+	kill_all();
+	if (slow_running)
+		h_slow_prom_stop();
+	slow_running = 0;
+	return 0;
+}
+
 /* ---- 1: 32 checks and 16 API evaluations on one file ---- */
 
 static struct proc checks[NCHECKS];
@@ -600,6 +621,361 @@ checks_wait_for_a_new_file_being_made(void **state)
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts"), 4);
 }
 
+/* ---- 2: kill -9 in the middle of evaluations ---- */
+
+struct kills {
+	int rounds, check_rounds, serve_rounds;
+	int check_kills, check_landed;	/* sent; ended by it (not done yet) */
+	int serve_kills;
+	int survivors, finished;	/* not killed; killed too late */
+	int in_flight, answered;	/* API evaluations when serve died */
+	int restarts;
+	double t_run, t_tail;		/* a check's run; last answer to exit */
+};
+
+static struct kills K;
+static char kill_db[4200], kill_pol[4200], slow_url[64];
+
+static const char *const kill_flags[] = { "--policy", kill_pol,
+    "--prometheus", slow_url, "--db", kill_db, NULL };
+
+/* Waits until the scripted Prometheus has sent n answers since base, the
+ * process pid (0: none) has exited, or 10 s have passed. */
+static void
+wait_answers(int base, int n, pid_t pid)
+{
+	double until = now_s() + 10;
+
+	while (h_slow_prom_answered() < base + n && now_s() < until) {
+		siginfo_t si;
+
+		si.si_pid = 0;
+		if (pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG |
+		    WNOWAIT) == 0 && si.si_pid == pid)
+			return;
+		usleep(500);
+	}
+}
+
+/* Sleeps a random time in [0, s) seconds. */
+static void
+nap(double s)
+{
+	usleep(rnd((unsigned)(s * 1e6) + 1));
+}
+
+/* One unkilled check: how long a run takes, and how long from the last
+ * answer of Prometheus to its exit (parse, judge, record, print). Only to
+ * aim the kills; nothing is asserted about it. */
+static void
+calibrate(void)
+{
+	struct proc p;
+	double t_answered = 0;
+	int base = h_slow_prom_answered(), st;
+
+	snprintf(p.sha, sizeof(p.sha), "%039d1", 0);
+	spawn_check(&p, "calibrate", kill_flags);
+	while (waitpid(p.pid, &st, WNOHANG) != p.pid) {
+		if (t_answered == 0 && h_slow_prom_answered() >= base +
+		    INSTANT_OBJECTIVES)
+			t_answered = now_s();
+		if (now_s() - p.t0 > 30) {
+			kill(p.pid, SIGKILL);
+			waitpid(p.pid, &st, 0);
+			break;
+		}
+		usleep(200);
+	}
+	reaped(&p, st);
+	K.t_run = p.t1 - p.t0;
+	K.t_tail = t_answered > 0 ? p.t1 - t_answered : 0.02;
+	if (K.t_tail < 0.002)
+		K.t_tail = 0.002;
+	if (p.code == 0) {
+		long long id;
+		char v[16];
+
+		told(p.out, &id, v);
+		if (id > 0)
+			tell(id, p.sha, v);
+	}
+	assert_int_equal(p.code, 0);
+}
+
+/* A check killed at a random point: early, anywhere from its start to its
+ * usual end; late, just after Prometheus answered, while it judges and
+ * records. Every other round a second check runs beside it, not killed. */
+static void
+check_round(int round, int late)
+{
+	struct proc p[2];
+	int n = round % 2 ? 1 : 2, base = h_slow_prom_answered();
+
+	for (int i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(p[i].sha, sizeof(p[i].sha), "%c%03d%036d", "de"[i],
+		    round, 0);
+		snprintf(name, sizeof(name), "kill-%d-%d", round, i);
+		spawn_check(&p[i], name, kill_flags);
+	}
+	if (late) {
+		wait_answers(base, INSTANT_OBJECTIVES * n, p[0].pid);
+		nap(2 * K.t_tail);
+	} else {
+		nap(K.t_run);
+	}
+	kill(p[0].pid, SIGKILL);
+	K.check_kills++;
+	assert_int_equal(reap(p, (size_t)n, now_s() + 60), 0);
+	for (int i = 0; i < n; i++) {
+		long long id;
+		char v[16];
+
+		told(p[i].out, &id, v);
+		/* printed is told, even if the kill came after */
+		if (id > 0)
+			tell(id, p[i].sha, v);
+		if (i == 0 && p[i].code == 128 + SIGKILL) {
+			K.check_landed++;
+			continue;
+		}
+		if (p[i].code != 0) {
+			char *err = h_read(p[i].err);
+
+			fail_msg("round %d: check %s exited %d: %s", round,
+			    p[i].sha, p[i].code, err ? err : "");
+		}
+		if (id <= 0)
+			fail_msg("round %d: check %s exited 0 without an id",
+			    round, p[i].sha);
+		if (i == 0)
+			K.finished++;
+		else
+			K.survivors++;
+	}
+}
+
+static struct post kill_posts[KILL_POSTS];
+
+/* slogate serve killed with KILL_POSTS evaluations in flight (early: at a
+ * random point; late: once Prometheus answered the first) and a check
+ * beside it, then started again on its port: it is healthy and records a
+ * new evaluation. */
+static void
+serve_round(int round, int late)
+{
+	const char *args[] = { "--db", kill_db, "--prometheus", slow_url,
+	    "--policies", policies, "--workers", "4", NULL };
+	const char *env[] = { "SLOGATE_TOKEN=" TOKEN, NULL };
+	struct serve s;
+	struct post again;
+	struct proc beside;
+	char *out = NULL, u[128], sha[41], v[16];
+	long long id;
+	int base;
+	long st;
+
+	assert_int_equal(h_serve_start(&s, dir, args, env), 0);
+	track(s.pid);
+	base = h_slow_prom_answered();
+	for (int k = 0; k < KILL_POSTS; k++) {
+		snprintf(sha, sizeof(sha), "f%03d%036d", round, k);
+		post_start(&kill_posts[k], &s, "instant", sha, NULL);
+	}
+	/* and a check beside it on the same file, not killed */
+	snprintf(beside.sha, sizeof(beside.sha), "e%03d%036d", round, 0);
+	snprintf(u, sizeof(u), "beside-%d", round);
+	spawn_check(&beside, u, kill_flags);
+	if (late) {
+		wait_answers(base, INSTANT_OBJECTIVES, 0);
+		nap(2 * K.t_tail);
+	} else {
+		nap(K.t_run);
+	}
+	kill(s.pid, SIGKILL);
+	waitpid(s.pid, NULL, 0);
+	untrack(s.pid);
+	K.serve_kills++;
+	post_join(kill_posts, KILL_POSTS);
+	assert_int_equal(reap(&beside, 1, now_s() + 60), 0);
+	told(beside.out, &id, v);
+	if (beside.code != 0 || id <= 0) {
+		char *err = h_read(beside.err);
+
+		fail_msg("round %d: check %s beside the service exited %d: %s",
+		    round, beside.sha, beside.code, err ? err : "");
+	}
+	tell(id, beside.sha, v);
+	K.survivors++;
+	for (int k = 0; k < KILL_POSTS; k++) {
+		struct post *p = &kill_posts[k];
+
+		K.in_flight++;
+		/* answered, or cut off: nothing else */
+		if (p->status != 201 && p->status != 0)
+			fail_msg("round %d: evaluation %s: HTTP %ld", round,
+			    p->sha, p->status);
+		if (p->status == 201) {
+			assert_true(p->id > 0);
+			tell(p->id, p->sha, p->verdict);
+			K.answered++;
+		}
+	}
+
+	assert_int_equal(h_serve_restart(&s, dir, args, env), 0);
+	track(s.pid);
+	K.restarts++;
+	snprintf(u, sizeof(u), "%s/healthz", s.url);
+	st = h_http("GET", u, NULL, NULL, &out);
+	free(out);
+	assert_int_equal(st, 200);
+	snprintf(sha, sizeof(sha), "9%03d%036d", round, 0);
+	post_start(&again, &s, "instant", sha, NULL);
+	post_join(&again, 1);
+	assert_int_equal(again.status, 201);
+	assert_true(again.id > 0);
+	assert_string_equal(again.verdict, "pass");
+	tell(again.id, again.sha, again.verdict);
+	untrack(s.pid);
+	assert_int_equal(h_serve_stop(&s), 0);
+}
+
+static void
+kill_nine_mid_evaluation(void **state)
+{
+	const char *hist[] = { "history", "--db", kill_db, "--limit",
+	    "10000", NULL };
+	double t0 = now_s(), deadline = t0 + 100;
+	long long rows, untold, lines = 0;
+	int port;
+	struct run r;
+
+	(void)state;
+	ntold = 0;
+	memset(&K, 0, sizeof(K));
+	snprintf(kill_db, sizeof(kill_db), "%s/kill.db", dir);
+	snprintf(kill_pol, sizeof(kill_pol), "%s/instant.json", policies);
+	assert_true((port = h_slow_prom_start(SLOW_MS)) > 0);
+	slow_running = 1;
+	snprintf(slow_url, sizeof(slow_url), "http://127.0.0.1:%d", port);
+	calibrate();
+	/* two rounds of three a check, one a service; early and late kills
+	 * take turns in each */
+	for (int i = 0; i < ROUNDS && now_s() < deadline; i++) {
+		if (i % 3 == 2)
+			serve_round(i, K.serve_rounds++ % 2);
+		else
+			check_round(i, K.check_rounds++ % 2);
+		K.rounds++;
+	}
+	h_slow_prom_stop();
+	slow_running = 0;
+
+	/* the file is sound and opens */
+	assert_sound(kill_db, INSTANT_OBJECTIVES);
+	rows = h_db_int(kill_db, "SELECT count(*) FROM verdicts");
+	h_slogate(&r, hist, NULL);
+	assert_int_equal(r.code, 0);
+	/* a header, then a line per verdict */
+	for (const char *c = r.out; (c = strchr(c, '\n')) != NULL; c++)
+		lines++;
+	assert_int_equal(lines, rows + 1);
+	h_run_free(&r);
+	/* nothing told is lost or twice there */
+	assert_told_recorded(kill_db, INSTANT_OBJECTIVES);
+	untold = rows - (long long)ntold;
+	/* rows nobody heard of: recorded, then killed before telling */
+	assert_true(untold >= 0);
+	assert_true(untold <= K.check_landed + K.serve_kills * KILL_POSTS);
+	fprintf(stderr, "stress: %d kill rounds in %.1f s (a check runs %.0f "
+	    "ms, %.1f ms of it after the last answer): %d checks killed (%d "
+	    "mid-run, %d done first), %d checks beside not killed; %d services "
+	    "killed with %d evaluations in flight (%d answered 201 first), "
+	    "%d restarts each healthy and recording; %zu verdicts told, %lld "
+	    "rows, %lld recorded but never told, 0 lost, 0 duplicated, "
+	    "integrity ok\n", K.rounds, now_s() - t0, K.t_run * 1e3,
+	    K.t_tail * 1e3, K.check_kills, K.check_landed, K.finished,
+	    K.survivors, K.serve_kills, K.in_flight, K.answered, K.restarts,
+	    ntold, rows, untold);
+	if (K.rounds < ROUNDS)
+		fprintf(stderr, "stress: the deadline cut the rounds short (%d "
+		    "of %d)\n", K.rounds, ROUNDS);
+}
+
+/* A check killed while it makes a new database (creates the file, turns
+ * WAL on, applies the schema in one transaction): the next check on the
+ * file finds it whole, brings the schema up to date and records. */
+static void
+kill_nine_while_making_the_file(void **state)
+{
+	double deadline = now_s() + 40;
+	int port, rounds = 0, landed = 0, migrated = 0;
+	long long latest = -1;
+
+	(void)state;
+	ntold = 0;
+	snprintf(kill_pol, sizeof(kill_pol), "%s/instant.json", policies);
+	assert_true((port = h_slow_prom_start(0)) > 0);
+	slow_running = 1;
+	snprintf(slow_url, sizeof(slow_url), "http://127.0.0.1:%d", port);
+	/* how long a whole check takes on a new file: the kills fall in it */
+	snprintf(kill_db, sizeof(kill_db), "%s/first.db", dir);
+	calibrate();
+	ntold = 0;
+	for (int i = 0; i < FIRST_ROUNDS && now_s() < deadline; i++) {
+		struct proc p[2];
+		long long id;
+		char v[16], name[32];
+
+		snprintf(kill_db, sizeof(kill_db), "%s/first-%d.db", dir, i);
+		snprintf(p[0].sha, sizeof(p[0].sha), "7%03d%036d", i, 0);
+		snprintf(p[1].sha, sizeof(p[1].sha), "8%03d%036d", i, 0);
+		snprintf(name, sizeof(name), "first-%d-killed", i);
+		spawn_check(&p[0], name, kill_flags);
+		nap(K.t_run);
+		kill(p[0].pid, SIGKILL);
+		assert_int_equal(reap(p, 1, now_s() + 60), 0);
+		landed += p[0].code == 128 + SIGKILL;
+		/* where it was: no schema yet (no file, or the migration
+		 * undone), or past it */
+		migrated += access(kill_db, F_OK) == 0 &&
+		    h_db_int(kill_db, "PRAGMA user_version") > 0;
+		told(p[0].out, &id, v);
+		if (id > 0)
+			tell(id, p[0].sha, v);
+		snprintf(name, sizeof(name), "first-%d-after", i);
+		spawn_check(&p[1], name, kill_flags);
+		assert_int_equal(reap(&p[1], 1, now_s() + 60), 0);
+		if (p[1].code != 0) {
+			char *err = h_read(p[1].err);
+
+			fail_msg("round %d: the check after the kill exited %d: "
+			    "%s", i, p[1].code, err ? err : "");
+		}
+		told(p[1].out, &id, v);
+		assert_true(id > 0);
+		tell(id, p[1].sha, v);
+		assert_sound(kill_db, INSTANT_OBJECTIVES);
+		assert_told_recorded(kill_db, INSTANT_OBJECTIVES);
+		ntold = 0;
+		/* every file ends at the same schema */
+		if (latest < 0)
+			latest = h_db_int(kill_db, "PRAGMA user_version");
+		assert_true(latest > 0);
+		assert_int_equal(h_db_int(kill_db, "PRAGMA user_version"),
+		    latest);
+		rounds++;
+	}
+	h_slow_prom_stop();
+	slow_running = 0;
+	fprintf(stderr, "stress: %d new files, their first check killed within "
+	    "its %.0f ms (%d before it ended, %d after the schema was in): the "
+	    "next check recorded on each, schema %lld, integrity ok\n", rounds,
+	    K.t_run * 1e3, landed, migrated, latest);
+}
+
 int
 main(void)
 {
@@ -609,6 +985,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(checks_wait_for_a_new_file_being_made,
 		    teardown),
+		cmocka_unit_test_teardown(kill_nine_mid_evaluation,
+		    kill_teardown),
+		cmocka_unit_test_teardown(kill_nine_while_making_the_file,
+		    kill_teardown),
 	};
 
 	return cmocka_run_group_tests_name("stress (32 writers, kill -9)",

@@ -13,6 +13,7 @@ extern const char *const slg_schema_migrations[];
 extern const size_t slg_schema_count;
 
 #define BUSY_TIMEOUT_MS 15000
+#define WAL_RETRY_MS 10
 
 /* Statements run once per verdict read back, prepared once per handle. */
 enum { Q_OBJECTIVES, Q_APPROVALS, Q_INVALIDATION, NCACHED };
@@ -92,6 +93,26 @@ fail:
 	return SLG_ESTORE;
 }
 
+/* Puts the database in WAL mode; a no-op when it is. Switching a new file
+ * writes its header, and SQLite answers SQLITE_BUSY at once, without the
+ * busy handler, when another connection holds the write lock meanwhile:
+ * as when parallel jobs open a new database together and one of them
+ * makes it. So the switch waits here, as long as the busy timeout. */
+static int
+use_wal(struct slg_store *st, struct slg_err *err)
+{
+	int rc, waited = 0;
+
+	while ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL,
+	    NULL, NULL)) != SQLITE_OK) {
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_TIMEOUT_MS)
+			return db_fail(st, err, "cannot use WAL");
+		sqlite3_sleep(WAL_RETRY_MS);
+		waited += WAL_RETRY_MS;
+	}
+	return 0;
+}
+
 int
 slg_store_open(const char *path, struct slg_store **out, struct slg_err *err)
 {
@@ -123,8 +144,7 @@ slg_store_open(const char *path, struct slg_store **out, struct slg_err *err)
 	}
 	/* WAL lets parallel CI jobs write one file; FULL: a recorded verdict
 	 * survives a power cut */
-	if ((rc = exec(st, "PRAGMA journal_mode = WAL", "cannot use WAL",
-	    err)) != 0 ||
+	if ((rc = use_wal(st, err)) != 0 ||
 	    (rc = exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
 	    "cannot set up the connection", err)) != 0 ||
 	    (rc = migrate(st, err)) != 0)

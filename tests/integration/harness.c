@@ -369,6 +369,48 @@ h_db_text(const char *db, const char *sql)
 	return v;
 }
 
+struct h_db {
+	sqlite3 *db;
+};
+
+struct h_db *
+h_db_hold(const char *db, const char *sql)
+{
+	struct h_db *h = calloc(1, sizeof(*h));
+	char *msg = NULL;
+
+	if (h == NULL)
+		return NULL;
+	if (sqlite3_open_v2(db, &h->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "harness: %s: %s: %s\n", db, sql, msg ? msg :
+		    sqlite3_errmsg(h->db));
+		sqlite3_free(msg);
+		sqlite3_close(h->db);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int
+h_db_release(struct h_db *h, const char *sql)
+{
+	int rc = 0;
+
+	if (h == NULL)
+		return -1;
+	if (sql != NULL && sqlite3_exec(h->db, sql, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "harness: %s: %s\n", sql, sqlite3_errmsg(h->db));
+		rc = -1;
+	}
+	sqlite3_close(h->db);
+	free(h);
+	return rc;
+}
+
 static int serve_on(struct serve *s, int port, const char *dir,
     const char *const *args, const char *const *env);
 
@@ -497,25 +539,62 @@ h_http(const char *method, const char *url, const char *const *headers,
 static struct {
 	int fd, delay_ms;
 	volatile int stop;
+	int answered;		/* answers sent (atomic) */
 	pthread_t thread;
 } slow;
+
+/* Reads one request into buf (NUL-terminated): the head, then as much of
+ * the body as Content-Length says, as far as buf holds; its length, or -1
+ * when the client went away first. */
+static ssize_t
+slow_read(int c, char *buf, size_t cap)
+{
+	size_t len = 0, want = 0;
+	char *end = NULL;
+	ssize_t n;
+
+	while (len < cap - 1) {
+		if ((n = read(c, buf + len, cap - 1 - len)) <= 0)
+			return len > 0 ? (ssize_t)len : -1;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
+			const char *cl = strcasestr(buf, "\r\nContent-Length:");
+
+			want = (size_t)(end + 4 - buf);
+			if (cl != NULL && cl < end)
+				want += strtoul(cl + 17, NULL, 10);
+		}
+		if (end != NULL && len >= want)
+			break;
+	}
+	return (ssize_t)len;
+}
 
 static void *
 slow_conn(void *arg)
 {
-	static const char ok[] = "{\"status\":\"success\",\"data\":{"
-	    "\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
-	    "\"value\":[1,\"1\"]}]}}";
 	int c = (int)(intptr_t)arg;
-	char buf[8192], head[256];
+	char buf[8192], head[256], ok[256];
+	const char *t;
+	long long at = 1;
 
-	if (read(c, buf, sizeof(buf)) > 0) {
+	if (slow_read(c, buf, sizeof(buf)) > 0) {
+		/* the time asked for (form body or URL), so that an instant
+		 * answer is about it; 1 when none was asked for */
+		if ((t = strstr(buf, "&time=")) != NULL ||
+		    (t = strstr(buf, "?time=")) != NULL)
+			at = strtoll(t + 6, NULL, 10);
+		snprintf(ok, sizeof(ok), "{\"status\":\"success\",\"data\":{"
+		    "\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
+		    "\"value\":[%lld,\"1\"]}]}}", at);
 		usleep((useconds_t)slow.delay_ms * 1000);
 		snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
 		    "application/json\r\nContent-Length: %zu\r\nConnection: "
 		    "close\r\n\r\n", strlen(ok));
 		if (write(c, head, strlen(head)) > 0)
 			(void)!write(c, ok, strlen(ok));
+		__atomic_add_fetch(&slow.answered, 1, __ATOMIC_SEQ_CST);
 	}
 	close(c);
 	return NULL;
@@ -550,6 +629,7 @@ h_slow_prom_start(int delay_ms)
 	signal(SIGPIPE, SIG_IGN);
 	slow.delay_ms = delay_ms;
 	slow.stop = 0;
+	__atomic_store_n(&slow.answered, 0, __ATOMIC_SEQ_CST);
 	slow.fd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(slow.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&a, 0, sizeof(a));
@@ -561,6 +641,12 @@ h_slow_prom_start(int delay_ms)
 		return -1;
 	pthread_create(&slow.thread, NULL, slow_accept, NULL);
 	return ntohs(a.sin_port);
+}
+
+int
+h_slow_prom_answered(void)
+{
+	return __atomic_load_n(&slow.answered, __ATOMIC_SEQ_CST);
 }
 
 void

@@ -68,6 +68,14 @@ char *h_read(const char *path);
 long long h_db_int(const char *db, const char *sql);
 char *h_db_text(const char *db, const char *sql);
 
+/* Another writer of db: opens it read-write (creating it when missing)
+ * and runs sql in it, e.g. "BEGIN IMMEDIATE" to hold its write lock until
+ * h_db_release runs "COMMIT". NULL when it cannot; the message is on
+ * stderr. */
+struct h_db;
+struct h_db *h_db_hold(const char *db, const char *sql);
+int h_db_release(struct h_db *h, const char *sql);	/* 0 when sql ran */
+
 /* A running `slogate serve` on a free loopback port. */
 struct serve {
 	pid_t pid;
@@ -96,8 +104,11 @@ long h_http(const char *method, const char *url, const char *const *headers,
     const char *body, char **out);
 
 /* A scripted stand-in for Prometheus that answers every query with one
- * sample after delay_ms: for requests that must still be in flight. */
+ * sample of value 1 after delay_ms: for requests that must still be in
+ * flight. The sample is at the time= the query asked for (1 without one),
+ * so an instant query gets an answer about its time. */
 int h_slow_prom_start(int delay_ms);	/* returns its port */
+int h_slow_prom_answered(void);		/* answers sent since the start */
 void h_slow_prom_stop(void);
 
 /* Paths from the Makefile's environment. */

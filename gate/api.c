@@ -882,7 +882,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 	snprintf(note, sizeof(note), v ? "promoted from verdict %lld" :
 	    "set through the API", v ? (long long)v->id : 0LL);
 	for (size_t i = 0; v && i < v->nobj; i++) {
-		if (!isfinite(v->obj[i].value))
+		if (!slg_baseline_promotable(&v->obj[i]))
 			continue;
 		rows[nr].objective = v->obj[i].name;
 		rows[nr].value = v->obj[i].value;

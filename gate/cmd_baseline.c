@@ -11,6 +11,7 @@
 #include "criteria.h"
 #include "jsonin.h"
 #include "policy.h"
+#include "promote.h"
 #include "remote.h"
 #include "report.h"
 
@@ -35,7 +36,8 @@ static const char usage_text[] =
 "  import    a slo-baseline.json: {\"service\": S, \"environment\": E,\n"
 "            \"commit\": SHA (optional), \"objectives\": {\"latency_p95\": 0.080}}\n"
 "  promote   copy the measured values of the commit's latest passing\n"
-"            verdict (not invalidated)\n"
+"            verdict (not invalidated): of its objectives that passed,\n"
+"            and its informational ones\n"
 "  show      the current baselines, or with --history every change\n"
 "  --by WHO  default $GITLAB_USER_LOGIN, else $USER\n"
 "\n"
@@ -213,7 +215,7 @@ do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	snprintf(note, sizeof(note), "promoted from verdict %lld",
 	    (long long)v->id);
 	for (size_t i = 0; i < v->nobj; i++) {
-		if (isnan(v->obj[i].value) || isinf(v->obj[i].value))
+		if (!slg_baseline_promotable(&v->obj[i]))
 			continue;
 		rows[nr].service = v->service;
 		rows[nr].environment = v->environment;

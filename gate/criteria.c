@@ -48,6 +48,13 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 		return slg_err_set(err, SLG_EPOLICY, "empty criterion");
 	if (n >= sizeof(out->text))
 		return slg_err_set(err, SLG_EPOLICY, "criterion '%.40s...' is too long", start);
+	/* the text is printed where people read it: one line, no controls
+	 * (white space around it is trimmed) */
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)start[i] < 0x20 || start[i] == 0x7f)
+			return slg_err_set(err, SLG_EPOLICY, "criterion holds a "
+			    "control character at byte %zu", i);
+	}
 	memcpy(out->text, start, n);
 	out->text[n] = '\0';
 
@@ -273,6 +280,16 @@ format_sig(double v, enum slg_unit unit, int sig, char *out, size_t n)
 	} else {
 		shifted(v, sig, 0, num, sizeof(num));
 		snprintf(out, n, "%s", num);
+	}
+}
+
+void
+slg_number_format(double v, char *out, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(out, n, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			return;
 	}
 }
 

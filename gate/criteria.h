@@ -46,6 +46,10 @@ const char *slg_op_str(enum slg_op op);
  * seconds, else up to 6 significant digits; "no data" for NaN. */
 void slg_value_format(double v, enum slg_unit unit, char *out, size_t n);
 
+/* A finite v as the shortest text (up to 17 significant digits) that
+ * reads back as exactly v, for machines: JSON, CSV. */
+void slg_number_format(double v, char *out, size_t n);
+
 /* As slg_value_format, with as many more significant digits (up to 17)
  * as it takes for the text, read back as a criterion would read it, to
  * fall on the same side of each of the n thresholds as v: a value that

@@ -12,8 +12,16 @@
 #include "timefmt.h"
 #include "watch.h"
 
+/* How a template's lookback is rendered. */
+enum lookback {
+	LB_WINDOW,	/* a windowed objective, the guard: ${range} = window */
+	LB_STEP,	/* a sustained objective: ${range} = one step */
+	LB_COVERAGE	/* a windowed objective counted step by step: both
+			 * ${range} and ${window} are one step */
+};
+
 static int
-render(const struct slg_engine_run *r, const char *tmpl, int sustained,
+render(const struct slg_engine_run *r, const char *tmpl, enum lookback lb,
     const char *what, char **out, struct slg_err *err)
 {
 	const struct slg_policy *p = r->policy;
@@ -27,9 +35,11 @@ render(const struct slg_engine_run *r, const char *tmpl, int sustained,
 	vars[0] = (struct slg_tvar){ "service", p->service, 1 };
 	vars[1] = (struct slg_tvar){ "environment", p->environment, 1 };
 	vars[2] = (struct slg_tvar){ "commit", r->subject->commit, 1 };
-	vars[3] = (struct slg_tvar){ "window", window, 0 };
+	vars[3] = (struct slg_tvar){ "window", lb == LB_COVERAGE ? step :
+	    window, 0 };
 	vars[4] = (struct slg_tvar){ "step", step, 0 };
-	vars[5] = (struct slg_tvar){ "range", sustained ? step : window, 0 };
+	vars[5] = (struct slg_tvar){ "range", lb == LB_WINDOW ? window : step,
+	    0 };
 	if (slg_template_render(tmpl, vars, 6, out, err) != 0)
 		return slg_err_prefix(err, "policy '%s': %s '%s'", p->path,
 		    strcmp(what, "guard") == 0 ? "the" : "objective", what);
@@ -195,10 +205,13 @@ wants_coverage(const struct slg_policy *p, const struct slg_objective *o)
 }
 
 /* The query that tells how much of a windowed objective's window held
- * data: the template rendered as a sustained objective renders it (over
- * one step), counted at every step of the window. Rendered over the
- * whole window instead, each step would look back over old data and the
- * count would always be full. */
+ * data: the template with its lookback one step (${range} and ${window}),
+ * counted at every step of the window where it has a value. Rendered
+ * over the whole window instead, each step would look back over old data
+ * and the count would always be full. ">= -Inf" drops NaN, a step with
+ * no traffic (0/0). The subquery's range is a second short of the window:
+ * a range includes its start, and the step there looks back before the
+ * window. */
 static int
 coverage_query(const struct slg_engine_run *r, const struct slg_objective *o,
     char **out, struct slg_err *err)
@@ -209,14 +222,14 @@ coverage_query(const struct slg_engine_run *r, const struct slg_objective *o,
 	int rc;
 
 	*out = NULL;
-	if ((rc = render(r, o->tmpl, 1, o->name, &expr, err)) != 0)
+	if ((rc = render(r, o->tmpl, LB_COVERAGE, o->name, &expr, err)) != 0)
 		return rc;
-	slg_duration_format(r->since ? r->at - r->since : p->window, window,
-	    sizeof(window));
+	slg_duration_format((r->since ? r->at - r->since : p->window) - 1,
+	    window, sizeof(window));
 	slg_duration_format(p->step, step, sizeof(step));
 	/* the newline ends a # comment on the template's last line */
-	slg_buf_printf(&b, "count_over_time((\n%s\n)[%s:%s])", expr, window,
-	    step);
+	slg_buf_printf(&b, "count_over_time(((\n%s\n) >= -Inf)[%s:%s])", expr,
+	    window, step);
 	free(expr);
 	if ((*out = slg_buf_detach(&b)) == NULL)
 		return slg_err_set(err, SLG_ENOMEM, "out of memory");
@@ -256,8 +269,8 @@ slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
 	for (size_t i = 0; i < p->nobj; i++) {
 		const struct slg_objective *o = &p->obj[i];
 
-		if ((rc = render(r, o->tmpl, o->sustained, o->name, &promql[i],
-		    err)) != 0)
+		if ((rc = render(r, o->tmpl, o->sustained ? LB_STEP : LB_WINDOW,
+		    o->name, &promql[i], err)) != 0)
 			goto out;
 		q[i].promql = promql[i];
 		q[i].range = o->sustained;
@@ -266,8 +279,8 @@ slg_engine_evaluate(const struct slg_engine_run *r, struct slg_verdict **out,
 		q[i].step = p->step;
 	}
 	if (p->has_guard) {
-		if ((rc = render(r, p->guard_tmpl, 0, "guard", &promql[p->nobj],
-		    err)) != 0)
+		if ((rc = render(r, p->guard_tmpl, LB_WINDOW, "guard",
+		    &promql[p->nobj], err)) != 0)
 			goto out;
 		q[p->nobj].promql = promql[p->nobj];
 		q[p->nobj].end = r->at;

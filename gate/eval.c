@@ -40,11 +40,15 @@ enum lstate { L_HOLDS, L_MISSES, L_UNKNOWN };
 
 /* Classifies v against one list. A relative criterion without a
  * baseline is left out (noted in *skipped); a list with nothing left is
- * unknown, or holds when the policy skips such criteria. An infinity
- * misses every list: no threshold is met by a value that is not one. */
+ * unknown, or, when the policy skips such criteria, holds for pass and
+ * misses for warn: a warn list of relative criteria alone cannot turn a
+ * value that missed its pass criteria into a warning when nothing was
+ * compared. An infinity misses every list: no threshold is met by a
+ * value that is not one. */
 static enum lstate
 list_state(const struct slg_policy *p, const struct slg_criterion *c,
-    size_t n, double v, const struct slg_eval_input *in, int *skipped)
+    size_t n, int is_warn, double v, const struct slg_eval_input *in,
+    int *skipped)
 {
 	int judged = 0, ok = 1;
 
@@ -59,8 +63,10 @@ list_state(const struct slg_policy *p, const struct slg_criterion *c,
 		ok &= slg_criterion_holds(&c[i], v, in->has_baseline,
 		    in->baseline, NULL);
 	}
+	if (!judged && p->on_no_baseline == SLG_NOBASE_SKIP)
+		return is_warn ? L_MISSES : L_HOLDS;
 	if (!judged)
-		return p->on_no_baseline == SLG_NOBASE_SKIP ? L_HOLDS : L_UNKNOWN;
+		return L_UNKNOWN;
 	return ok ? L_HOLDS : L_MISSES;
 }
 
@@ -75,11 +81,12 @@ classify(const struct slg_policy *p, const struct slg_objective *o, double v,
 
 	if (isnan(v))
 		return SLG_ST_NODATA;
-	if ((ps = list_state(p, o->pass, o->npass, v, in, skipped)) == L_HOLDS)
+	if ((ps = list_state(p, o->pass, o->npass, 0, v, in, skipped)) ==
+	    L_HOLDS)
 		return SLG_ST_PASS;
 	if (o->nwarn == 0)
 		return ps == L_MISSES ? SLG_ST_FAIL : ST_UNKNOWN;
-	ws = list_state(p, o->warn, o->nwarn, v, in, skipped);
+	ws = list_state(p, o->warn, o->nwarn, 1, v, in, skipped);
 	if (ws == L_MISSES)
 		return SLG_ST_FAIL;	/* misses even the looser limit */
 	if (ps == L_MISSES && ws == L_HOLDS)
@@ -136,16 +143,13 @@ covered(const struct slg_policy *p, const struct slg_eval_input *in,
 		return 1;
 	if (in->coverage->npts > 0)
 		n = in->coverage->pts[0].v;
-	if (!isfinite(n) || n < 0 || n != floor(n)) {
+	/* the subquery's points are the window's steps, at most */
+	if (!isfinite(n) || n < 0 || n != floor(n) || n > (double)steps) {
 		r->status = SLG_ST_ERROR;
 		slg_buf_printf(d, "coverage query answered %g, not a count of "
-		    "steps", n);
+		    "the window's %lld steps", n, (long long)steps);
 		return 0;
 	}
-	/* a subquery's range may hold one point more than the window's
-	 * steps (both ends): never more than all of them */
-	if (n > (double)steps)
-		n = (double)steps;
 	share = n / (double)steps;
 	if (share >= p->min_coverage)
 		return 1;
@@ -379,6 +383,7 @@ judge(const struct slg_policy *p, const struct slg_objective *o,
 	if (r->status == SLG_ST_NODATA && r->judged &&
 	    p->on_no_data == SLG_NODATA_FAIL) {
 		r->status = SLG_ST_FAIL;
+		r->failed_no_data = 1;
 		slg_buf_puts(&d, " (on_no_data: fail)");
 	}
 	if (skipped)
@@ -436,15 +441,25 @@ score(const struct slg_policy *p, struct slg_verdict *v)
 	}
 }
 
+/* A failure no score may make up for: of a key objective (what 1), or
+ * for want of data (what 2: on_no_data fail must not turn missing data
+ * into a failure the other objectives outscore). Returns which, or 0. */
 static int
 key_failed(const struct slg_verdict *v)
 {
+	int what = 0;
+
 	for (size_t i = 0; i < v->nobj; i++) {
-		if (v->obj[i].judged && v->obj[i].key &&
-		    v->obj[i].status == SLG_ST_FAIL)
+		const struct slg_objective_result *o = &v->obj[i];
+
+		if (!o->judged || o->status != SLG_ST_FAIL)
+			continue;
+		if (o->key)
 			return 1;
+		if (o->failed_no_data)
+			what = 2;
 	}
-	return 0;
+	return what;
 }
 
 /* The verdict by score, once nothing failed outright, erred or lacked data. */
@@ -516,7 +531,9 @@ slg_eval(const struct slg_policy *p, const struct slg_eval_input *in,
 	if (p->has_score ? key_failed(v) : count(v, SLG_ST_FAIL) > 0) {
 		v->verdict = SLG_V_FAIL;
 		if (p->has_score)
-			slg_buf_puts(&why, "a key objective failed: ");
+			slg_buf_puts(&why, key_failed(v) == 1 ? "a key objective "
+			    "failed: " : "an objective without data fails the "
+			    "gate whatever the score (on_no_data: fail): ");
 		list_status(v, SLG_ST_FAIL, &why);
 	} else if (count(v, SLG_ST_ERROR) > 0 || guard_error) {
 		v->verdict = SLG_V_ERROR;

@@ -612,6 +612,23 @@ parse_root(struct ctx *c, const cJSON *root, struct slg_policy *p)
 		i++;
 	}
 	for (i = 0; i < p->nobj; i++) {
+		const struct slg_objective *o = &p->obj[i];
+		const char *fixed;
+
+		/* coverage counts steps by rendering the lookback as one
+		 * step: a lookback that does not follow ${range} would be
+		 * counted as data wherever it reaches */
+		if (p->min_coverage > 0 && !o->sustained &&
+		    slg_objective_judged(o) &&
+		    (fixed = slg_template_fixed_lookback(o->tmpl)) != NULL)
+			return fail(c, o->name, "its query's lookback is fixed "
+			    "at '%.12s': a windowed objective's query must look "
+			    "back ${range} (or ${window}) only, so that its "
+			    "coverage of the window can be measured; write the "
+			    "range as a variable, or set \"min_coverage\": "
+			    "\"0%%\"", fixed);
+	}
+	for (i = 0; i < p->nobj; i++) {
 		if (slg_objective_judged(&p->obj[i]))
 			return 0;
 	}
@@ -790,6 +807,13 @@ slg_baseline_file_load(const char *path, struct slg_stored_baseline **rows,
 	if ((rc = slg_buf_read_file(&b, path, SLG_POLICY_MAX_BYTES,
 	    "baseline file", err)) != 0)
 		goto out;
+	if (slg_json_check(b.data, b.len, "the file", err) != 0) {
+		slg_err_prefix(err, "baseline file '%s'", path);
+		rc = SLG_EPOLICY;
+		if (err != NULL)
+			err->code = rc;
+		goto out;
+	}
 	if ((root = cJSON_ParseWithLength(b.data, b.len)) == NULL ||
 	    !cJSON_IsObject(root)) {
 		rc = slg_err_set(err, SLG_EPOLICY, "baseline file '%s': not a "

@@ -106,16 +106,20 @@ slg_prom_ready(const struct slg_prom_conf *conf, struct slg_err *err)
 
 /* ---- decoding ---- */
 
-/* A sample value exactly as Prometheus writes one (Go's FormatFloat with
- * 'f' or 'e' and the shortest precision): "NaN", "+Inf", "-Inf", or
- * -?D+(.D+)?(e[+-]D+)?. Anything else (hex, padding, "inf", a leading +,
- * "1e400" past the double range) is not something Prometheus produced,
- * so it is refused rather than guessed at. */
+/* A sample value as Prometheus writes one (Go's FormatFloat, shortest
+ * precision): "NaN", "+Inf", "-Inf", or -?D+(.D+)?(e[+-]?D+)? with no
+ * leading zero, no trailing zero in the fraction and at most 17
+ * significant digits, as a shortest form has. Anything else (hex,
+ * padding, "inf", a leading +, "00.9", "9.9990e-1", "1e400" past the
+ * double range) is not something Prometheus produced, so it is refused
+ * rather than guessed at. */
 static int
 parse_value(const char *s, double *out)
 {
-	const char *p = s;
-	int nonzero = 0;
+	const char *p = s, *int_at;
+	char digits[48];
+	size_t nd = 0, first, last;
+	int frac = 0;
 	char *end;
 
 	if (strcmp(s, "NaN") == 0) {
@@ -132,13 +136,19 @@ parse_value(const char *s, double *out)
 		p++;
 	if (!isdigit((unsigned char)*p))
 		return -1;
-	for (; isdigit((unsigned char)*p); p++)
-		nonzero |= *p != '0';
+	int_at = p;
+	while (isdigit((unsigned char)*p))
+		digits[nd++] = *p++;
+	if (p - int_at > 1 && *int_at == '0')
+		return -1;	/* a leading zero */
 	if (*p == '.') {
 		if (!isdigit((unsigned char)*++p))
 			return -1;
-		for (; isdigit((unsigned char)*p); p++)
-			nonzero |= *p != '0';
+		while (isdigit((unsigned char)*p))
+			digits[nd++] = *p++;
+		if (p[-1] == '0')
+			return -1;	/* a trailing zero */
+		frac = 1;
 	}
 	if (*p == 'e' || *p == 'E') {
 		p++;
@@ -151,13 +161,23 @@ parse_value(const char *s, double *out)
 	}
 	if (*p != '\0')
 		return -1;
+	/* significant digits, as many as a shortest form has at most: from
+	 * the first nonzero one, a whole number's trailing zeros not
+	 * counted (1e20 is written out in full) */
+	for (first = 0; first < nd && digits[first] == '0'; first++)
+		;
+	for (last = nd; !frac && last > first && digits[last - 1] == '0';
+	    last--)
+		;
+	if (last > first && last - first > 17)
+		return -1;
 	errno = 0;
 	*out = strtod(s, &end);
 	if (*end != '\0')
 		return -1;
 	/* past the double range: overflow, or a nonzero number read as 0
 	 * (a subnormal result is a value Go also writes) */
-	if (errno == ERANGE && (isinf(*out) || (*out == 0 && nonzero)))
+	if (errno == ERANGE && (isinf(*out) || (*out == 0 && first < nd)))
 		return -2;
 	return 0;
 }
@@ -199,8 +219,11 @@ format_labels(const cJSON *metric)
 	int first = 1;
 
 	slg_buf_puts(&b, "{");
+	/* labels are an object of strings; anything else is left out */
+	if (!cJSON_IsObject(metric))
+		metric = NULL;
 	cJSON_ArrayForEach(it, metric) {
-		if (cJSON_IsString(it))
+		if (cJSON_IsString(it) && it->string != NULL)
 			slg_buf_printf(&b, "%s%s=\"%s\"", first ? "" : ",",
 			    it->string, it->valuestring);
 		first = 0;

@@ -1,8 +1,16 @@
 /* promote: the promotion decision and the rules for approvals. */
+#include <math.h>
 #include <stdio.h>
 
 #include "promote.h"
 #include "timefmt.h"
+
+int
+slg_baseline_promotable(const struct slg_objective_result *o)
+{
+	return isfinite(o->value) && (o->status == SLG_ST_PASS ||
+	    o->status == SLG_ST_INFO);
+}
 
 int
 slg_approval_live(const struct slg_approval *a, int64_t now)

@@ -9,6 +9,12 @@
 #include "err.h"
 #include "verdict.h"
 
+/* 1 when objective o of a passing verdict may become a stored baseline
+ * (slogate baseline promote): a finite value the gate accepted (pass) or
+ * recorded to be kept (informational); never an outscored failure, a
+ * warning, no data or an error. */
+int slg_baseline_promotable(const struct slg_objective_result *o);
+
 /* 1 when a is neither revoked nor expired at now. */
 int slg_approval_live(const struct slg_approval *a, int64_t now);
 

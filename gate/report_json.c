@@ -16,11 +16,7 @@ add_number(cJSON *o, const char *key, double v)
 {
 	char buf[40];
 
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
+	slg_number_format(v, buf, sizeof(buf));
 	cJSON_AddRawToObject(o, key, buf);
 }
 

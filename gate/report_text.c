@@ -16,12 +16,16 @@
 static void
 target_text(const struct slg_objective_result *o, char *out, size_t n)
 {
+	struct slg_esc esc = SLG_ESC_INIT;
+
 	if (!o->judged)
 		snprintf(out, n, "(informational)");
 	else if (o->warn_text)
-		snprintf(out, n, "%s (warn %s)", o->pass_text, o->warn_text);
+		snprintf(out, n, "%s (warn %s)", E(o->pass_text),
+		    E(o->warn_text));
 	else
-		snprintf(out, n, "%s", o->pass_text);
+		snprintf(out, n, "%s", E(o->pass_text));
+	slg_esc_release(&esc);
 }
 
 static int
@@ -235,7 +239,7 @@ slg_report_history_csv(FILE *f, struct slg_verdict *const *list, size_t n)
 {
 	const char *names[64];
 	size_t nc = columns(list, n, names, 64);
-	char bt[32], ev[32];
+	char bt[32], ev[32], num[40];
 
 	fputs("id,commit,branch,service,environment,build_time,evaluated_at,"
 	    "verdict,score,score_max", f);
@@ -258,16 +262,29 @@ slg_report_history_csv(FILE *f, struct slg_verdict *const *list, size_t n)
 		fputc(',', f);
 		csv_field(f, v->environment);
 		fprintf(f, ",%s,%s,%s,", bt, ev, slg_verdict_str(v->verdict));
-		if (v->has_score)
-			fprintf(f, "%.12g,%.12g", v->score, v->score_max);
-		else
+		if (v->has_score) {
+			slg_number_format(v->score, num, sizeof(num));
+			fprintf(f, "%s,", num);
+			slg_number_format(v->score_max, num, sizeof(num));
+			fputs(num, f);
+		} else {
 			fputc(',', f);
+		}
 		for (size_t c = 0; c < nc; c++) {
 			fputc(',', f);
 			for (size_t k = 0; k < v->nobj; k++) {
-				if (strcmp(v->obj[k].name, names[c]) == 0 &&
-				    !isnan(v->obj[k].value))
-					fprintf(f, "%.12g", v->obj[k].value);
+				double x = v->obj[k].value;
+
+				if (strcmp(v->obj[k].name, names[c]) != 0 ||
+				    isnan(x))
+					continue;
+				/* the exact value, as JSON has it */
+				if (isinf(x))
+					snprintf(num, sizeof(num), "%cInf",
+					    x > 0 ? '+' : '-');
+				else
+					slg_number_format(x, num, sizeof(num));
+				fputs(num, f);
 			}
 		}
 		fputs("\r\n", f);

@@ -531,8 +531,12 @@ out:
 
 /* Verdicts usable as a baseline: passing the filter, never invalidated,
  * never overridden by an approval. */
+/* A baseline is made only of values the gate accepted: the verdict and
+ * the objective itself passed (or warned, with pass_or_warn), so neither
+ * an outscored failure nor an informational value becomes one. */
 #define USABLE_VERDICT \
-    "v.verdict IN ('pass', ?4) AND o.value IS NOT NULL " \
+    "v.verdict IN ('pass', ?4) AND o.status IN ('pass', ?4) AND " \
+    "o.value IS NOT NULL " \
     "AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.verdict_id = v.id) " \
     "AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.verdict_id = v.id)"
 

@@ -71,7 +71,8 @@ struct slg_past_value {
 };
 
 /* Values of objective in past verdicts of service and environment whose
- * verdict passes filter, that were not invalidated and not overridden by an
+ * verdict and whose objective itself pass filter (so not an informational
+ * or an outscored one), that were not invalidated and not overridden by an
  * approval, and have a value. With commits NULL: the newest `limit`
  * verdicts. With commits: the newest such verdict of each commit, in the
  * order given, until `limit` are found. *out is the caller's (free). */

@@ -41,6 +41,31 @@ slg_template_escape(const char *s)
 	return slg_buf_detach(&b);
 }
 
+const char *
+slg_template_fixed_lookback(const char *tmpl)
+{
+	char quote = 0;
+
+	for (const char *p = tmpl; *p != '\0'; p++) {
+		if (quote != 0) {
+			if (quote != '`' && *p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == quote)
+				quote = 0;
+		} else if (*p == '#') {
+			p += strcspn(p, "\n");
+			if (*p == '\0')
+				break;
+		} else if (*p == '"' || *p == '\'' || *p == '`') {
+			quote = *p;
+		} else if (*p == '@' || (*p == '[' && strncmp(p + 1, "${",
+		    2) != 0)) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static const struct slg_tvar *
 find_var(const struct slg_tvar *vars, size_t nvars, const char *name, size_t n)
 {

@@ -18,6 +18,12 @@ struct slg_tvar {
 int slg_template_render(const char *tmpl, const struct slg_tvar *vars,
     size_t nvars, char **out, struct slg_err *err);
 
+/* What makes a template's lookback not follow ${range}: a range or a
+ * subquery range written out ("[5m]", "[5m:1m]") or an @ modifier, outside
+ * string literals and comments. Returns a pointer to it in tmpl, or
+ * NULL when every lookback is a variable. */
+const char *slg_template_fixed_lookback(const char *tmpl);
+
 /* The escaping used for values: \ becomes \\, quotes, backquotes and
  * control characters become \xHH, which both kinds of PromQL string accept.
  * Caller frees; NULL when out of memory. */

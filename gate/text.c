@@ -71,13 +71,20 @@ int
 slg_json_check(const char *json, size_t len, const char *what,
     struct slg_err *err)
 {
-	int in_string = 0;
+	int in_string = 0, depth = 0, done = 0;
 
 	if (slg_text_check(json, len, what, err) != 0)
 		return err ? err->code : SLG_EINPUT;
 	for (size_t i = 0; i < len; i++) {
+		if (done && !in_string && strchr(" \t\r\n", json[i]) == NULL)
+			return slg_err_set(err, SLG_EINPUT, "%s goes on after "
+			    "its JSON value ends (at byte %zu)", what, i);
 		if (json[i] == '"') {
 			in_string = !in_string;
+		} else if (!in_string && (json[i] == '{' || json[i] == '[')) {
+			depth++;
+		} else if (!in_string && (json[i] == '}' || json[i] == ']')) {
+			done = --depth == 0;
 		} else if (in_string && json[i] == '\\' && i + 1 < len) {
 			/* \u0000 (any case of hex digits: all zeros) */
 			if (json[i + 1] == 'u' && i + 5 < len &&
@@ -92,13 +99,14 @@ slg_json_check(const char *json, size_t len, const char *what,
 }
 
 /* Unicode's controls a terminal or a viewer may act on: C1, and the
- * bidirectional embeddings, overrides and isolates. */
+ * bidirectional embeddings, overrides and isolates; and U+FFFE and
+ * U+FFFF, which XML forbids (a JUnit report would not read). */
 static int
 unicode_control(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
 	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
-	    cp == 0x061c;
+	    cp == 0x061c || cp == 0xfffe || cp == 0xffff;
 }
 
 int

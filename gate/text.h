@@ -15,8 +15,9 @@ int slg_text_check(const char *s, size_t len, const char *what,
     struct slg_err *err);
 
 /* As slg_text_check for a JSON text, and also refuses a \u0000 escape in
- * it: a C string would end there, so what was stored or judged would not
- * be what was sent. */
+ * it (a C string would end there, so what was stored or judged would not
+ * be what was sent) and anything but white space after an object or an
+ * array that opens the text (the parser would leave it unread). */
 int slg_json_check(const char *json, size_t len, const char *what,
     struct slg_err *err);
 

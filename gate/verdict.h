@@ -50,6 +50,8 @@ struct slg_objective_result {
 	size_t points_warn;
 	size_t points_missing;
 	size_t failed_run;	/* longest run of failed points (not stored) */
+	int failed_no_data;	/* failed for want of data, by on_no_data
+				 * (not stored) */
 	char *detail;		/* why, in words; "" when nothing to say */
 };
 

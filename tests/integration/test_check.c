@@ -506,6 +506,25 @@ coverage_of_a_window_mostly_without_data(void **state)
 	    "BY id DESC LIMIT 1"), "inconclusive");
 	h_run_free(&r);
 
+	/* scraped all along but idle until 5 minutes before the end (its
+	 * first requests fall in the step that ends there): the steps
+	 * without traffic are 0/0, no data (they counted before) */
+	snprintf(json, sizeof(json), fmt, "idle", "");
+	check(&r, policy("idle", json), d, SHA_A, prom.end, NULL);
+	assert_int_equal(r.code, 3);
+	assert_contains(r.out, "availability: no data: data for 6m of 30m "
+	    "(20%), min_coverage 90%");
+	h_run_free(&r);
+
+	/* 4 minutes missing at the window's start, data just before it: the
+	 * step at the start looks back before the window and is not counted
+	 * (it was, and 27 of 30 made 90%) */
+	snprintf(json, sizeof(json), fmt, "gappy", "");
+	check(&r, policy("gappy", json), d, SHA_A, prom.end, NULL);
+	assert_int_equal(r.code, 3);
+	assert_contains(r.out, "data for 26m of 30m (87%), min_coverage 90%");
+	h_run_free(&r);
+
 	/* a service with data all along is covered, all of it */
 	snprintf(json, sizeof(json), fmt, "checkout", "\"min_coverage\": "
 	    "\"100%\",");

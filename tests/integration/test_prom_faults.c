@@ -730,13 +730,19 @@ static const struct row rows[] = {
 	    "prometheus refused the query: bad_data: subquery" },
 	{ "coverage that is no count", NULL, "", VEC("%T", "0.1"),
 	    VEC("%T", "2.5"), NOCOV, 4, "error", "latency_p95: coverage query "
-	    "answered 2.5, not a count of steps" },
+	    "answered 2.5, not a count of the window's 30 steps" },
 	{ "coverage from another time", NULL, "", VEC("%T", "0.1"),
 	    VEC("1000", "30"), NOCOV, 4, "error", "latency_p95: coverage query: "
 	    "the answer's point at 1970-01-01T00:16:40Z is not at the time "
 	    "asked for" },
+	{ "coverage of more steps than the window has", NULL, "",
+	    VEC("%T", "0.1"), VEC("%T", "31"), NOCOV, 4, "error",
+	    "latency_p95: coverage query answered 31, not a count of the "
+	    "window's 30 steps" },
+	{ "coverage 1e300", NULL, "", VEC("%T", "0.1"), VEC("%T", "1e+300"),
+	    NOCOV, 4, "error", "coverage query answered 1e+300, not a count" },
 	{ "coverage +Inf", NULL, "", VEC("%T", "0.1"), VEC("%T", "+Inf"),
-	    NOCOV, 4, "error", "coverage query answered inf, not a count" },
+	    NOCOV, 4, "error", "coverage query answered inf, not a count of the window" },
 	/* relative criteria with no baseline to be had */
 	{ "relative only, no baseline", RELATIVE, "", VEC("%T", "0.1"), NOCOV,
 	    NOCOV, 3, "inconclusive", "latency_p95: no data: its relative "

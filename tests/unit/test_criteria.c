@@ -123,6 +123,9 @@ static const struct bad_case bad[] = {
 	{ ">= ms", "has no number after the operator" },
 	{ "<= abc", "has no number after the operator" },
 	{ "<= .", "has a bad number" },
+	/* one line where people read it */
+	{ ">=\v\n\n99.95%", "holds a control character" },
+	{ "<= 120\rms", "holds a control character" },
 	{ "<= +", "has a bad number" },
 	{ "<= +inf", "has a bad number" },
 	{ "<= 1e999", "has a bad number" },

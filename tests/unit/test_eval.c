@@ -982,6 +982,13 @@ test_relative_only_without_baseline(void **state)
 		    "baseline stored" },
 		{ "'on_no_baseline': 'skip', 'pass': '<= +10%'", INFINITY,
 		    SLG_ST_FAIL, "an infinite value meets no criterion" },
+		/* a skipped warn list compares nothing: it cannot turn a
+		 * missed pass into a warning */
+		{ "'on_no_baseline': 'skip', 'pass': '<= 120ms', 'warn': "
+		    "'<= +50%'", 10, SLG_ST_FAIL, "10s misses <= 120ms and warn "
+		    "<= +50%" },
+		{ "'on_no_baseline': 'skip', 'pass': '<= 120ms', 'warn': "
+		    "'<= +50%'", 0.1, SLG_ST_PASS, "" },
 	};
 
 	(void)state;
@@ -1076,15 +1083,18 @@ test_coverage(void **state)
 		const char *detail;
 	} t[] = {
 		{ 10, 0, SLG_ST_PASS, "" },
-		{ 11, 0, SLG_ST_PASS, "" },	/* both ends of the range */
+		/* more steps than the window has: no count of this window */
+		{ 11, 0, SLG_ST_ERROR, "coverage query answered 11, not a count "
+		    "of the window's 10 steps" },
+		{ 1e300, 0, SLG_ST_ERROR, "not a count" },
 		{ 9, 0, SLG_ST_PASS, "" },	/* 90%, the default */
 		{ 8, 0, SLG_ST_NODATA, "no data: data for 8m of 10m (80%), "
 		    "min_coverage 90%" },
 		{ 1, 0, SLG_ST_NODATA, "data for 1m of 10m (10%)" },
 		{ NAN, 0, SLG_ST_NODATA, "data for 0s of 10m (0%)" },
 		{ 2.5, 0, SLG_ST_ERROR, "coverage query answered 2.5, not a "
-		    "count of steps" },
-		{ INFINITY, 0, SLG_ST_ERROR, "not a count of steps" },
+		    "count of the window's 10 steps" },
+		{ INFINITY, 0, SLG_ST_ERROR, "not a count of the window" },
 		{ 10, 1, SLG_ST_ERROR, "coverage query: prometheus refused "
 		    "the query" },
 	};

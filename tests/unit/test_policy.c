@@ -460,6 +460,11 @@ static const struct bad_case bad[] = {
 	    "'pass'" },
 	{ "{" SVC "'on_no_baseline': true, " OBJS "}", NULL,
 	    "'on_no_baseline' must be a string" },
+	{ "{" SVC "'objectives': [{'name': 'a', 'promql': 'sum(rate(x[30m]))', "
+	    "'pass': '> 1'}]}", "a", "its query's lookback is fixed at "
+	    "'[30m]))': a windowed objective's query must look back ${range}" },
+	{ "{" SVC "'objectives': [{'name': 'a', 'promql': 'sum(rate(x[${range}] "
+	    "@ end()))', 'pass': '> 1'}]}", "a", "lookback is fixed at '@ end()" },
 	{ "{" SVC "'min_coverage': '120%', " OBJS "}", NULL,
 	    "'min_coverage' must be a percentage from 0% to 100%, not '120%'" },
 	{ "{" SVC "'min_coverage': '-5%', " OBJS "}", NULL,
@@ -526,6 +531,29 @@ test_load_bad(void **state)
 			    "'%s...%s'", i, json(t->policy), rc, err.msg,
 			    SLG_EPOLICY, prefix, t->msg);
 	}
+}
+
+/* A fixed lookback is refused only where it would fool the coverage
+ * check: not with min_coverage 0%, not in a sustained objective, not in
+ * an informational one. */
+static void
+test_fixed_lookback_allowed(void **state)
+{
+	static const char *const ok[] = {
+		"{'service': 'a', 'environment': 'b', 'min_coverage': '0%', "
+		    "'objectives': [{'name': 'a', 'promql': 'rate(x[30m])', "
+		    "'pass': '> 1'}]}",
+		"{'service': 'a', 'environment': 'b', 'objectives': [{'name': "
+		    "'a', 'promql': 'rate(x[5m])', 'pass': '> 1', 'sustained': "
+		    "true}]}",
+		"{'service': 'a', 'environment': 'b', 'objectives': [{'name': "
+		    "'a', 'promql': 'rate(x[${range}])', 'pass': '> 1'}, {'name': "
+		    "'b', 'promql': 'rate(x[5m])'}]}",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(ok); i++)
+		slg_policy_free(test_policy("ok.json", ok[i]));
 }
 
 /* The same refusals come from slg_policy_parse, naming what it was told. */
@@ -776,6 +804,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_example, setup,
 		    teardown),
 		cmocka_unit_test(test_shipped_policies_load),
+		cmocka_unit_test(test_fixed_lookback_allowed),
 		cmocka_unit_test_setup_teardown(test_template_lookup, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_template_queries_dir_only,

@@ -514,6 +514,12 @@ static const struct bad_file bad_files[] = {
 	    "'service' must be a string" },
 	{ "{'service': 'api', 'environment': 'e', 'commit': 5, "
 	    "'objectives': {'a': 1}}", "'commit' must be a string" },
+	/* stored as it was not written: "latency_p95\0evil" as latency_p95 */
+	{ "{'service': 'api', 'environment': 'e', 'objectives': "
+	    "{'latency_p95\\u0000evil': 1}}", "the file holds \\u0000 in a "
+	    "string" },
+	{ "{'service': 'api\xff', 'environment': 'e', 'objectives': "
+	    "{'a': 1}}", "the file is not valid UTF-8" },
 };
 
 static void

@@ -334,6 +334,18 @@ static const struct bad_case bad[] = {
 	{ VEC("1", "1e"), 0, SLG_EPARSE, "'1e' that is not a number" },
 	{ VEC("1", "1,5"), 0, SLG_EPARSE, "'1,5' that is not a number" },
 	{ VEC("1", "--1"), 0, SLG_EPARSE, "'--1' that is not a number" },
+	/* forms a shortest representation never has */
+	{ VEC("1", "00.9999"), 0, SLG_EPARSE, "'00.9999' that is not a number" },
+	{ VEC("1", "030"), 0, SLG_EPARSE, "'030' that is not a number" },
+	{ VEC("1", "9.9990e-1"), 0, SLG_EPARSE, "'9.9990e-1' that is not" },
+	{ VEC("1", "1.50"), 0, SLG_EPARSE, "'1.50' that is not a number" },
+	{ VEC("1", "0.12345678901234567891"), 0, SLG_EPARSE,
+	    "'0.12345678901234567891' that is not a number" },
+	{ VEC("1", "123456789012345678901"), 0, SLG_EPARSE,
+	    "'123456789012345678901' that is not a number" },
+	/* more after the answer: which part was meant cannot be known */
+	{ VEC("1", "0.1") " {\"status\":\"success\"}", 0, SLG_EPARSE,
+	    "prometheus's answer goes on after its JSON value ends" },
 	/* times that are no unix time */
 	{ VEC("-1", "1"), 0, SLG_EPARSE, "a sample time that is not a unix "
 	    "time" },
@@ -395,6 +407,9 @@ test_good_values(void **state)
 		{ "1e+21", 1e21 }, { "1.5e-07", 1.5e-7 }, { "-12.25", -12.25 },
 		{ "1.7976931348623157e+308", 1.7976931348623157e308 },
 		{ "5e-324", 5e-324 }, { "100000000000000000000", 1e20 },
+		{ "0.30000000000000004", 0.30000000000000004 },
+		{ "123456789012345680000", 123456789012345680000.0 },
+		{ "1e-07", 1e-7 }, { "0.5", 0.5 },
 	};
 	char body[256];
 
@@ -408,6 +423,24 @@ test_good_values(void **state)
 			fail_msg("'%s' read as %.17g", t[i].text, s->pts[0].v);
 		slg_series_free(s);
 	}
+}
+
+/* Labels that are not an object of strings do not end up in messages
+ * as "(null)". */
+static void
+test_odd_labels(void **state)
+{
+	struct slg_err err = { 0, "" };
+	struct slg_series *s = NULL;
+	struct slg_prom_query q = instant(1);
+	static const char body[] = OKHEAD "\"vector\",\"result\":[{\"metric\":"
+	    "[\"x\"],\"value\":[1,\"1\"]},{\"metric\":{\"a\":1},"
+	    "\"value\":[1,\"2\"]}]}}";
+
+	(void)state;
+	assert_int_equal(slg_prom_decode(body, strlen(body), &q, &s, &err),
+	    SLG_EPARSE);
+	assert_contains(err.msg, "query returned 2 series ({}, {}, ...)");
 }
 
 /* A range answer may leave points out (no data there), never add any. */
@@ -528,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_good_values),
 		cmocka_unit_test(test_range_with_gaps),
+		cmocka_unit_test(test_odd_labels),
 		cmocka_unit_test(test_long_error),
 		cmocka_unit_test(test_series_free_null),
 		cmocka_unit_test(test_check_url),

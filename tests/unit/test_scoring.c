@@ -383,6 +383,25 @@ test_key_no_data_fail(void **state)
 	slg_verdict_free(v);
 }
 
+/* on_no_data fail makes missing data a failure, and not one that other
+ * objectives can outscore: before, 1 of 2 points passed at 50%. */
+static void
+test_no_data_fail_is_not_outscored(void **state)
+{
+	static const double vals[] = { 1, NAN };
+	struct slg_verdict *v;
+
+	(void)state;
+	v = judge(HEAD "'on_no_data': 'fail', 'score': {'pass': '50%', "
+	    "'warn': '25%'}, 'objectives': ["
+	    "{'name': 'a', 'promql': 'x', 'pass': '>= 1'}, "
+	    "{'name': 'b', 'promql': 'x', 'pass': '>= 1'}]}", vals, 2);
+	assert_verdict(v, SLG_V_FAIL);
+	assert_contains(v->reason, "an objective without data fails the gate "
+	    "whatever the score (on_no_data: fail): b: no data");
+	slg_verdict_free(v);
+}
+
 /* ---- errors, missing data and the guard come before the score ---- */
 
 static void
@@ -686,6 +705,7 @@ main(void)
 		cmocka_unit_test(test_key_fails_gate),
 		cmocka_unit_test(test_non_key_failure_is_scored),
 		cmocka_unit_test(test_key_no_data_fail),
+		cmocka_unit_test(test_no_data_fail_is_not_outscored),
 		cmocka_unit_test(test_error_beats_score),
 		cmocka_unit_test(test_no_data_beats_score),
 		cmocka_unit_test(test_guard_beats_score),

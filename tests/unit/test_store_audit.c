@@ -406,6 +406,51 @@ test_past_values_control(void **state)
 	free(vals);
 }
 
+/* A passing verdict is no baseline for an objective that did not pass
+ * itself: one outscored under scoring, or only recorded (informational).
+ * Before, such values became baselines, and a failure the score let
+ * through became what the next build was measured against. */
+static void
+test_past_values_objective_status(void **state)
+{
+	static const struct {
+		enum slg_status status;
+		int judged;
+		enum slg_bfilter filter;
+		size_t n;
+	} t[] = {
+		{ SLG_ST_PASS, 1, SLG_BFILTER_PASS, 1 },
+		{ SLG_ST_FAIL, 1, SLG_BFILTER_PASS, 0 },
+		{ SLG_ST_FAIL, 1, SLG_BFILTER_PASS_OR_WARN, 0 },
+		{ SLG_ST_WARN, 1, SLG_BFILTER_PASS, 0 },
+		{ SLG_ST_WARN, 1, SLG_BFILTER_PASS_OR_WARN, 1 },
+		{ SLG_ST_INFO, 0, SLG_BFILTER_PASS_OR_WARN, 0 },
+	};
+	struct fixture *fx = *state;
+	struct slg_store *st = open_db(fx);
+
+	for (size_t i = 0; i < NELEM(t); i++) {
+		char service[16];
+		struct slg_err err = { 0, "" };
+		struct slg_past_value *vals = NULL;
+		struct slg_verdict *v;
+		size_t n = 99;
+
+		snprintf(service, sizeof(service), "svc%zu", i);
+		v = make_verdict(service, "staging", SHA_C, "main", SLG_V_PASS,
+		    5.0, T0 + (int64_t)i);
+		v->obj[0].status = t[i].status;
+		v->obj[0].judged = t[i].judged;
+		record(st, v);
+		slg_verdict_free(v);
+		assert_int_equal(slg_store_past_values(st, service, "staging", P95,
+		    t[i].filter, NULL, 0, 10, &vals, &n, &err), 0);
+		if (n != t[i].n)
+			fail_msg("case %zu: %zu values, want %zu", i, n, t[i].n);
+		free(vals);
+	}
+}
+
 /* ---- invalidations ---- */
 
 static void
@@ -1214,6 +1259,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_past_values, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_past_values_objective_status,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_past_values_control, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate, setup,

@@ -312,6 +312,41 @@ test_render_comment_with_quote(void **state)
 	    NELEM(vars), "# a 27\" screen\nup{service=\"api\"}");
 }
 
+/* A lookback written out, or an @ modifier, hides from the coverage
+ * check how much of the window held data. */
+static void
+test_fixed_lookback(void **state)
+{
+	static const struct {
+		const char *tmpl;
+		const char *at;		/* NULL: every lookback a variable */
+	} t[] = {
+		{ "sum(rate(x[${range}]))", NULL },
+		{ "max_over_time(rate(x[${range}])[${window}:${step}])", NULL },
+		{ "up", NULL },
+		{ "sum(rate(x{a=\"[5m]\"}[${range}]))", NULL },	/* a string */
+		{ "sum(rate(x[${range}])) # not [5m] here", NULL },	/* a comment */
+		{ "sum(rate(x[30m]))", "[30m]))" },
+		{ "sum(rate(x[${range}])) / sum(rate(y[5m]))", "[5m]))" },
+		{ "max_over_time(rate(x[1m])[${range}:])", "[1m])" },
+		{ "sum(rate(x[${range}] @ end()))", "@ end()))" },
+		{ "sum(rate(x[${range}]))\n/ sum(rate(y[${range}] @ 1700000000))",
+		    "@ 1700000000))" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(t); i++) {
+		const char *got = slg_template_fixed_lookback(t[i].tmpl);
+
+		if (t[i].at == NULL && got != NULL)
+			fail_msg("'%s': fixed at '%s'", t[i].tmpl, got);
+		if (t[i].at != NULL && (got == NULL ||
+		    strncmp(got, t[i].at, strlen(t[i].at)) != 0))
+			fail_msg("'%s': '%s', want '%s'", t[i].tmpl,
+			    got ? got : "(none)", t[i].at);
+	}
+}
+
 int
 main(void)
 {
@@ -325,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_render_unquoted_escaped),
 		cmocka_unit_test(test_render_comment_with_quote),
+		cmocka_unit_test(test_fixed_lookback),
 	};
 
 	return cmocka_run_group_tests_name("template", tests, NULL, NULL);

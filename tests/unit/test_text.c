@@ -70,6 +70,17 @@ test_json_check(void **state)
 	assert_int_equal(slg_json_check("{\"a\": \"\xff\"}", 10, "the body",
 	    &err), SLG_EINPUT);
 	assert_contains(err.msg, "the body is not valid UTF-8");
+	/* one value, then only white space */
+	assert_int_equal(slg_json_check("{\"a\": [1, {}]} \n", 16, "the body",
+	    &err), 0);
+	assert_int_equal(slg_json_check("{\"a\": \"}\"}", 10, "the body",
+	    &err), 0);
+	assert_int_equal(slg_json_check("{\"a\": 1}{\"a\": 2}", 16, "the body",
+	    &err), SLG_EINPUT);
+	assert_contains(err.msg, "the body goes on after its JSON value ends "
+	    "(at byte 8)");
+	assert_int_equal(slg_json_check("[1] x", 5, "the body", &err),
+	    SLG_EINPUT);
 }
 
 static void
@@ -89,6 +100,8 @@ test_escape(void **state)
 		/* bytes that are not UTF-8 */
 		{ "caf\xe9", "caf\\xe9" },
 		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		/* characters XML forbids, in a JUnit report */
+		{ "a\xef\xbf\xbf" "b\xef\xbf\xbe", "a\\uffffb\\ufffe" },
 	};
 	struct slg_esc e = SLG_ESC_INIT;
 	const char *clean = "main";

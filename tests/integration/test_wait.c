@@ -510,7 +510,9 @@ service_long_polls_and_resumes_after_a_restart(void **state)
 		secs = now_s() - t0;
 	}
 	pthread_join(l.t, NULL);
-	assert_int_equal(r.code, 0);
+	if (r.code != 0)
+		fail_msg("check --server --wait exited %d\n%s%s", r.code, r.out,
+		    r.err);
 	assert_contains(r.out, "verdict: pass");
 	/* not before the window was whole */
 	assert_true(time(NULL) >= atoll(since) + WINDOW);

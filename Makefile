@@ -36,6 +36,7 @@ FUZZ_BIN  := $(FUZZ_TARGETS:%=$(BUILD)/fuzzers/fuzz_%)
 FUZZ_SAN  := -fsanitize=address,undefined,float-cast-overflow \
              -fno-sanitize-recover=undefined,float-cast-overflow
 FUZZ_SECONDS ?= 30
+FUZZ_RUN  ?= $(FUZZ_TARGETS)
 # the largest input worth mutating: a policy, a criteria list, a range
 # answer of a few hundred points, a verdict list, a request with a policy
 FUZZ_MAXLEN_policy      := 8192
@@ -161,13 +162,13 @@ build/fuzz/fuzzers/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) \
     -artifact_prefix=build/fuzz/findings/$(1)/ build/fuzz/corpus/$(1)
 endef
 
-# one fuzzer at a time: each gets the machine
+# one fuzzer at a time, each gets the machine; FUZZ_RUN=api runs just one
 fuzz:
 	@sh scripts/deps.sh
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
 	    CFLAGS="-g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	    LDFLAGS="$(FUZZ_SAN)" fuzzers
-	@set -e; $(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t));)
+	@set -e; $(foreach t,$(FUZZ_RUN),$(call fuzz_run,$(t));)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

@@ -8,7 +8,9 @@
  * seeded once with verdicts, an approval, a baseline and a running watch;
  * an input that changed it gets the seeded file back before the next one,
  * so no input sees what another left. Prometheus is a loopback port that
- * is bound but not listening: every query is refused at once. */
+ * is bound but not listening: every query is refused at once. With
+ * SLOGATE_FUZZ_VERBOSE set, each answer is printed to stderr (to see
+ * which route a corpus file reaches). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -370,6 +372,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    r.status);
 		abort();
 	}
+	if (getenv("SLOGATE_FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "%s %s: %d %.*s\n", q.method, q.path, r.status,
+		    (int)(r.len < 300 ? r.len : 300), r.body);
 	if (r.status == 202 && r.watch_id > 0) {
 		/* the watcher takes it from here: one poll, a step later */
 		struct slg_err err = { 0, "" };

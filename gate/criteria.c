@@ -130,6 +130,10 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 		out->value = v * (unit ? unit : 1);
 		out->unit = unit ? SLG_UNIT_SECONDS : SLG_UNIT_NUMBER;
 	}
+	/* "1e308h" is past the doubles in seconds: no threshold at all */
+	if (!isfinite(out->value))
+		return slg_err_set(err, SLG_EPOLICY,
+		    "criterion '%s' has a bad number", out->text);
 	return 0;
 }
 

@@ -126,6 +126,9 @@ static const struct bad_case bad[] = {
 	{ "<= +", "has a bad number" },
 	{ "<= +inf", "has a bad number" },
 	{ "<= 1e999", "has a bad number" },
+	/* finite as written, infinite in seconds: no threshold */
+	{ "<= 1e308h", "has a bad number" },
+	{ ">= -1e307m", "has a bad number" },
 	{ "<= 5 parsecs", "unknown unit 'parsecs'" },
 	{ "<= 5 parsecs", "criterion '<= 5 parsecs'" },
 	{ "<= 5x", "unknown unit 'x'" },

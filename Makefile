@@ -30,7 +30,7 @@ TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
 
 # fuzz harnesses: replayed over their corpus by the standalone driver in
 # every flavour (make test), run by clang's libFuzzer in build/fuzz (make fuzz)
-FUZZ_TARGETS := policy criteria prom_decode jsonin api
+FUZZ_TARGETS := policy criteria prom_decode jsonin api eval
 FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
 FUZZ_BIN  := $(FUZZ_TARGETS:%=$(BUILD)/fuzzers/fuzz_%)
 FUZZ_SAN  := -fsanitize=address,undefined,float-cast-overflow \
@@ -38,12 +38,14 @@ FUZZ_SAN  := -fsanitize=address,undefined,float-cast-overflow \
 FUZZ_SECONDS ?= 30
 FUZZ_RUN  ?= $(FUZZ_TARGETS)
 # the largest input worth mutating: a policy, a criteria list, a range
-# answer of a few hundred points, a verdict list, a request with a policy
+# answer of a few hundred points, a verdict list, a request with a policy,
+# a policy with its answers
 FUZZ_MAXLEN_policy      := 8192
 FUZZ_MAXLEN_criteria    := 1024
 FUZZ_MAXLEN_prom_decode := 16384
 FUZZ_MAXLEN_jsonin      := 32768
 FUZZ_MAXLEN_api         := 16384
+FUZZ_MAXLEN_eval        := 16384
 
 .PHONY: all test unit integration demo deps install uninstall clean asan lint bench \
         fuzz fuzz-replay fuzzers

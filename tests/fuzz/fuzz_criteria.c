@@ -1,8 +1,11 @@
 /* fuzz_criteria: each line of the input (at most MAX_LINES) as a
  * criterion, a duration and a time; every value read is then written
  * back with slg_value_format_exact in each unit, against the thresholds
- * of the criteria read, into buffers of several sizes. */
+ * of the criteria read, into buffers of several sizes. The text must keep
+ * its promise: read back as a criterion reads it, it falls on the same
+ * side of every threshold as the value. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +23,41 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	return 0;
+}
+
+static int
+side(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+/* out, v's text in unit, read back as a person would read it. */
+static void
+check_side(double v, const char *out, const double *t, size_t nt)
+{
+	struct slg_criterion c;
+	char crit[80];
+
+	if (!isfinite(v))
+		return;
+	snprintf(crit, sizeof(crit), "<= %s", out + (*out == '-'));
+	/* "1e+310%" is right, and past what a criterion can read */
+	if (slg_criterion_parse(crit, &c, NULL) != 0 && fabs(v) >= 1e305)
+		return;
+	if (slg_criterion_parse(crit, &c, NULL) != 0) {
+		fprintf(stderr, "fuzz_criteria: %.17g reads '%s', which is "
+		    "no number\n", v, out);
+		abort();
+	}
+	if (*out == '-')
+		c.value = -c.value;
+	for (size_t i = 0; i < nt; i++) {
+		if (!isnan(t[i]) && side(c.value, t[i]) != side(v, t[i])) {
+			fprintf(stderr, "fuzz_criteria: %.17g reads '%s', on "
+			    "the other side of %.17g\n", v, out, t[i]);
+			abort();
+		}
+	}
 }
 
 static void
@@ -41,6 +79,8 @@ format(double v, enum slg_unit unit, const double *t, size_t nt, size_t len)
 	slg_value_format_exact(v, unit, t, nt, out, len);
 	if (memchr(out, '\0', len) == NULL)
 		abort();	/* not terminated */
+	if (len == 64)
+		check_side(v, out, t, nt);
 	slg_value_format(v, unit, out, len);
 	free(out);
 }

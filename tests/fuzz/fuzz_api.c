@@ -8,7 +8,9 @@
  * seeded once with verdicts, an approval, a baseline and a running watch;
  * an input that changed it gets the seeded file back before the next one,
  * so no input sees what another left. Prometheus is a loopback port that
- * is bound but not listening: every query is refused at once. With
+ * is bound but not listening: every query is refused at once, so no
+ * evaluation may pass or warn (fail closed), and every refusal is an
+ * {"error", "detail"} answer. With
  * SLOGATE_FUZZ_VERBOSE set, each answer is printed to stderr (to see
  * which route a corpus file reaches). */
 #include <arpa/inet.h>
@@ -334,6 +336,37 @@ arg(void *cls, const char *name)
 	return NULL;
 }
 
+/* What every answer promises here, without a Prometheus. */
+static void
+check(const struct slg_api_req *q, const struct slg_api_resp *r)
+{
+	struct slg_err err = { 0, "" };
+	struct slg_verdict *v = NULL;
+	char *msg = NULL;
+
+	if (r->verdict == SLG_V_PASS || r->verdict == SLG_V_WARN) {
+		fprintf(stderr, "fuzz_api: %s %s %s without a Prometheus\n",
+		    q->method, q->path, slg_verdict_str(r->verdict));
+		abort();
+	}
+	if (r->status >= 400 && (msg = slg_jsonin_error(r->body,
+	    r->len)) == NULL) {
+		fprintf(stderr, "fuzz_api: %d is no error answer: %s\n",
+		    r->status, r->body);
+		abort();
+	}
+	free(msg);
+	if (r->status == 201 && r->verdict >= 0) {
+		if (slg_jsonin_verdict(r->body, r->len, &v, &err) != 0 ||
+		    (int)v->verdict != r->verdict) {
+			fprintf(stderr, "fuzz_api: the verdict answered does "
+			    "not read back: %s\n%s\n", err.msg, r->body);
+			abort();
+		}
+		slg_verdict_free(v);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -372,6 +405,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    r.status);
 		abort();
 	}
+	check(&q, &r);
 	if (getenv("SLOGATE_FUZZ_VERBOSE") != NULL)
 		fprintf(stderr, "%s %s: %d %.*s\n", q.method, q.path, r.status,
 		    (int)(r.len < 300 ? r.len : 300), r.body);
@@ -381,8 +415,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int64_t next;
 		int verdict;
 
-		slg_api_watch_poll(&F.conf, F.st, r.watch_id, NOW + 60, &next,
-		    &verdict, &err);
+		if (slg_api_watch_poll(&F.conf, F.st, r.watch_id, NOW + 60,
+		    &next, &verdict, &err) == 0 && (verdict == SLG_V_PASS ||
+		    verdict == SLG_V_WARN)) {
+			fprintf(stderr, "fuzz_api: a watch ended %s without a "
+			    "Prometheus\n", slg_verdict_str(verdict));
+			abort();
+		}
 	}
 	free(r.body);
 	restore();

@@ -110,6 +110,7 @@ test_verdict_refused(void **state)
 		char *s = json(cases[i].json);
 		struct slg_err err = { 0, "" };
 		struct slg_verdict *v = (struct slg_verdict *)1, **list = NULL;
+		char list_text[1024];
 		size_t n = 1;
 
 		if (slg_jsonin_verdict(s, strlen(s), &v, &err) != SLG_EPARSE)
@@ -118,11 +119,8 @@ test_verdict_refused(void **state)
 		assert_contains(err.msg, cases[i].msg);
 		/* the same inside a list */
 		free(s);
-		s = malloc(strlen(cases[i].json) + 3);
-		assert_non_null(s);
-		sprintf(s, "[%s]", cases[i].json);
-		for (char *p = s; *p; p++)
-			*p = *p == '\'' ? '"' : *p;
+		snprintf(list_text, sizeof(list_text), "[%s]", cases[i].json);
+		s = json(list_text);
 		assert_int_equal(slg_jsonin_verdicts(s, strlen(s), &list, &n,
 		    &err), SLG_EPARSE);
 		assert_null(list);

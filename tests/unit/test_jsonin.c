@@ -129,6 +129,45 @@ test_verdict_refused(void **state)
 	}
 }
 
+/* What report_json writes reads back as it was: ids and counts too,
+ * which cJSON printed with 15 digits (2^53 came back as
+ * 9007199254740990; found by fuzz_jsonin). */
+static void
+test_round_trip_exact(void **state)
+{
+	char *s = json(HEAD "'id': 9007199254740992, 'window': {'start': "
+	    "'0999-05-01T00:00:00Z', 'end': '9999-12-31T23:59:59Z', "
+	    "'step_seconds': 9007199254740991}, 'objectives': [{'name': "
+	    "'a', 'status': 'fail', 'value': 0.9994999999999999, 'unit': "
+	    "'ratio', 'pass': '>= 99.95%', 'judged': true, 'sustained': "
+	    "true, 'points': 9007199254740992, 'points_failed': "
+	    "1234567890123457}]}");
+	struct slg_err err = { 0, "" };
+	struct slg_verdict *v = NULL, *again = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(slg_jsonin_verdict(s, strlen(s), &v, &err), 0);
+	assert_non_null(f = open_memstream(&out, &len));
+	assert_int_equal(slg_report_json(f, v), 0);
+	fclose(f);
+	if (slg_jsonin_verdict(out, len, &again, &err) != 0)
+		fail_msg("does not read back: %s\n%s", err.msg, out);
+	assert_true(again->id == INT64_C(9007199254740992));
+	assert_true(again->step == INT64_C(9007199254740991));
+	assert_true(again->window_start == v->window_start);
+	assert_true(again->window_end == v->window_end);
+	assert_true(again->obj[0].points == (size_t)9007199254740992ULL);
+	assert_true(again->obj[0].points_failed == (size_t)1234567890123457ULL);
+	assert_true(again->obj[0].value == 0.9994999999999999);
+	slg_verdict_free(again);
+	slg_verdict_free(v);
+	free(out);
+	free(s);
+}
+
 /* A status whose verdict cannot be shown is shown without it. */
 static void
 test_status_verdict_unreadable(void **state)
@@ -159,6 +198,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_reads),
 		cmocka_unit_test(test_verdict_refused),
+		cmocka_unit_test(test_round_trip_exact),
 		cmocka_unit_test(test_status_verdict_unreadable),
 	};
 

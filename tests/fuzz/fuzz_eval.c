@@ -29,6 +29,7 @@
 #include "policy.h"
 #include "prom.h"
 #include "report.h"
+#include "same.h"
 #include "watch.h"
 
 #define END 1795677720LL
@@ -122,6 +123,7 @@ write_all(const struct slg_verdict *v)
 {
 	struct slg_verdict *again = NULL;
 	struct slg_err err = { 0, "" };
+	const char *why = NULL;
 	char *json = NULL;
 	size_t len = 0;
 	FILE *f = fopen("/dev/null", "w"), *j;
@@ -138,9 +140,9 @@ write_all(const struct slg_verdict *v)
 	slg_report_json(j, v);
 	fclose(j);
 	if (slg_jsonin_verdict(json, len, &again, &err) != 0 ||
-	    again->verdict != v->verdict || again->nobj != v->nobj) {
+	    (why = same_verdict(v, again)) != NULL) {
 		fprintf(stderr, "fuzz_eval: the verdict's JSON does not read "
-		    "back: %s\n%s\n", err.msg, json);
+		    "back the same: %s\n%s\n", again ? why : err.msg, json);
 		abort();
 	}
 	slg_verdict_free(again);

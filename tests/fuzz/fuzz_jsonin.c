@@ -1,7 +1,7 @@
 /* fuzz_jsonin: the input as the service's answer to each reader of
  * jsonin (what the CLI's remote mode reads), and what was read written
  * again with every report writer, as the CLI prints it. A verdict read
- * must be written as JSON that reads back as a verdict again. */
+ * must be written as JSON that reads back as the same verdict. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "fuzz.h"
 #include "jsonin.h"
 #include "report.h"
+#include "same.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -35,6 +36,7 @@ write_verdict(FILE *f, const struct slg_verdict *v)
 {
 	struct slg_verdict *again = NULL;
 	struct slg_err err = { 0, "" };
+	const char *why;
 	char *json = NULL;
 	size_t len = 0;
 	FILE *j;
@@ -52,10 +54,9 @@ write_verdict(FILE *f, const struct slg_verdict *v)
 		    "not read back: %s\n%s\n", err.msg, json);
 		abort();
 	}
-	if (again->verdict != v->verdict || again->nobj != v->nobj ||
-	    strcmp(again->commit, v->commit) != 0) {
+	if ((why = same_verdict(v, again)) != NULL) {
 		fprintf(stderr, "fuzz_jsonin: a verdict written as JSON reads "
-		    "back as another\n%s\n", json);
+		    "back with another %s\n%s\n", why, json);
 		abort();
 	}
 	slg_verdict_free(again);

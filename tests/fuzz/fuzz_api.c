@@ -1,16 +1,18 @@
-/* fuzz_api: the input as one request to the JSON API, without HTTP:
+/* fuzz_api: the input as one request to the JSON API (or, for a GET of
+ * a page, to the HTML pages, as the server splits them), without HTTP:
  *
  *	METHOD PATH[?QUERY]\n
  *	BODY
  *
- * QUERY is name=value pairs joined by '&', %XX-decoded as the server
- * decodes them. The store is one SQLite file in a temporary directory,
+ * PATH is %XX-decoded, and QUERY's name=value pairs joined by '&', as
+ * the server decodes them. The store is one SQLite file in a temporary directory,
  * seeded once with verdicts, an approval, a baseline and a running watch;
  * an input that changed it gets the seeded file back before the next one,
  * so no input sees what another left. Prometheus is a loopback port that
  * is bound but not listening: every query is refused at once, so no
  * evaluation may pass or warn (fail closed), and every refusal is an
- * {"error", "detail"} answer. With
+ * {"error", "detail"} answer. A page never holds the markup that the
+ * seeded branch and reason carry. With
  * SLOGATE_FUZZ_VERBOSE set, each answer is printed to stderr (to see
  * which route a corpus file reaches). */
 #include <arpa/inet.h>
@@ -27,6 +29,7 @@
 #include "fuzz.h"
 #include "gitmeta.h"
 #include "jsonin.h"
+#include "pages.h"
 #include "prom.h"
 #include "store.h"
 
@@ -51,8 +54,8 @@
     "2}}]}"
 
 /* Verdicts as slogate check --format json writes them (abridged). */
-#define VERDICT(V, SHA, BRANCH, AVAIL, P95) "{\"verdict\": \"" V "\", " \
-    "\"reason\": \"seeded\", \"service\": \"payment-gateway\", " \
+#define VERDICT(V, SHA, BRANCH, WHY, AVAIL, P95) "{\"verdict\": \"" V "\", " \
+    "\"reason\": \"" WHY "\", \"service\": \"payment-gateway\", " \
     "\"environment\": \"staging\", \"commit\": \"" SHA "\", \"branch\": " \
     "\"" BRANCH "\", \"build_time\": \"2026-11-26T06:40:00Z\", " \
     "\"evaluated_at\": \"2026-11-26T07:22:00Z\", \"window\": {\"start\": " \
@@ -69,10 +72,15 @@
     "\"<= 120ms\", \"judged\": true, \"detail\": \"\", \"promql\": " \
     "\"p95\"}]}"
 
+/* Outside text a page must escape. */
+#define MARKUP "<script>alert(1)</script>"
+#define HOSTILE "\\\"><b onmouseover=x>\\u202e\\u001b[31m" MARKUP
+
 static const char *const seeds[] = {
-	VERDICT("pass", SHA_PASS, "main", "0.9997", "0.081"),
-	VERDICT("fail", SHA_FAIL, "feature", "0.98", "0.2"),
-	VERDICT("fail", SHA_FAIL2, "feature", "0.97", "0.25"),
+	VERDICT("pass", SHA_PASS, "main", "seeded", "0.9997", "0.081"),
+	VERDICT("fail", SHA_FAIL, "feature", "seeded", "0.98", "0.2"),
+	VERDICT("fail", SHA_FAIL2, "feature/" HOSTILE, HOSTILE, "0.97",
+	    "0.25"),
 };
 
 static struct {
@@ -336,6 +344,25 @@ arg(void *cls, const char *name)
 	return NULL;
 }
 
+static void
+page(const char *path, struct args *a)
+{
+	struct slg_page_req q = { path, arg, a, F.st, F.url, "fuzz", NOW };
+	struct slg_page p;
+
+	slg_pages_handle(&q, &p);
+	if (p.body == NULL || p.status < 200 || p.status > 599 ||
+	    memmem(p.body, p.len, MARKUP, strlen(MARKUP)) != NULL) {
+		fprintf(stderr, "fuzz_api: GET %s: %d %.*s\n", path, p.status,
+		    (int)(p.body ? p.len : 0), p.body ? p.body : "");
+		abort();
+	}
+	if (getenv("SLOGATE_FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "GET %s: %d (page of %zu bytes)\n", path,
+		    p.status, p.len);
+	free(p.body);
+}
+
 /* What every answer promises here, without a Prometheus. */
 static void
 check(const struct slg_api_req *q, const struct slg_api_resp *r)
@@ -388,11 +415,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*qs++ = '\0';
 		parse_args(qs, &a);
 	}
+	unescape(sp + 1);		/* the server hands it decoded */
 	q.method = line;
 	q.path = sp + 1;
-	/* the server hands the API only what it owns */
-	if (!slg_api_owns(q.path))
+	/* the server hands the API only what it owns, pages only GETs */
+	if (!slg_api_owns(q.path)) {
+		if (strcmp(q.method, "GET") == 0 && slg_pages_owns(q.path))
+			page(q.path, &a);
 		return 0;
+	}
 	q.arg = arg;
 	q.arg_cls = &a;
 	q.body = nl ? (const char *)nl + 1 : "";

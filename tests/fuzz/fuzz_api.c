@@ -4,17 +4,17 @@
  *	METHOD PATH[?QUERY]\n
  *	BODY
  *
- * PATH is %XX-decoded, and QUERY's name=value pairs joined by '&', as
- * the server decodes them. The store is one SQLite file in a temporary directory,
- * seeded once with verdicts, an approval, a baseline and a running watch;
- * an input that changed it gets the seeded file back before the next one,
- * so no input sees what another left. Prometheus is a loopback port that
- * is bound but not listening: every query is refused at once, so no
- * evaluation may pass or warn (fail closed), and every refusal is an
- * {"error", "detail"} answer. A page never holds the markup that the
- * seeded branch and reason carry. With
- * SLOGATE_FUZZ_VERBOSE set, each answer is printed to stderr (to see
- * which route a corpus file reaches). */
+ * PATH is %XX-decoded, and QUERY's name=value pairs joined by '&', as the
+ * server decodes them. The store is one SQLite file in a temporary
+ * directory, seeded once with verdicts, an approval, a baseline and a
+ * running watch; an input that changed it gets the seeded file back
+ * before the next one, so no input sees what another left. Prometheus is
+ * a loopback port that is bound but not listening: every query is refused
+ * at once, so no evaluation may pass or warn (fail closed), and every
+ * refusal is an {"error", "detail"} answer. A page never holds the markup
+ * that the seeded branch and reason carry. With SLOGATE_FUZZ_VERBOSE set,
+ * each answer is printed to stderr (to see which route an input reaches).
+ */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>

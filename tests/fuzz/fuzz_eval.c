@@ -106,7 +106,8 @@ check_pass(const struct slg_policy *p, const struct slg_verdict *v)
 		if (!r->judged)
 			continue;
 		if (r->status == SLG_ST_ERROR || r->status == SLG_ST_NODATA)
-			found("a pass with an objective in error or no data", v);
+			found("a pass with an objective in error or no data",
+			    v);
 		if (r->status == SLG_ST_PASS && !isfinite(r->value))
 			found("a pass of a value that is no number", v);
 		if (!v->has_score && (r->status == SLG_ST_FAIL ||
@@ -180,8 +181,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t i = 0; i < p->nobj; i++) {
 		in[i].baseline = NAN;
-		if (meta != NULL && (tok = strtok_r(NULL, " \t\n", &save)) != NULL &&
-		    strcmp(tok, "-") != 0) {
+		if (meta != NULL && (tok = strtok_r(NULL, " \t\n",
+		    &save)) != NULL && strcmp(tok, "-") != 0) {
 			in[i].has_baseline = 1;
 			in[i].baseline = strtod(tok, NULL);
 			in[i].baseline_source = "stored";

@@ -66,7 +66,8 @@ same_verdict(const struct slg_verdict *a, const struct slg_verdict *b)
 	    same_num(a->score_warn, b->score_warn)), "score");
 	SAME(a->nobj == b->nobj, "objectives");
 	for (size_t i = 0; i < a->nobj; i++) {
-		const struct slg_objective_result *x = &a->obj[i], *y = &b->obj[i];
+		const struct slg_objective_result *x = &a->obj[i];
+		const struct slg_objective_result *y = &b->obj[i];
 
 		SAME(same_str(x->name, y->name), "objective name");
 		SAME(x->status == y->status, "objective status");

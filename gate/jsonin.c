@@ -204,9 +204,9 @@ verdict(const cJSON *o, struct slg_err *err)
 		goto nomem;
 	cJSON_ArrayForEach(it, objs) {
 		if (objective(it, &v->obj[v->nobj++]) != 0) {
-			slg_err_set(err, SLG_EPARSE, "the service answered with a "
-			    "verdict whose objective #%zu has no name or no "
-			    "criteria", v->nobj);
+			slg_err_set(err, SLG_EPARSE, "the service answered "
+			    "with a verdict whose objective #%zu has no name "
+			    "or no criteria", v->nobj);
 			slg_verdict_free(v);
 			return NULL;
 		}

@@ -28,7 +28,27 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
 
-.PHONY: all test unit integration demo deps install uninstall clean asan valgrind lint bench
+# fuzz harnesses: replayed over their corpus by the standalone driver in
+# every flavour (make test), run by clang's libFuzzer in build/fuzz (make fuzz)
+FUZZ_TARGETS := policy criteria prom_decode jsonin api eval
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
+FUZZ_BIN  := $(FUZZ_TARGETS:%=$(BUILD)/fuzzers/fuzz_%)
+FUZZ_SAN  := -fsanitize=address,undefined,float-cast-overflow \
+             -fno-sanitize-recover=undefined,float-cast-overflow
+FUZZ_SECONDS ?= 30
+FUZZ_RUN  ?= $(FUZZ_TARGETS)
+# the largest input worth mutating: a policy, a criteria list, a range
+# answer of a few hundred points, a verdict list, a request with a policy,
+# a policy with its answers
+FUZZ_MAXLEN_policy      := 8192
+FUZZ_MAXLEN_criteria    := 1024
+FUZZ_MAXLEN_prom_decode := 16384
+FUZZ_MAXLEN_jsonin      := 32768
+FUZZ_MAXLEN_api         := 16384
+FUZZ_MAXLEN_eval        := 16384
+
+.PHONY: all test unit integration demo deps install uninstall clean asan valgrind \
+        lint bench fuzz fuzz-replay fuzzers
 
 all: $(BUILD)/slogate
 
@@ -63,7 +83,7 @@ $(BUILD)/schema.c: $(wildcard schema/*.sql) scripts/embed-schema.sh | $(BUILD)/o
 $(BUILD)/obj/schema.o: $(BUILD)/schema.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/fuzz:
 	mkdir -p $@
 
 # ---- tests ----
@@ -74,6 +94,23 @@ $(BUILD)/tests/%: tests/integration/%.c tests/integration/harness.c \
     tests/integration/harness.h tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests -Itests/integration -o $@ $< tests/integration/harness.c \
 	    $(BUILD)/libslogate.a $(TEST_LIBS)
+
+$(BUILD)/tests/fuzz/standalone.o: tests/fuzz/standalone.c tests/fuzz/fuzz.h \
+    | $(BUILD)/tests/fuzz
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -c -o $@ $<
+
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
+    $(BUILD)/tests/fuzz/standalone.o $(BUILD)/libslogate.a
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< $(BUILD)/tests/fuzz/standalone.o \
+	    $(BUILD)/libslogate.a $(LIBS)
+
+# built by `make fuzz` in its own make, with clang and the sanitizers in CFLAGS
+$(BUILD)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libslogate.a
+	@mkdir -p $(BUILD)/fuzzers
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libslogate.a $(LIBS)
+
+fuzzers: $(FUZZ_BIN)
 
 $(BUILD)/tests/gen_series: tests/fixtures/gen_series.c | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
@@ -94,6 +131,11 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(call pick,$(UNIT_BIN)); do echo "== $$t"; $$t || fail=1; \
 	 done; exit $$fail
 
+# every corpus file once, without clang: a finding stays fixed
+fuzz-replay: $(FUZZ_REPLAY)
+	@fail=0; for t in $(FUZZ_TARGETS); do echo "== fuzz_$$t"; \
+	  $(BUILD)/tests/fuzz/fuzz_$$t tests/fuzz/corpus/$$t || fail=1; done; exit $$fail
+
 integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
 	@fail=0; for t in $(call pick,$(INTEG_BIN)); do echo "== $$t"; \
 	  SLOGATE_BIN=$(BUILD)/slogate SLOGATE_GEN=$(BUILD)/tests/gen_series \
@@ -103,7 +145,7 @@ integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
 test:
 	@sh scripts/deps.sh
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_history
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit fuzz-replay integration
 
 demo:
 	@sh scripts/deps.sh
@@ -138,6 +180,27 @@ valgrind:
 	  if [ -s "$$l" ]; then echo "== $$l"; cat "$$l"; fail=1; fi; done; \
 	exit $$fail
 
+# One libFuzzer run of $(1) for FUZZ_SECONDS, on a copy of its corpus in
+# build/fuzz/corpus (what it finds there stays out of the repository; a
+# finding joins tests/fuzz/corpus by hand). Crashes, leaks, sanitizer
+# reports and inputs slower than 10s fail, written to build/fuzz/findings.
+define fuzz_run
+echo "== fuzz_$(1): $(FUZZ_SECONDS)s"; \
+mkdir -p build/fuzz/corpus/$(1) build/fuzz/findings/$(1); \
+cp -u tests/fuzz/corpus/$(1)/* build/fuzz/corpus/$(1)/; \
+build/fuzz/fuzzers/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) \
+    -max_len=$(FUZZ_MAXLEN_$(1)) -timeout=10 -print_final_stats=1 \
+    -artifact_prefix=build/fuzz/findings/$(1)/ build/fuzz/corpus/$(1)
+endef
+
+# one fuzzer at a time, each gets the machine; FUZZ_RUN=api runs just one
+fuzz:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	    CFLAGS="-g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	    LDFLAGS="$(FUZZ_SAN)" fuzzers
+	@set -e; $(foreach t,$(FUZZ_RUN),$(call fuzz_run,$(t));)
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --std=c11 -Igate gate
@@ -155,4 +218,5 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/tests/fuzz/*.d \
+    $(BUILD)/fuzzers/*.d)

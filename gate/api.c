@@ -1,6 +1,7 @@
 /* api: the JSON API under /api/v1, on the engine and the store. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,9 +213,11 @@ id_segment(const char *s, const char **rest)
 
 	if (!isdigit((unsigned char)*s))
 		return 0;
+	errno = 0;
 	v = strtoll(s, &end, 10);
 	*rest = end;
-	return v > 0 ? v : 0;
+	/* past the range no id is: not the largest one */
+	return v > 0 && errno == 0 ? v : 0;
 }
 
 /* ---- evaluations ---- */
@@ -537,21 +540,28 @@ get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
 	struct slg_buf next = SLG_BUF_INIT;
 	const char *a;
 	char sha[65], *end;
+	long limit;
 
 	f.service = q->arg(q->arg_cls, "service");
 	f.environment = q->arg(q->arg_cls, "environment");
 	f.branch = q->arg(q->arg_cls, "branch");
 	f.limit = 50;
 	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
-		f.limit = (int)strtol(a, &end, 10);
-		if (*a == '\0' || *end != '\0' || f.limit < 1 || f.limit > 1000) {
+		/* range checked before it becomes an int: 4294967297 is
+		 * not 1 */
+		errno = 0;
+		limit = strtol(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || errno != 0 || limit < 1 ||
+		    limit > 1000) {
 			fail(r, 400, "bad request", "'limit' must be 1 to 1000");
 			return;
 		}
+		f.limit = (int)limit;
 	}
 	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
+		errno = 0;
 		f.before = strtoll(a, &end, 10);
-		if (*a == '\0' || *end != '\0' || f.before < 1) {
+		if (*a == '\0' || *end != '\0' || errno != 0 || f.before < 1) {
 			fail(r, 400, "bad request", "'before' must be a verdict id");
 			return;
 		}

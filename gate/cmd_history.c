@@ -1,4 +1,5 @@
 /* cmd_history: `slogate history`: recorded verdicts, newest first. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ cmd_history(int argc, char **argv)
 	struct slg_remote remote;
 	size_t n = 0;
 	char *end, sha[65];
+	long limit;
 	int c, rc;
 
 	opterr = 0;
@@ -72,11 +74,14 @@ cmd_history(int argc, char **argv)
 		case 'e': f.environment = optarg; break;
 		case 'c': f.commit = optarg; break;
 		case 'n':
-			f.limit = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || f.limit < 1 ||
-			    f.limit > 10000)
+			/* range checked as a long: 4294967297 is not 1 */
+			errno = 0;
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    limit < 1 || limit > 10000)
 				return slg_usage_error("history", usage_text, "--limit must "
 				    "be 1 to 10000, not '%s'", optarg);
+			f.limit = (int)limit;
 			break;
 		case 'B': f.branch = optarg; break;
 		case 'S':

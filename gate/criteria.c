@@ -10,18 +10,28 @@
 
 /* The number written at [a, b) divided by 10^digits, as the double nearest
  * to the decimal value: "99.9%" must equal 0.999 exactly as Prometheus's
- * 0.999 does, which v / 100 does not (0.9990000000000001). */
+ * 0.999 does, which v / 100 does not (0.9990000000000001). An exponent
+ * takes the division ("9.99e1%" is 9.99e-1), so it is exact too. */
 static double
 scaled(const char *a, const char *b, double v, int digits)
 {
+	const char *x = a;
 	char buf[64];
 	char *end;
+	long exp10 = 0;
 	double r;
 
-	if (b - a > 40 || memchr(a, 'e', (size_t)(b - a)) ||
-	    memchr(a, 'E', (size_t)(b - a)))
+	while (x < b && *x != 'e' && *x != 'E')
+		x++;
+	if (b - a > 40)
 		return v / (digits == 2 ? 100.0 : 1000.0);
-	snprintf(buf, sizeof(buf), "%.*se-%d", (int)(b - a), a, digits);
+	if (x < b) {
+		/* at most 40 digits: strtod read the exponent already */
+		exp10 = strtol(x + 1, &end, 10);
+		if (end != b || exp10 < -1000 || exp10 > 1000)
+			return v / (digits == 2 ? 100.0 : 1000.0);
+	}
+	snprintf(buf, sizeof(buf), "%.*se%ld", (int)(x - a), a, exp10 - digits);
 	r = strtod(buf, &end);
 	return *end == '\0' ? r : v / (digits == 2 ? 100.0 : 1000.0);
 }
@@ -94,7 +104,9 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 	errno = 0;
 	num_at = p;
 	v = strtod(p, &num_end);
-	if (num_end == p || errno != 0 || !isfinite(v))
+	/* decimal only: strtod also reads hex ("0x1p4" is 16) */
+	if (num_end == p || errno != 0 || !isfinite(v) ||
+	    strspn(p, "0123456789.eE+-") < (size_t)(num_end - p))
 		return slg_err_set(err, SLG_EPOLICY,
 		    "criterion '%s' has a bad number", out->text);
 	p = num_end;
@@ -137,6 +149,10 @@ slg_criterion_parse(const char *s, struct slg_criterion *out,
 		out->value = v * (unit ? unit : 1);
 		out->unit = unit ? SLG_UNIT_SECONDS : SLG_UNIT_NUMBER;
 	}
+	/* "1e308h" is past the doubles in seconds: no threshold at all */
+	if (!isfinite(out->value))
+		return slg_err_set(err, SLG_EPOLICY,
+		    "criterion '%s' has a bad number", out->text);
 	return 0;
 }
 

@@ -80,7 +80,10 @@ approval(const cJSON *o, struct slg_approval *a)
 	a->revoke_reason = text(o, "revoke_reason");
 }
 
-static void
+/* Fills r from o; -1 when o is no objective a writer can show: every
+ * one has a name, and a judged one its pass criteria (the text, tables and
+ * JUnit print them). */
+static int
 objective(const cJSON *o, struct slg_objective_result *r)
 {
 	static const char *const units[] = { "number", "ratio", "seconds" };
@@ -130,6 +133,7 @@ objective(const cJSON *o, struct slg_objective_result *r)
 	} else {
 		r->baseline = NAN;
 	}
+	return r->name != NULL && (!r->judged || r->pass_text != NULL) ? 0 : -1;
 }
 
 static struct slg_verdict *
@@ -198,8 +202,15 @@ verdict(const cJSON *o, struct slg_err *err)
 	if (cJSON_GetArraySize(objs) > 0 && (v->obj = calloc((size_t)
 	    cJSON_GetArraySize(objs), sizeof(*v->obj))) == NULL)
 		goto nomem;
-	cJSON_ArrayForEach(it, objs)
-		objective(it, &v->obj[v->nobj++]);
+	cJSON_ArrayForEach(it, objs) {
+		if (objective(it, &v->obj[v->nobj++]) != 0) {
+			slg_err_set(err, SLG_EPARSE, "the service answered "
+			    "with a verdict whose objective #%zu has no name "
+			    "or no criteria", v->nobj);
+			slg_verdict_free(v);
+			return NULL;
+		}
+	}
 	objs = cJSON_GetObjectItemCaseSensitive(o, "approvals");
 	if (cJSON_GetArraySize(objs) > 0 && (v->approvals = calloc((size_t)
 	    cJSON_GetArraySize(objs), sizeof(*v->approvals))) == NULL)

@@ -738,6 +738,7 @@ commit_page(const struct slg_page_req *q, const char *sha,
 		error_page(out, 404, "slogate: commit not found",
 		    "no verdict recorded for this commit");
 		slg_buf_release(&ev);
+		slg_store_list_free(list, n);	/* allocated, if empty */
 		return;
 	}
 	state = live ? "running" : slg_verdict_str(list[0]->verdict);

@@ -277,7 +277,7 @@ static int
 check_grid(const struct slg_prom_query *q, const struct slg_series *s,
     struct slg_err *err)
 {
-	char at[40], win[80];
+	char at[40], win[80];	/* two times of 31 and " .. " */
 
 	span(q->start, q->end, win, sizeof(win));
 	for (size_t i = 0; i < s->npts; i++) {

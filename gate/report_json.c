@@ -10,7 +10,8 @@
 
 /* A finite number as the shortest text that reads back as exactly v:
  * cJSON's own printing settles for 15 digits when they come within an
- * epsilon, and 0.9994999999999999 would read as 0.9995. */
+ * epsilon, and 0.9994999999999999 would read as 0.9995 (and an id of
+ * 2^53 as 9007199254740990). */
 static void
 add_number(cJSON *o, const char *key, double v)
 {
@@ -94,10 +95,10 @@ objective(const struct slg_objective_result *r)
 	add_value(o, "weight", r->weight > 0 ? r->weight : 1);
 	cJSON_AddBoolToObject(o, "key", r->key);
 	if (r->sustained) {
-		cJSON_AddNumberToObject(o, "points", (double)r->points);
-		cJSON_AddNumberToObject(o, "points_failed", (double)r->points_failed);
-		cJSON_AddNumberToObject(o, "points_warn", (double)r->points_warn);
-		cJSON_AddNumberToObject(o, "points_missing",
+		add_number(o, "points", (double)r->points);
+		add_number(o, "points_failed", (double)r->points_failed);
+		add_number(o, "points_warn", (double)r->points_warn);
+		add_number(o, "points_missing",
 		    (double)r->points_missing);
 	}
 	cJSON_AddStringToObject(o, "detail", r->detail ? r->detail : "");
@@ -110,8 +111,8 @@ slg_json_approval(const struct slg_approval *a)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(o, "id", (double)a->id);
-	cJSON_AddNumberToObject(o, "verdict_id", (double)a->verdict_id);
+	add_number(o, "id", (double)a->id);
+	add_number(o, "verdict_id", (double)a->verdict_id);
 	add_text(o, "commit", a->commit);
 	add_text(o, "service", a->service);
 	add_text(o, "environment", a->environment);
@@ -131,7 +132,7 @@ verdict(const struct slg_verdict *v)
 	cJSON *o = cJSON_CreateObject(), *w, *ci, *p, *objs;
 
 	if (v->id > 0)
-		cJSON_AddNumberToObject(o, "id", (double)v->id);
+		add_number(o, "id", (double)v->id);
 	else
 		cJSON_AddNullToObject(o, "id");
 	cJSON_AddStringToObject(o, "verdict", slg_verdict_str(v->verdict));
@@ -149,9 +150,9 @@ verdict(const struct slg_verdict *v)
 	w = cJSON_AddObjectToObject(o, "window");
 	add_time(w, "start", v->window_start);
 	add_time(w, "end", v->window_end);
-	cJSON_AddNumberToObject(w, "seconds", (double)(v->window_end -
+	add_number(w, "seconds", (double)(v->window_end -
 	    v->window_start));
-	cJSON_AddNumberToObject(w, "step_seconds", (double)v->step);
+	add_number(w, "step_seconds", (double)v->step);
 	/* watched: the window started at the deploy (check --since) */
 	cJSON_AddBoolToObject(w, "watched", v->watch_id != 0);
 	ci = cJSON_AddObjectToObject(o, "ci");
@@ -229,7 +230,7 @@ slg_report_watch_json(FILE *f, const struct slg_watch *w)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(o, "id", (double)w->id);
+	add_number(o, "id", (double)w->id);
 	cJSON_AddStringToObject(o, "state", w->running ? "running" : "done");
 	cJSON_AddStringToObject(o, "service", w->service);
 	cJSON_AddStringToObject(o, "environment", w->environment);
@@ -284,7 +285,7 @@ slg_report_baselines_json(FILE *f, const struct slg_stored_baseline *b,
 	for (size_t i = 0; a != NULL && i < n; i++) {
 		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(o, "id", (double)b[i].id);
+		add_number(o, "id", (double)b[i].id);
 		add_text(o, "service", b[i].service);
 		add_text(o, "environment", b[i].environment);
 		add_text(o, "objective", b[i].objective);
@@ -293,7 +294,7 @@ slg_report_baselines_json(FILE *f, const struct slg_stored_baseline *b,
 		add_text(o, "set_by", b[i].set_by);
 		add_text(o, "source_commit", b[i].source_commit);
 		if (b[i].source_verdict)
-			cJSON_AddNumberToObject(o, "source_verdict",
+			add_number(o, "source_verdict",
 			    (double)b[i].source_verdict);
 		else
 			cJSON_AddNullToObject(o, "source_verdict");
@@ -312,7 +313,7 @@ slg_report_approval_json(FILE *f, const struct slg_approval *a,
 	if (overrides != NULL) {
 		cJSON *v = cJSON_AddObjectToObject(o, "overrides");
 
-		cJSON_AddNumberToObject(v, "id", (double)overrides->id);
+		add_number(v, "id", (double)overrides->id);
 		cJSON_AddStringToObject(v, "verdict",
 		    slg_verdict_str(overrides->verdict));
 	}

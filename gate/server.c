@@ -345,7 +345,8 @@ park_if_waiting(struct job *j, int polls)
 	double secs = w ? strtod(w, NULL) : 0;
 
 	j->park_until = 0;
-	if (!(secs > 0) || (k != NULL && atoi(k) != polls))
+	/* strtol, not atoi: "4294967296" is no count of polls, not 0 */
+	if (!(secs > 0) || (k != NULL && strtol(k, NULL, 10) != polls))
 		return;
 	/* woken by a poll that changed nothing asked for: wait on */
 	if (now_s() < j->t0 + (secs < 120 ? secs : 120))

@@ -9,6 +9,10 @@
 
 #include "timefmt.h"
 
+/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: RFC 3339's years */
+#define TIME_MIN INT64_C(-62167219200)
+#define TIME_MAX INT64_C(253402300799)
+
 static int
 digits(const char **p, int n, int *out)
 {
@@ -51,7 +55,7 @@ slg_time_parse(const char *s, int64_t *out, struct slg_err *err)
 
 		errno = 0;
 		v = strtod(s, &end);
-		if (errno != 0 || *end != '\0' || v > 253402300799.0 ||
+		if (errno != 0 || *end != '\0' || v > (double)TIME_MAX ||
 		    strchr(s, '.') != strrchr(s, '.'))
 			goto bad;
 		*out = (int64_t)v;
@@ -99,6 +103,12 @@ slg_time_parse(const char *s, int64_t *out, struct slg_err *err)
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		goto bad;
 	*out = (int64_t)t + (sec == 60) - sign * (oh * 3600 + om * 60);
+	/* an offset must not carry it past the years slg_time_format
+	 * writes: "0000-01-01T00:00:00+01:00" is in the year -1 */
+	if (*out < TIME_MIN || *out > TIME_MAX) {
+		*out = 0;
+		goto bad;
+	}
 	return 0;
 bad:
 	return slg_err_set(err, SLG_EINPUT,
@@ -112,11 +122,14 @@ slg_time_format(int64_t t, char *out, size_t n)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (gmtime_r(&tt, &tm) == NULL) {
+	/* RFC 3339 has four digits of year, which %Y does not pad to: the
+	 * year 999 is "0999"; past its years, the seconds */
+	if (t < TIME_MIN || t > TIME_MAX || gmtime_r(&tt, &tm) == NULL) {
 		snprintf(out, n, "%lld", (long long)t);
 		return;
 	}
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 int

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Installs the Debian 12 packages slogate needs to build, test and run its demo.
+# Installs the Debian 12 packages slogate needs to build, test, fuzz (clang and
+# its libFuzzer runtime) and run its demo.
 # As root it runs apt-get; otherwise it prints the exact install line and fails.
 set -eu
 
 PKGS="build-essential pkg-config git ca-certificates
 libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libmicrohttpd-dev
-libcmocka-dev sqlite3 prometheus curl python3 chromium rsync"
+libcmocka-dev sqlite3 prometheus curl python3 chromium rsync
+clang libclang-rt-14-dev"
 
 # make valgrind runs the tests under memcheck.
 PKGS="$PKGS valgrind"

@@ -358,6 +358,11 @@ history_filters_and_formats(void **state)
 	    "verdicts"));
 	assert_non_null(strstr(r.out, "id,commit,branch,service"));
 	h_run_free(&r);
+	/* 2^32 + 1 is past the limit, though as an int it would be 1 */
+	assert_int_equal(run(&r, NULL, "history", "--limit", "4294967297",
+	    NULL), 64);
+	assert_non_null(strstr(r.err, "--limit must be 1 to 10000"));
+	h_run_free(&r);
 
 	/* text: short commit, verdict and values */
 	assert_int_equal(run(&r, NULL, "history", "--service", "payment-gateway",

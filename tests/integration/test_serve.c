@@ -335,6 +335,19 @@ verdicts_page_newest_first(void **state)
 	assert_int_equal(h_http("GET", u("/api/v1/verdicts?limit=0"), NULL,
 	    NULL, &out), 400);
 	free(out);
+	/* 2^32 + 1 is no limit, though as an int it would be 1 (and
+	 * was, before the range was checked as a long) */
+	assert_int_equal(h_http("GET", u("/api/v1/verdicts?limit=4294967297"),
+	    NULL, NULL, &out), 400);
+	assert_contains(out, "'limit' must be 1 to 1000");
+	free(out);
+	assert_int_equal(h_http("GET", u("/api/v1/verdicts?before="
+	    "99999999999999999999"), NULL, NULL, &out), 400);
+	free(out);
+	assert_int_equal(h_http("GET", u("/api/v1/evaluations/"
+	    "99999999999999999999"), NULL, NULL, &out), 404);
+	assert_contains(out, "no such API path");
+	free(out);
 }
 
 static void

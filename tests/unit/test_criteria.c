@@ -129,6 +129,12 @@ static const struct bad_case bad[] = {
 	{ "<= +", "has a bad number" },
 	{ "<= +inf", "has a bad number" },
 	{ "<= 1e999", "has a bad number" },
+	/* finite as written, infinite in seconds: no threshold */
+	{ "<= 1e308h", "has a bad number" },
+	/* hex is no decimal, though strtod reads it */
+	{ "<= 0x10", "has a bad number" },
+	{ ">= 0x1p-4%", "has a bad number" },
+	{ ">= -1e307m", "has a bad number" },
 	{ "<= 5 parsecs", "unknown unit 'parsecs'" },
 	{ "<= 5 parsecs", "criterion '<= 5 parsecs'" },
 	{ "<= 5x", "unknown unit 'x'" },
@@ -297,6 +303,12 @@ static const struct holds_case boundary[] = {
 	{ ">= 12.3%", 0.123, 0, 0, 1, 0 },
 	{ ">= 9ms", 0.009, 0, 0, 1, 0 },
 	{ ">= 119ms", 0.119, 0, 0, 1, 0 },
+	/* the same with an exponent, which took v / 100 still (found by
+	 * checking slg_value_format_exact's promise near thresholds) */
+	{ ">= 9.99e1%", 0.999, 0, 0, 1, 0 },
+	{ "<= 9.999E1 %", 0.9999, 0, 0, 1, 0 },
+	{ ">= 1.19e2ms", 0.119, 0, 0, 1, 0 },
+	{ ">= 1.4421542042131322e-06%", 1.4421542042131322e-08, 0, 0, 1, 0 },
 };
 
 static void

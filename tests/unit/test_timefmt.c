@@ -86,6 +86,10 @@ static const char *const bad_times[] = {
 	"-5",
 	" 1795677166",
 	"99999999999999999999",
+	/* past RFC 3339's years in UTC, which could not be written back */
+	"0000-01-01T00:00:00+00:01",
+	"9999-12-31T23:59:59-00:01",
+	"253402300800",
 };
 
 static void
@@ -157,12 +161,16 @@ test_time_parse_leap_second(void **state)
 static void
 test_time_format_round_trip(void **state)
 {
+	/* the first and last years too: %Y wrote the year 999 as "999",
+	 * which slg_time_parse refuses (found by fuzz_jsonin) */
 	static const int64_t ts[] = { 0, 1, T0, INT64_C(951782400),
-	    INT64_C(1835395200), INT64_C(4102444799) };
+	    INT64_C(1835395200), INT64_C(4102444799), INT64_C(-62167219200),
+	    INT64_C(-30631392000), INT64_C(253402300799) };
 	static const char *const want[] = { "1970-01-01T00:00:00Z",
 	    "1970-01-01T00:00:01Z", "2026-11-26T07:12:46Z",
 	    "2000-02-29T00:00:00Z", "2028-02-29T00:00:00Z",
-	    "2099-12-31T23:59:59Z" };
+	    "2099-12-31T23:59:59Z", "0000-01-01T00:00:00Z",
+	    "0999-05-01T00:00:00Z", "9999-12-31T23:59:59Z" };
 
 	(void)state;
 	for (size_t i = 0; i < NELEM(ts); i++) {

@@ -383,6 +383,10 @@ h_db_hold(const char *db, const char *sql)
 		return NULL;
 	if (sqlite3_open_v2(db, &h->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    /* its COMMIT waits for the readers the others are meanwhile,
+	     * as any writer of slogate's does (on a slow, sanitized build
+	     * it found one and gave up at once) */
+	    sqlite3_busy_timeout(h->db, 15000) != SQLITE_OK ||
 	    sqlite3_exec(h->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "harness: %s: %s: %s\n", db, sql, msg ? msg :
 		    sqlite3_errmsg(h->db));

@@ -1,6 +1,7 @@
 /* api: the JSON API under /api/v1, on the engine and the store. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -80,6 +81,9 @@ fail_err(struct slg_api_resp *r, const struct slg_err *err)
 	case SLG_ECONFLICT:
 		fail(r, 409, "conflict", err->msg);
 		break;
+	case SLG_EFORBIDDEN:
+		fail(r, 403, "forbidden", err->msg);
+		break;
 	case SLG_EUSAGE:
 	case SLG_EINPUT:
 	case SLG_EAMBIGUOUS:
@@ -93,6 +97,34 @@ fail_err(struct slg_api_resp *r, const struct slg_err *err)
 	default:
 		fail(r, 500, "internal error", err->msg);
 	}
+}
+
+/* 0 when the caller may act as role on service (NULL: the request names
+ * none); else answers 401 or 403 naming what the token lacks. Anonymous
+ * callers only read: the server let them in. */
+static int
+allowed(const struct slg_api_req *q, struct slg_api_resp *r,
+    enum slg_role role, const char *service)
+{
+	char why[512];
+
+	if (q->who == NULL) {
+		if (role == SLG_ROLE_READ)
+			return 0;
+		fail(r, 401, "unauthorized", "send Authorization: Bearer TOKEN");
+		return -1;
+	}
+	if (slg_caller_may(q->who, role, service))
+		return 0;
+	if (role != SLG_ROLE_READ && !(q->who->roles & (role | SLG_ROLE_ADMIN)))
+		snprintf(why, sizeof(why), "token '%s' does not have the '%s' "
+		    "role this needs", q->who->name, slg_role_name(role));
+	else
+		snprintf(why, sizeof(why), "token '%s' does not cover service "
+		    "'%.128s'", q->who->name, service ? service : "(every "
+		    "service)");
+	fail(r, 403, "forbidden", why);
+	return -1;
 }
 
 static int
@@ -258,6 +290,61 @@ load_policy(const struct slg_api_conf *c, const cJSON *p, const char *label,
 	return slg_policy_load(path, c->queries_dir, c->datadir, out, err);
 }
 
+/* The policy of --policies registered for service and environment: the
+ * one file there that names them. *out NULL when there is none (or no
+ * folder); SLG_EAMBIGUOUS when several do, SLG_EPOLICY when one of them
+ * cannot be read (a broken policy must not hide the one that counts). */
+static int
+registered_policy(const struct slg_api_conf *c, const char *service,
+    const char *env, struct slg_policy **out, struct slg_err *err)
+{
+	struct slg_policy *found = NULL, *p = NULL;
+	struct dirent *d;
+	char path[4096];
+	DIR *dir;
+	int rc = 0;
+
+	*out = NULL;
+	if (c->policies_dir == NULL)
+		return 0;
+	if ((dir = opendir(c->policies_dir)) == NULL && errno == ENOENT)
+		return 0;
+	if (dir == NULL)
+		return slg_err_set(err, SLG_EIO, "cannot read the service's "
+		    "policies '%s': %s", c->policies_dir, strerror(errno));
+	while (rc == 0 && (d = readdir(dir)) != NULL) {
+		size_t n = strlen(d->d_name);
+
+		if (d->d_name[0] == '.' || n < 6 ||
+		    strcmp(d->d_name + n - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->policies_dir, d->d_name);
+		if ((rc = slg_policy_load(path, c->queries_dir, c->datadir, &p,
+		    err)) != 0)
+			break;
+		if (strcmp(p->service, service) == 0 &&
+		    strcmp(p->environment, env) == 0) {
+			if (found != NULL)
+				rc = slg_err_set(err, SLG_EAMBIGUOUS, "policies '%s' "
+				    "and '%s' both judge %s/%s: keep one",
+				    found->path, p->path, service, env);
+			else {
+				found = p;
+				p = NULL;
+			}
+		}
+		slg_policy_free(p);
+		p = NULL;
+	}
+	closedir(dir);
+	if (rc != 0) {
+		slg_policy_free(found);
+		return rc;
+	}
+	*out = found;
+	return 0;
+}
+
 /* An evaluation request read from its JSON: what POST sends, and what a
  * watch keeps to be polled again after a restart. Strings point into o. */
 struct eval_req {
@@ -266,6 +353,9 @@ struct eval_req {
 	struct slg_subject subj;
 	int64_t at, since, timeout;
 	int wait;
+	int inline_policy;		/* sent in the request, not registered */
+	int trial;			/* recorded as a trial */
+	const char *digest;		/* a watch's registered policy's */
 };
 
 static void
@@ -276,13 +366,15 @@ eval_req_release(struct eval_req *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Fills e from e->o (which it keeps). SLG_EUSAGE, SLG_EPOLICY with the
- * message a 400 answer carries. */
+/* Fills e from e->o (which it keeps): a client's request, or with stored
+ * set a watch's, whose policy is inlined and which says itself whether it
+ * is a trial. SLG_EUSAGE, SLG_EPOLICY with the message a 400 answer
+ * carries. */
 static int
 eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
-    struct slg_err *err)
+    int stored, struct slg_err *err)
 {
-	const cJSON *o = e->o, *w;
+	const cJSON *o = e->o, *w, *tr, *pol;
 	const char *s, *env, *t;
 	double secs;
 	int bad = 0;
@@ -291,11 +383,49 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 	if (!full_sha(e->subj.commit))
 		return slg_err_set(err, SLG_EUSAGE, "'commit' must be the full "
 		    "lower-case sha (40 or 64 hex digits)");
-	if (load_policy(c, cJSON_GetObjectItemCaseSensitive(o, "policy"),
-	    str(o, "policy_path", &bad), &e->policy, err) != 0)
-		return err->code;
 	s = str(o, "service", &bad);
 	env = str(o, "environment", &bad);
+	pol = cJSON_GetObjectItemCaseSensitive(o, "policy");
+	if (pol == NULL || cJSON_IsNull(pol)) {
+		/* the policy registered for the service and environment */
+		if (s == NULL || env == NULL)
+			return slg_err_set(err, SLG_EUSAGE, "name a 'policy', or "
+			    "the 'service' and 'environment' whose registered "
+			    "policy judges");
+		if (registered_policy(c, s, env, &e->policy, err) != 0)
+			return err->code;
+		if (e->policy == NULL)
+			return slg_err_set(err, SLG_EUSAGE, "no policy of the "
+			    "service's --policies judges %.100s/%.100s", s, env);
+	} else if (load_policy(c, pol, str(o, "policy_path", &bad),
+	    &e->policy, err) != 0) {
+		return err->code;
+	}
+	e->inline_policy = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o,
+	    "policy"));
+	tr = cJSON_GetObjectItemCaseSensitive(o, "trial");
+	if (tr != NULL && !cJSON_IsBool(tr))
+		return slg_err_set(err, SLG_EUSAGE, "'trial' must be true or "
+		    "false");
+	e->trial = cJSON_IsTrue(tr) || (!stored && e->inline_policy);
+	if (!stored && cJSON_IsString(pol)) {
+		/* a file of --policies judges only as the one registered for
+		 * its service and environment, not as a spare copy */
+		struct slg_policy *reg = NULL;
+		int same;
+
+		if (registered_policy(c, e->policy->service,
+		    e->policy->environment, &reg, err) != 0)
+			return err->code;
+		same = reg != NULL && strcmp(reg->path, e->policy->path) == 0;
+		slg_policy_free(reg);
+		if (!same)
+			return slg_err_set(err, SLG_EUSAGE, "policy '%.100s' is not "
+			    "the one registered for %s/%s", pol->valuestring,
+			    e->policy->service, e->policy->environment);
+	}
+	if (stored)
+		e->digest = str(o, "policy_digest", &bad);
 	if ((s && strcmp(s, e->policy->service) != 0) ||
 	    (env && strcmp(env, e->policy->environment) != 0))
 		return slg_err_set(err, SLG_EUSAGE, "'service' and 'environment' "
@@ -361,6 +491,8 @@ engine_run(const struct slg_api_conf *c, const struct eval_req *e,
 	run->now = now;
 	run->at = e->at;
 	run->since = e->since;
+	run->trial = e->trial;
+	run->policy_digest = e->digest;
 }
 
 static int
@@ -375,7 +507,7 @@ static int
 start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
     struct slg_watch *w, struct slg_err *err)
 {
-	char *inl = NULL;
+	char *inl = NULL, digest[41];
 	cJSON *req = NULL, *pol = NULL;
 	int rc;
 
@@ -391,6 +523,16 @@ start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
 	pol = NULL;
 	if (cJSON_GetObjectItemCaseSensitive(req, "policy_path") == NULL)
 		cJSON_AddStringToObject(req, "policy_path", e->policy->path);
+	/* what the registered file was, not its inlined copy */
+	if (slg_git_blob_id(e->policy->source, e->policy->source_len, digest,
+	    err) != 0) {
+		rc = err->code;
+		goto out;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(req, "trial");
+	cJSON_DeleteItemFromObjectCaseSensitive(req, "policy_digest");
+	cJSON_AddBoolToObject(req, "trial", e->trial);
+	cJSON_AddStringToObject(req, "policy_digest", digest);
 	w->request = cJSON_PrintUnformatted(req);
 	w->service = strdup(e->policy->service);
 	w->environment = strdup(e->policy->environment);
@@ -417,7 +559,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	    "commit", "build_time", "at", "branch", "commit_time",
 	    "commit_author", "commit_subject", "pipeline_id", "pipeline_url",
 	    "job_url", "ref_name", "policy_path", "since", "wait", "timeout",
-	    NULL };
+	    "trial", NULL };
 	struct eval_req e = { 0 };
 	struct slg_verdict *v = NULL;
 	struct slg_engine_run run;
@@ -427,10 +569,24 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 
 	if ((e.o = body_object(q, keys, r)) == NULL)
 		return;
-	if (eval_req_parse(c, &e, q->now, &err) != 0) {
+	if (eval_req_parse(c, &e, q->now, 0, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
+	/* a window before the build judges another release: refused, or
+	 * for an admin a trial */
+	if (slg_engine_window_check(e.policy, e.at, e.since,
+	    e.subj.build_time, &err) != 0) {
+		if (q->who == NULL || !(q->who->roles & SLG_ROLE_ADMIN)) {
+			fail_err(r, &err);
+			goto out;
+		}
+		e.trial = 1;
+	}
+	/* a policy of the request's own, or a trial, is for admins only */
+	if (allowed(q, r, e.trial ? SLG_ROLE_ADMIN : SLG_ROLE_EVALUATE,
+	    e.policy->service) != 0)
+		goto out;
 	engine_run(c, &e, q->store, q->now, &run);
 	/* a wait is the watcher's from now on; anything else is judged here */
 	if (e.wait)
@@ -509,7 +665,7 @@ slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
 		    "is not JSON", (long long)id);
 		goto out;
 	}
-	if (eval_req_parse(c, &e, w.created_at, err) != 0) {
+	if (eval_req_parse(c, &e, w.created_at, 1, err) != 0) {
 		/* a local `check --wait` has no request: it is not ours */
 		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld cannot be "
 		    "run by the service: %s", (long long)id, err->msg);
@@ -546,6 +702,8 @@ get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
 	f.environment = q->arg(q->arg_cls, "environment");
 	f.branch = q->arg(q->arg_cls, "branch");
 	f.limit = 50;
+	if (allowed(q, r, SLG_ROLE_READ, f.service) != 0)
+		return;
 	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
 		/* range checked before it becomes an int: 4294967297 is
 		 * not 1 */
@@ -640,8 +798,11 @@ write_status(FILE *f, const void *s)
 }
 
 static void
-get_status(const struct slg_api_req *q, struct slg_api_resp *r)
+get_status(const struct slg_api_conf *c, const struct slg_api_req *q,
+    struct slg_api_resp *r)
 {
+	struct slg_policy *reg = NULL;
+	char digest[41];
 	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
 	struct slg_status_report rep = { 0 };
@@ -658,6 +819,8 @@ get_status(const struct slg_api_req *q, struct slg_api_resp *r)
 		    "environment");
 		return;
 	}
+	if (allowed(q, r, SLG_ROLE_READ, rep.service) != 0)
+		return;
 	rc = commit_arg(q->store, commit, sha, &err);
 	if (rc != 0 && rc != SLG_ENOTFOUND) {
 		fail_err(r, &err);
@@ -670,17 +833,32 @@ get_status(const struct slg_api_req *q, struct slg_api_resp *r)
 		f.service = rep.service;
 		f.environment = rep.environment;
 		f.limit = 1;
+		f.counted = 1;
 		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
 			fail_err(r, &err);
 			return;
 		}
 	}
+	/* only a verdict of the policy registered now counts */
+	if (registered_policy(c, rep.service, rep.environment, &reg, &err) != 0 ||
+	    (reg != NULL && slg_git_blob_id(reg->source, reg->source_len,
+	    digest, &err) != 0)) {
+		fail_err(r, &err);
+		goto out;
+	}
 	rep.commit = sha;
 	rep.verdict = n ? list[0] : NULL;
 	rep.promote = slg_promote_decide(rep.verdict, q->now, why, sizeof(why),
 	    &rep.approval);
+	if (!slg_promote_policy_current(rep.verdict, reg ? digest : NULL, why,
+	    sizeof(why))) {
+		rep.promote = 0;
+		rep.approval = NULL;
+	}
 	rep.reason = why;
 	answer(r, 200, write_status, &rep);
+out:
+	slg_policy_free(reg);
 	slg_store_list_free(list, n);
 }
 
@@ -700,7 +878,8 @@ write_approval(FILE *f, const void *arg)
 }
 
 static void
-post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
+post_approval(const struct slg_api_conf *c, const struct slg_api_req *q,
+    struct slg_api_resp *r)
 {
 	static const char *const keys[] = { "commit", "service", "environment",
 	    "by", "reason", "expires", NULL };
@@ -721,14 +900,15 @@ post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
 	commit = str(o, "commit", &bad);
 	a.service = (char *)str(o, "service", &bad);
 	a.environment = (char *)str(o, "environment", &bad);
-	a.by = (char *)str(o, "by", &bad);
+	/* who approves is the token; "by" only names a person beside it */
+	a.named_by = (char *)str(o, "by", &bad);
 	a.reason = (char *)str(o, "reason", &bad);
 	expires = str(o, "expires", &bad);
-	if (bad || !commit || !a.service || !a.environment || !a.by ||
-	    !a.reason || strspn(a.reason, " \t\r\n") == strlen(a.reason) ||
-	    *a.by == '\0') {
-		fail(r, 400, "bad request", "needs commit, service, environment, "
-		    "by and a reason, as strings");
+	if (bad || !commit || !a.service || !a.environment || !a.reason ||
+	    strspn(a.reason, " \t\r\n") == strlen(a.reason) ||
+	    (a.named_by && *a.named_by == '\0')) {
+		fail(r, 400, "bad request", "needs commit, service, environment "
+		    "and a reason, as strings ('by' is optional)");
 		goto out;
 	}
 	if (expires && (slg_duration_parse(expires, &secs, &err) != 0 ||
@@ -736,6 +916,8 @@ post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
 		fail(r, 400, "bad request", "'expires' must be a duration like 24h");
 		goto out;
 	}
+	if (allowed(q, r, SLG_ROLE_APPROVE, a.service) != 0)
+		goto out;
 	if (commit_arg(q->store, commit, sha, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
@@ -744,8 +926,19 @@ post_approval(const struct slg_api_req *q, struct slg_api_resp *r)
 	f.service = a.service;
 	f.environment = a.environment;
 	f.limit = 1;
+	f.counted = 1;
 	if (slg_store_history(q->store, &f, &list, &n, &err) != 0 ||
 	    slg_approval_allowed(n ? list[0] : NULL, &err) != 0) {
+		fail_err(r, &err);
+		goto out;
+	}
+	if (q->who == NULL) {
+		fail(r, 401, "unauthorized", "send Authorization: Bearer TOKEN");
+		goto out;
+	}
+	a.by = q->who->name;
+	if (c->forbid_self_approval && slg_approval_self(list[0]->commit_author,
+	    a.by, a.named_by, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
@@ -787,11 +980,20 @@ delete_approval(const struct slg_api_req *q, int64_t id,
 	}
 	if (bad)
 		fail(r, 400, "bad request", "'by' and 'reason' must be strings");
-	else if (slg_store_approval_revoke(q->store, id, by, reason, q->now,
-	    &err) != 0 || slg_store_approval_get(q->store, id, &a, &err) != 0)
+	else if (slg_store_approval_get(q->store, id, &a, &err) != 0)
 		fail_err(r, &err);
-	else
-		answer(r, 200, write_approval, &x);
+	else if (allowed(q, r, SLG_ROLE_APPROVE, a.service) != 0)
+		;
+	else if (slg_store_approval_revoke(q->store, id, q->who->name, by,
+	    reason, q->now, &err) != 0) {
+		fail_err(r, &err);
+	} else {
+		slg_approval_release(&a);
+		if (slg_store_approval_get(q->store, id, &a, &err) != 0)
+			fail_err(r, &err);
+		else
+			answer(r, 200, write_approval, &x);
+	}
 	slg_approval_release(&a);
 	cJSON_Delete(o);
 }
@@ -819,6 +1021,8 @@ get_baselines(const struct slg_api_req *q, const char *service,
 	struct slg_err err = { 0 };
 	const char *h = q->arg(q->arg_cls, "history");
 
+	if (allowed(q, r, SLG_ROLE_READ, service) != 0)
+		return;
 	if (slg_store_baseline_list(q->store, service, env, h && strcmp(h, "0"),
 	    &x.b, &x.n, &err) != 0) {
 		fail_err(r, &err);
@@ -845,12 +1049,13 @@ put_baselines(const struct slg_api_req *q, const char *service,
 	struct slg_err err = { 0 };
 	const cJSON *objs, *it;
 	const char *by, *commit, *from;
-	char sha[65], note[64];
+	char sha[65], note[64], *who = NULL;
 	size_t n = 0, nr = 0, cap;
 	cJSON *o;
 	int bad = 0;
 
-	if ((o = body_object(q, keys, r)) == NULL)
+	if (allowed(q, r, SLG_ROLE_ADMIN, service) != 0 ||
+	    (o = body_object(q, keys, r)) == NULL)
 		return;
 	by = str(o, "by", &bad);
 	commit = str(o, "commit", &bad);
@@ -871,6 +1076,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 		f.service = service;
 		f.environment = env;
 		f.limit = 1000;
+		f.counted = 1;
 		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
 			fail_err(r, &err);
 			goto out;
@@ -909,11 +1115,15 @@ put_baselines(const struct slg_api_req *q, const char *service,
 		rows[nr].value = it->valuedouble;
 		rows[nr++].source_commit = (char *)commit;
 	}
+	if ((who = slg_who_display(q->who->name, by)) == NULL) {
+		fail(r, 500, "internal error", "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < nr; i++) {
 		rows[i].service = (char *)service;
 		rows[i].environment = (char *)env;
 		rows[i].set_at = q->now;
-		rows[i].set_by = (char *)by;
+		rows[i].set_by = who;
 		rows[i].note = note;
 	}
 	if (nr == 0) {
@@ -926,6 +1136,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 	}
 	get_baselines(q, service, env, r);
 out:
+	free(who);
 	free(rows);
 	slg_store_list_free(list, n);
 	cJSON_Delete(o);
@@ -939,20 +1150,33 @@ post_invalidate(const struct slg_api_req *q, int64_t id,
 {
 	static const char *const keys[] = { "by", "reason", NULL };
 	struct slg_err err = { 0 };
+	struct slg_verdict *v = NULL;
 	const char *by, *reason;
-	cJSON *o;
+	cJSON *o = NULL;
+	char *who = NULL;
 	int bad = 0;
 
-	if ((o = body_object(q, keys, r)) == NULL)
+	if (slg_store_get(q->store, id, &v, &err) != 0) {
+		fail_err(r, &err);
 		return;
+	}
+	if (allowed(q, r, SLG_ROLE_ADMIN, v->service) != 0 ||
+	    (o = body_object(q, keys, r)) == NULL)
+		goto out;
 	by = str(o, "by", &bad);
 	reason = str(o, "reason", &bad);
 	if (bad || reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
 		fail(r, 400, "bad request", "needs a 'reason'");
-	else if (slg_store_invalidate(q->store, id, by, reason, q->now, &err) != 0)
+	else if ((who = slg_who_display(q->who->name, by)) == NULL)
+		fail(r, 500, "internal error", "out of memory");
+	else if (slg_store_invalidate(q->store, id, who, reason, q->now,
+	    &err) != 0)
 		fail_err(r, &err);
 	else
 		get_evaluation(q, id, r);
+out:
+	free(who);
+	slg_verdict_free(v);
 	cJSON_Delete(o);
 }
 
@@ -1028,12 +1252,12 @@ slg_api_handle(const struct slg_api_conf *c, const struct slg_api_req *q,
 			not_allowed(r, "GET");
 	} else if (strcmp(p, "/status") == 0) {
 		if (is(q, "GET"))
-			get_status(q, r);
+			get_status(c, q, r);
 		else
 			not_allowed(r, "GET");
 	} else if (strcmp(p, "/approvals") == 0) {
 		if (is(q, "POST"))
-			post_approval(q, r);
+			post_approval(c, q, r);
 		else
 			not_allowed(r, "POST");
 	} else if (strncmp(p, "/approvals/", 11) == 0 &&

@@ -1,12 +1,15 @@
 /* api: the JSON API under /api/v1: a request (method, path, arguments,
  * body) in, a status and a JSON answer out, on the engine and the store.
- * Must not know the HTTP library, authenticate, or print. */
+ * It decides what the caller's roles allow, once it knows the service a
+ * request is for. Must not know the HTTP library, authenticate (the server
+ * finds who a token is), or print. */
 #ifndef SLG_API_H
 #define SLG_API_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "prom.h"
 #include "store.h"
 
@@ -17,6 +20,7 @@ struct slg_api_conf {
 	const char *repo;		/* for ancestor baselines; NULL: none */
 	struct slg_prom_conf prom;
 	const char *version;
+	int forbid_self_approval;	/* approver = the commit's author: 403 */
 };
 
 struct slg_api_req {
@@ -29,6 +33,7 @@ struct slg_api_req {
 	size_t len;
 	struct slg_store *store;	/* this thread's */
 	int64_t now;
+	const struct slg_caller *who;	/* NULL: anonymous (reads only) */
 };
 
 struct slg_api_resp {

@@ -28,7 +28,9 @@ static const char usage_text[] =
 "  --commit SHA         full or abbreviated; default $CI_COMMIT_SHA\n"
 "  --policy FILE        take the service and environment from this policy\n"
 "  --reason TEXT        required for an approval\n"
-"  --by WHO             default $GITLAB_USER_LOGIN, else $USER\n"
+"  --by WHO             default $GITLAB_USER_LOGIN, else $USER; with\n"
+"                       --server the approver is the token's name, and\n"
+"                       WHO is recorded beside it (\"WHO via TOKEN-NAME\")\n"
 "  --expires DURATION   e.g. 24h; default never\n"
 "  --db FILE            default $SLOGATE_DB, else slogate.db\n"
 "  --server URL         record it in the slogate service instead (default\n"
@@ -46,13 +48,13 @@ static void
 print_approval(const struct slg_approval *a, const char *overrides)
 {
 	struct slg_esc esc = SLG_ESC_INIT;
-	char t[32];
+	char t[32], who[512];
 
 	printf("approval %lld recorded: %.12s %s/%s, overrides verdict %lld "
 	    "(%s), by %s: %s\n", (long long)a->id, slg_esc(&esc, a->commit),
 	    slg_esc(&esc, a->service), slg_esc(&esc, a->environment),
-	    (long long)a->verdict_id, overrides, slg_esc(&esc, a->by),
-	    slg_esc(&esc, a->reason));
+	    (long long)a->verdict_id, overrides, slg_esc(&esc,
+	    slg_approval_approver(a, who, sizeof(who))), slg_esc(&esc, a->reason));
 	if (a->expires_at) {
 		slg_time_format(a->expires_at, t, sizeof(t));
 		printf("expires %s\n", t);
@@ -140,7 +142,8 @@ revoke(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	if (revoke_id(o->revoke, &id) != 0)
 		return slg_err_set(err, SLG_EUSAGE, "--revoke: '%s' is not an "
 		    "approval id", o->revoke);
-	if ((rc = slg_store_approval_revoke(st, id, slg_who(o->by), o->reason,
+	if ((rc = slg_store_approval_revoke(st, id, slg_who(o->by), NULL,
+	    o->reason,
 	    slg_now(), err)) != 0)
 		return rc;
 	print_revoked(id, slg_who(o->by));
@@ -168,6 +171,7 @@ approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	f.service = o->service;
 	f.environment = o->env;
 	f.limit = 1;
+	f.counted = 1;
 	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
 		return rc;
 	if ((rc = slg_approval_allowed(n ? list[0] : NULL, err)) != 0)

@@ -197,6 +197,7 @@ do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	f.service = o->service;
 	f.environment = o->env;
 	f.limit = 1000;
+	f.counted = 1;
 	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
 		return rc;
 	for (size_t i = 0; i < n && v == NULL; i++) {

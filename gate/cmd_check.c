@@ -53,6 +53,9 @@ static const char usage_text[] =
 "                       error_limit failed polls in a row with error\n"
 "  --timeout DURATION   with --wait: give up inconclusive after this long;\n"
 "                       default the window + 10m\n"
+"  --trial              record the verdict as a trial: shown, never counted\n"
+"                       by status or as a baseline; the window may then\n"
+"                       end before the build (otherwise refused, exit 64)\n"
 "  --quiet              print only the verdict, no progress\n"
 "  --queries DIR        where query templates are; default POLICYDIR/queries,\n"
 "                       POLICYDIR/../queries, ./queries, then the installed ones\n"
@@ -62,9 +65,11 @@ static const char usage_text[] =
 "  --dotenv FILE        also write SLOGATE_VERDICT= and SLOGATE_VERDICT_ID=\n"
 "  --server URL         remote mode: the slogate service evaluates and\n"
 "                       records (default $SLOGATE_SERVER; token from\n"
-"                       $SLOGATE_TOKEN). The policy is read here, its\n"
-"                       templates inlined; a name that is no file here is\n"
-"                       looked up in the service's --policies.\n"
+"                       $SLOGATE_TOKEN). The service judges with the\n"
+"                       policy registered in its --policies for the\n"
+"                       file's service and environment (a name that is\n"
+"                       no file here names one of them); with --trial the\n"
+"                       file here is sent (needs an admin token).\n"
 "  -h, --help           this help\n"
 "\n"
 "TIME is RFC 3339 (2026-11-26T07:30:00Z) or unix seconds.\n"
@@ -84,7 +89,7 @@ struct opts {
 	const char *policy, *prometheus, *db, *commit, *repo, *build_time, *at;
 	const char *queries, *format, *junit, *dotenv, *query_timeout, *server;
 	const char *since, *timeout;
-	int wait, quiet;
+	int wait, quiet, trial;
 };
 
 static int
@@ -106,6 +111,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "server", required_argument, NULL, 's' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "wait", no_argument, NULL, 'w' },
+		{ "trial", no_argument, NULL, 'X' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -133,6 +139,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 's': o->server = optarg; break;
 		case 'S': o->since = optarg; break;
 		case 'w': o->wait = 1; break;
+		case 'X': o->trial = 1; break;
 		case 'T': o->timeout = optarg; break;
 		case 'Q': o->quiet = 1; break;
 		case 'h':
@@ -484,13 +491,19 @@ remote_check(const struct opts *o, const struct slg_remote *r,
 	int rc;
 
 	slg_buf_puts(&body, "{\"policy\": ");
-	if (policy != NULL) {
+	if (policy != NULL && o->trial) {
 		if ((rc = slg_policy_inlined(policy, &inl, &err)) != 0) {
 			rc = check_fail(&err);
 			goto out;
 		}
 		slg_buf_puts(&body, inl);
 		member(&body, "policy_path", policy->path);
+		slg_buf_puts(&body, ", \"trial\": true");
+	} else if (policy != NULL) {
+		/* the service's registered policy judges, not this file */
+		slg_buf_puts(&body, "null");
+		member(&body, "service", policy->service);
+		member(&body, "environment", policy->environment);
 	} else {
 		slg_buf_json(&body, o->policy);
 	}
@@ -605,6 +618,13 @@ cmd_check(int argc, char **argv)
 	    (rc = slg_policy_load(o.policy, o.queries, SLG_DATADIR, &policy,
 	    &err)) != 0)
 		goto fail;
+	/* a window before the build judges another release */
+	if (policy != NULL && !o.trial && slg_engine_window_check(policy,
+	    run.at, run.since, subj.build_time, &err) != 0) {
+		rc = slg_usage_error("check", usage_text, "%s (--trial records "
+		    "it as a trial)", err.msg);
+		goto out;
+	}
 	if ((rc = resolve_commit(&o, &ci, &err)) != 0)
 		goto fail;
 	subj.commit = ci.sha;
@@ -628,6 +648,7 @@ cmd_check(int argc, char **argv)
 
 	if ((rc = slg_store_open(slg_db_path(o.db), &store, &err)) != 0)
 		goto fail;
+	run.trial = o.trial;
 	run.policy = policy;
 	run.prom = &prom;
 	run.store = store;

@@ -17,6 +17,7 @@ static const char usage_text[] =
 "usage: slogate serve [--listen ADDR] [--db FILE] [--prometheus URL]\n"
 "                     [--policies DIR] [--queries DIR] [--repo DIR]\n"
 "                     [--token-file FILE] [--read-token-required]\n"
+"                     [--metrics-token-required] [--forbid-self-approval]\n"
 "                     [--workers N] [--io-threads N] [--timeout SECONDS]\n"
 "\n"
 "Runs the HTTP service: the JSON API under /api/v1 (evaluations, verdicts,\n"
@@ -30,14 +31,19 @@ static const char usage_text[] =
 "  --db FILE            default $SLOGATE_DB, else slogate.db\n"
 "  --prometheus URL     default $SLOGATE_PROMETHEUS_URL, else\n"
 "                       http://127.0.0.1:9090 ($SLOGATE_PROMETHEUS_TOKEN sent)\n"
-"  --policies DIR       policies evaluations may name; default ./policies\n"
+"  --policies DIR       the registered policies: the only ones that count\n"
+"                       (default ./policies); one per service/environment\n"
 "  --queries DIR        query templates; default as for check\n"
 "  --repo DIR           git repository for ancestor baselines\n"
-"  --token-file FILE    tokens for changes, one a line (at least 16\n"
-"                       characters); re-read when it changes, so tokens\n"
-"                       can be rotated. $SLOGATE_TOKEN adds one more.\n"
-"                       With no token, every change is refused (403).\n"
-"  --read-token-required  reads need a token too (default: public)\n"
+"  --token-file FILE    one token a line: SECRET NAME ROLES [SERVICES]\n"
+"                       (secret of 32+ characters; roles read, evaluate,\n"
+"                       approve, admin; service globs, default *); re-read\n"
+"                       when it changes. $SLOGATE_TOKEN adds one admin\n"
+"                       token. With no token, every change is refused.\n"
+"  --read-token-required  pages and API reads need a token too (default:\n"
+"                       public); /healthz, /readyz, /metrics stay open\n"
+"  --metrics-token-required  /metrics needs a token too\n"
+"  --forbid-self-approval  refuse an approval by the commit's author\n"
 "  --workers N          requests handled at once (default 8)\n"
 "  --io-threads N       connection threads (default 2)\n"
 "  --timeout SECONDS    idle connection timeout (default 30)\n"
@@ -69,6 +75,8 @@ cmd_serve(int argc, char **argv)
 		{ "repo", required_argument, NULL, 'r' },
 		{ "token-file", required_argument, NULL, 't' },
 		{ "read-token-required", no_argument, NULL, 'R' },
+		{ "metrics-token-required", no_argument, NULL, 'M' },
+		{ "forbid-self-approval", no_argument, NULL, 'S' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "io-threads", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -104,6 +112,8 @@ cmd_serve(int argc, char **argv)
 		case 'r': c.api.repo = optarg; break;
 		case 't': c.token_file = optarg; break;
 		case 'R': c.read_token_required = 1; break;
+		case 'M': c.metrics_token_required = 1; break;
+		case 'S': c.api.forbid_self_approval = 1; break;
 		case 'w':
 			if (count(optarg, 1, 256, &c.workers) != 0)
 				return slg_usage_error("serve", usage_text,

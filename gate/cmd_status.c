@@ -111,6 +111,7 @@ run_status(const char *commit, const char *service, const char *env,
 		f.service = service;
 		f.environment = env;
 		f.limit = 1;
+		f.counted = 1;
 		if ((rc = slg_store_history(st, &f, &list, &n, &err)) != 0)
 			goto fail;
 	}

@@ -1,5 +1,6 @@
 /* engine: policy -> queries -> eval -> recorded verdict. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +61,11 @@ fill_subject(const struct slg_engine_run *r, struct slg_verdict *v,
 	const struct slg_policy *p = r->policy;
 	char digest[41];
 
-	if (slg_git_blob_id(p->source, p->source_len, digest, err) != 0)
+	if (r->policy_digest != NULL)
+		snprintf(digest, sizeof(digest), "%s", r->policy_digest);
+	else if (slg_git_blob_id(p->source, p->source_len, digest, err) != 0)
 		return err->code;
+	v->trial = r->trial;
 	v->service = strdup(p->service);
 	v->environment = strdup(p->environment);
 	v->commit = strdup(s->commit);
@@ -373,6 +377,22 @@ error_verdict(const struct slg_engine_run *r, const struct slg_err *why,
 }
 
 int
+slg_engine_window_check(const struct slg_policy *p, int64_t at,
+    int64_t since, int64_t build_time, struct slg_err *err)
+{
+	int64_t end = since ? since + p->window : at;
+	char e[32], b[32];
+
+	if (end >= build_time)
+		return 0;
+	slg_time_format(end, e, sizeof(e));
+	slg_time_format(build_time, b, sizeof(b));
+	return slg_err_set(err, SLG_EUSAGE, "the window ends at %s, before the "
+	    "build time %s: it holds an earlier release, not this build (an "
+	    "admin may ask for a trial)", e, b);
+}
+
+int
 slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
     struct slg_err *err)
 {
@@ -381,6 +401,9 @@ slg_engine_check(const struct slg_engine_run *r, struct slg_verdict **out,
 	int complete = 1, rc;
 
 	*out = NULL;
+	if (!r->trial && (rc = slg_engine_window_check(r->policy, r->at,
+	    r->since, r->subject->build_time, err)) != 0)
+		return rc;
 	/* with since, one look at what was observed of its window */
 	if (r->since)
 		run.at = slg_watch_window_end(r->policy, r->since, r->now,

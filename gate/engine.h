@@ -38,9 +38,20 @@ struct slg_engine_run {
 	int64_t now;		/* when the evaluation ran */
 	const char *version;
 	const char *repo;	/* for ancestor baselines; NULL: working dir */
+	const char *policy_digest;	/* NULL: the policy's own text's */
+	int trial;		/* recorded as a trial: never counted, and
+				 * the window may end before the build */
 };
 
-/* Evaluates and records. On success *out is the recorded verdict (caller
+/* 0 when the window (ending at, or at since + the policy's window when
+ * since is set) ends at or after the build time: a window that ends
+ * before the build saw an earlier release, not this one. Else SLG_EUSAGE
+ * saying so. */
+int slg_engine_window_check(const struct slg_policy *p, int64_t at,
+    int64_t since, int64_t build_time, struct slg_err *err);
+
+/* Evaluates and records (refusing, unless a trial, a window that
+ * slg_engine_window_check refuses). On success *out is the recorded verdict (caller
  * frees), whatever it says: Prometheus failures are an `error` verdict, not
  * a failed call. With r->since, one look at the window that starts there
  * (r->at is ignored): until the whole window has passed the verdict is

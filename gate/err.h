@@ -19,7 +19,9 @@ enum slg_errcode {
 	SLG_ECONFLICT = -12,	/* the recorded state forbids the change:
 				 * approving a pass, revoking twice, a
 				 * watch that has ended */
-	SLG_EREMOTE = -13	/* the slogate service cannot be reached */
+	SLG_EREMOTE = -13,	/* the slogate service cannot be reached */
+	SLG_EFORBIDDEN = -14	/* the caller's roles or services do not
+				 * allow it */
 };
 
 #define SLG_ERR_MSG 1024

@@ -72,11 +72,13 @@ approval(const cJSON *o, struct slg_approval *a)
 	a->service = text(o, "service");
 	a->environment = text(o, "environment");
 	a->by = text(o, "by");
+	a->named_by = text(o, "named_by");
 	a->reason = text(o, "reason");
 	a->created_at = when(o, "created_at");
 	a->expires_at = when(o, "expires_at");
 	a->revoked_at = when(o, "revoked_at");
 	a->revoked_by = text(o, "revoked_by");
+	a->revoked_named_by = text(o, "revoked_named_by");
 	a->revoke_reason = text(o, "revoke_reason");
 }
 
@@ -218,6 +220,7 @@ verdict(const cJSON *o, struct slg_err *err)
 	cJSON_ArrayForEach(it, objs)
 		approval(it, &v->approvals[i++]);
 	v->napprovals = i;
+	v->trial = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "trial"));
 	inv = cJSON_GetObjectItemCaseSensitive(o, "invalidated");
 	if (cJSON_IsObject(inv)) {
 		v->invalidated = 1;

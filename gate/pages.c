@@ -667,8 +667,10 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 	for (size_t i = 0; i < v->napprovals; i++) {
 		const struct slg_approval *a = &v->approvals[i];
 
+		char who[512];
+
 		slg_buf_puts(b, "<p class=\"approval\">Approved by <strong>");
-		esc(b, a->by);
+		esc(b, slg_approval_approver(a, who, sizeof(who)));
 		slg_buf_puts(b, "</strong> at ");
 		when(b, a->created_at);
 		slg_buf_puts(b, ": ");
@@ -680,7 +682,7 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 		}
 		if (a->revoked_at) {
 			slg_buf_puts(b, " <strong>revoked</strong> by ");
-			esc(b, a->revoked_by ? a->revoked_by : "-");
+			esc(b, slg_approval_revoker(a, who, sizeof(who)));
 			slg_buf_puts(b, " at ");
 			when(b, a->revoked_at);
 			if (a->revoke_reason) {
@@ -690,6 +692,9 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 		}
 		slg_buf_puts(b, "</p>");
 	}
+	if (v->trial)
+		slg_buf_puts(b, "<p class=\"muted\">A trial: shown, never counted "
+		    "by status or baselines.</p>");
 	if (v->invalidated) {
 		slg_buf_puts(b, "<p class=\"muted\">Invalidated by ");
 		esc(b, v->invalidated_by ? v->invalidated_by : "-");

@@ -27,9 +27,22 @@ int slg_approval_live(const struct slg_approval *a, int64_t now);
 int slg_promote_decide(const struct slg_verdict *latest, int64_t now,
     char *why, size_t n, const struct slg_approval **by);
 
+/* 1 when verdict v was judged by the policy whose digest is registered
+ * now (NULL: any policy counts); else 0 with the reason in why: after a
+ * policy changes, a commit must be judged again. */
+int slg_promote_policy_current(const struct slg_verdict *v,
+    const char *registered, char *why, size_t n);
+
 /* Whether an approval may be recorded against latest: SLG_ECONFLICT when
  * there is no verdict to override, or when it passed or warned (nothing to
  * approve). */
 int slg_approval_allowed(const struct slg_verdict *latest, struct slg_err *err);
+
+/* For --forbid-self-approval: SLG_EFORBIDDEN when the approver (by, the
+ * authenticated name, or named, the person the client names) is the
+ * commit's author (its name, address or the address's local part, in any
+ * case), or when the author is not known. */
+int slg_approval_self(const char *author, const char *by, const char *named,
+    struct slg_err *err);
 
 #endif

@@ -110,6 +110,7 @@ static cJSON *
 slg_json_approval(const struct slg_approval *a)
 {
 	cJSON *o = cJSON_CreateObject();
+	char who[512];
 
 	add_number(o, "id", (double)a->id);
 	add_number(o, "verdict_id", (double)a->verdict_id);
@@ -117,11 +118,14 @@ slg_json_approval(const struct slg_approval *a)
 	add_text(o, "service", a->service);
 	add_text(o, "environment", a->environment);
 	add_text(o, "by", a->by);
+	add_text(o, "named_by", a->named_by);
+	add_text(o, "approver", slg_approval_approver(a, who, sizeof(who)));
 	add_text(o, "reason", a->reason);
 	add_time(o, "created_at", a->created_at);
 	add_time(o, "expires_at", a->expires_at);
 	add_time(o, "revoked_at", a->revoked_at);
 	add_text(o, "revoked_by", a->revoked_by);
+	add_text(o, "revoked_named_by", a->revoked_named_by);
 	add_text(o, "revoke_reason", a->revoke_reason);
 	return o;
 }
@@ -192,6 +196,7 @@ verdict(const struct slg_verdict *v)
 	objs = cJSON_AddArrayToObject(o, "approvals");
 	for (size_t i = 0; i < v->napprovals; i++)
 		cJSON_AddItemToArray(objs, slg_json_approval(&v->approvals[i]));
+	cJSON_AddBoolToObject(o, "trial", v->trial);
 	if (v->invalidated) {
 		cJSON *inv = cJSON_AddObjectToObject(o, "invalidated");
 

@@ -104,6 +104,8 @@ slg_report_text(FILE *f, const struct slg_verdict *v, const char *where)
 		    100 * v->score_warn);
 	fprintf(f, "\nverdict: %s (exit %d): %s\n", slg_verdict_str(v->verdict),
 	    (int)v->verdict, E(v->reason));
+	if (v->trial)
+		fputs("a trial: shown, never counted by status or baselines\n", f);
 	if (where != NULL && v->id > 0)
 		fprintf(f, "recorded as verdict %lld in %s\n", (long long)v->id,
 		    E(where));
@@ -296,19 +298,19 @@ static void
 show_approval(FILE *f, const struct slg_approval *a)
 {
 	struct slg_esc esc = SLG_ESC_INIT;
-	char t[32];
+	char t[32], who[512];
 
 	slg_time_format(a->created_at, t, sizeof(t));
 	fprintf(f, "  approval %lld by %s at %s: %s\n", (long long)a->id,
-	    E(a->by), t, E(a->reason));
+	    E(slg_approval_approver(a, who, sizeof(who))), t, E(a->reason));
 	if (a->expires_at != 0) {
 		slg_time_format(a->expires_at, t, sizeof(t));
 		fprintf(f, "    expires %s\n", t);
 	}
 	if (a->revoked_at != 0) {
 		slg_time_format(a->revoked_at, t, sizeof(t));
-		fprintf(f, "    revoked by %s at %s%s%s\n", a->revoked_by ?
-		    E(a->revoked_by) : "-", t, a->revoke_reason ? ": " : "",
+		fprintf(f, "    revoked by %s at %s%s%s\n",
+		    E(slg_approval_revoker(a, who, sizeof(who))), t, a->revoke_reason ? ": " : "",
 		    E(a->revoke_reason));
 	}
 	slg_esc_release(&esc);

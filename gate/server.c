@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "pages.h"
 #include "server.h"
@@ -57,6 +58,8 @@ struct job {
 	int no_park;			/* answer now: woken or timed out */
 	unsigned long gen;		/* S.watch_gen when a worker took it */
 	int woken;			/* queued again from the parked list */
+	int page;			/* an HTML page: a browser may log in */
+	struct slg_caller who;		/* the token's; name NULL: anonymous */
 	struct job *next;
 };
 
@@ -75,9 +78,9 @@ static struct {
 	pthread_cond_t watch_wake;	/* a watch was started, or stopping */
 	int watch_new;
 	/* tokens */
-	char **tokens;
-	size_t ntokens;
-	time_t token_mtime;
+	struct slg_tokens tokens;
+	struct stat token_stat;
+	int tokens_read;
 	/* metrics */
 	unsigned long long evaluations[5], eval_buckets[NBUCKETS], eval_count;
 	double eval_sum;
@@ -96,97 +99,125 @@ now_s(void)
 
 /* ---- tokens ---- */
 
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void
-tokens_free(void)
+bad_line(void *cls, size_t line, const char *why)
 {
-	for (size_t i = 0; i < S.ntokens; i++)
-		free(S.tokens[i]);
-	free(S.tokens);
-	S.tokens = NULL;
-	S.ntokens = 0;
+	/* the line's secret is never part of why */
+	logmsg("slogate: token file '%s' line %zu %s: it grants nothing",
+	    (const char *)cls, line, why);
 }
 
 /* Reads SLOGATE_TOKEN and the token file, again whenever the file
- * changes, so a token can be rotated without a restart. Locked. */
+ * changes (its time, size or inode), so a token can be rotated without a
+ * restart. A file that cannot be read grants nothing. Locked. */
 static void
 tokens_refresh(void)
 {
 	const struct slg_server_conf *c = S.conf;
-	struct stat st;
-	char line[1024];
-	FILE *f;
+	struct slg_tokens t = { NULL, 0 };
+	struct slg_err err = { 0 };
+	struct slg_buf text = SLG_BUF_INIT;
+	struct stat st = { 0 };
+	char chunk[4096];
+	size_t got;
+	FILE *f = NULL;
 
-	if (S.tokens != NULL && (c->token_file == NULL ||
-	    (stat(c->token_file, &st) == 0 && st.st_mtime == S.token_mtime)))
+	if (c->token_file != NULL && stat(c->token_file, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if (S.tokens_read && (c->token_file == NULL ||
+	    (st.st_mtim.tv_sec == S.token_stat.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == S.token_stat.st_mtim.tv_nsec &&
+	    st.st_size == S.token_stat.st_size &&
+	    st.st_ino == S.token_stat.st_ino)))
 		return;
-	tokens_free();
-	S.tokens = calloc(256, sizeof(*S.tokens));
-	if (S.tokens == NULL)
-		return;
-	if (c->token != NULL && strlen(c->token) >= 16)
-		S.tokens[S.ntokens++] = strdup(c->token);
-	if (c->token_file != NULL && (f = fopen(c->token_file, "r")) != NULL) {
-		if (fstat(fileno(f), &st) == 0)
-			S.token_mtime = st.st_mtime;
-		while (S.ntokens < 255 && fgets(line, sizeof(line), f) != NULL) {
-			line[strcspn(line, "\r\n")] = '\0';
-			/* short tokens are refused: they can be guessed */
-			if (line[0] != '#' && strlen(line) >= 16)
-				S.tokens[S.ntokens++] = strdup(line);
-		}
-		fclose(f);
+	S.tokens_read = 1;
+	S.token_stat = st;
+	if (c->token_file != NULL) {
+		text.max = (size_t)1 << 20;
+		if ((f = fopen(c->token_file, "r")) == NULL)
+			logmsg("slogate: cannot read token file '%s': %s",
+			    c->token_file, strerror(errno));
+		while (f != NULL && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			if (slg_buf_add(&text, chunk, got) != 0) {
+				logmsg("slogate: token file '%s' is larger than 1 "
+				    "MiB: it grants nothing", c->token_file);
+				slg_buf_release(&text);
+				break;
+			}
+		if (f != NULL)
+			fclose(f);
+		if (text.len > 0 && slg_tokens_parse(text.data, text.len, &t,
+		    bad_line, (void *)c->token_file) != 0)
+			logmsg("slogate: token file '%s': out of memory",
+			    c->token_file);
+		if (text.data != NULL)
+			memset(text.data, 0, text.len);
+		slg_buf_release(&text);
 	}
+	if (c->token != NULL && slg_tokens_find(&t, c->token) == NULL &&
+	    slg_tokens_add_admin(&t, c->token, &err) != 0)
+		logmsg("slogate: %s", err.msg);
+	slg_tokens_release(&S.tokens);
+	S.tokens = t;
 }
 
-/* Compares in time that depends only on the lengths. */
+/* 0 when the request carries no credentials (*who stays empty) or a valid
+ * token (*who is a copy of whose it is); else the status to answer, and
+ * why in *why. A bearer token in Authorization, or for pages a browser's
+ * Basic login whose password is the token. */
 static int
-same(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char d = la != lb;
-
-	for (size_t i = 0; i < la; i++)
-		d |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb ? lb : 1)];
-	return d == 0;
-}
-
-/* 0 when authorized; else the status to answer, and why in *why. */
-static int
-authorize(struct MHD_Connection *conn, const char **why)
+authenticate(struct MHD_Connection *conn, int page, struct slg_caller *who,
+    const char **why)
 {
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
-	int ok = 0, any;
+	const struct slg_token *tok = NULL;
+	char *user = NULL, *pass = NULL;
+	const char *secret = NULL;
+	int rc = 0, any;
 
+	memset(who, 0, sizeof(*who));
+	if (h == NULL)
+		return 0;
+	if (strncmp(h, "Bearer ", 7) == 0)
+		secret = h + 7;
+	else if (page && strncmp(h, "Basic ", 6) == 0 &&
+	    (user = MHD_basic_auth_get_username_password(conn, &pass)) != NULL)
+		secret = pass;
+	if (secret == NULL) {
+		*why = "send Authorization: Bearer TOKEN";
+		rc = 401;
+		goto out;
+	}
 	pthread_mutex_lock(&S.lock);
 	tokens_refresh();
-	any = S.ntokens > 0;
-	for (size_t i = 0; h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
-	    i < S.ntokens; i++)
-		ok |= same(h + 7, S.tokens[i]);
+	any = S.tokens.n > 0;
+	if ((tok = slg_tokens_find(&S.tokens, secret)) != NULL &&
+	    slg_caller_copy(who, &tok->who) != 0)
+		tok = NULL;
 	pthread_mutex_unlock(&S.lock);
-	if (ok)
-		return 0;
-	if (!any) {
-		*why = "no token is configured, so changes are refused: set "
-		    "SLOGATE_TOKEN or --token-file on the service";
-		return 403;
+	if (tok == NULL) {
+		*why = any ? "the token is not valid" : "no token is configured, "
+		    "so changes are refused: set SLOGATE_TOKEN or --token-file "
+		    "on the service";
+		rc = 403;
 	}
-	if (h == NULL || strncmp(h, "Bearer ", 7) != 0) {
-		*why = "send Authorization: Bearer TOKEN";
-		return 401;
+out:
+	if (pass != NULL) {
+		memset(pass, 0, strlen(pass));
+		MHD_free(pass);
 	}
-	*why = "the token is not valid";
-	return 403;
+	if (user != NULL)
+		MHD_free(user);
+	return rc;
 }
 
 /* ---- answers ---- */
 
 /* One line of the log on stderr, escaped: a path, a method or an error
  * message from outside cannot start a line of its own or colour it. */
-static void
-logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 static void
 logmsg(const char *fmt, ...)
 {
@@ -229,6 +260,7 @@ respond(struct job *j, int status, const char *type, char *body, size_t len)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, j->location);
 	if (status == 401)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    j->page ? "Basic realm=\"slogate\", charset=\"UTF-8\"" :
 		    "Bearer");
 	ok = MHD_queue_response(j->conn, (unsigned)status, r);
 	MHD_destroy_response(r);
@@ -396,7 +428,8 @@ work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 	}
 	if (slg_api_owns(j->path)) {
 		struct slg_api_req q = { j->method, j->path, job_arg, j,
-		    j->body.data, j->body.len, st, (int64_t)time(NULL) };
+		    j->body.data, j->body.len, st, (int64_t)time(NULL),
+		    j->who.name ? &j->who : NULL };
 		struct slg_api_resp r;
 		double t0 = now_s();
 
@@ -685,6 +718,25 @@ json_body(struct MHD_Connection *conn)
 	    (t[16] == '\0' || t[16] == ';');
 }
 
+/* A request without credentials where one is needed. */
+static enum MHD_Result
+anonymous(struct job *j, int mutation)
+{
+	int any;
+
+	pthread_mutex_lock(&S.lock);
+	tokens_refresh();
+	any = S.tokens.n > 0;
+	pthread_mutex_unlock(&S.lock);
+	if (mutation && !any)
+		return respond_error(j, 403, "forbidden", "no token is "
+		    "configured, so changes are refused: set SLOGATE_TOKEN or "
+		    "--token-file on the service");
+	return respond_error(j, 401, "unauthorized", j->page ? "log in with "
+	    "any name and a token as the password" : "send Authorization: "
+	    "Bearer TOKEN");
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *data, size_t *size,
@@ -692,7 +744,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct job *j = *state;
 	const char *len, *why;
-	int mutation, code;
+	int mutation, code, open_path;
 
 	(void)cls;
 	(void)version;
@@ -730,28 +782,35 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (j->too_big)
 		return respond_error(j, 413, "body too large", "at most 1 MiB");
 
-	/* cheap answers, straight from the I/O thread */
+	/* cheap answers, straight from the I/O thread, open to all: a
+	 * load balancer or Prometheus has no token (unless asked for) */
 	if (strcmp(url, "/healthz") == 0)
 		return respond(j, 200, "application/json",
 		    strdup("{\"status\": \"ok\"}\n"),
 		    strlen("{\"status\": \"ok\"}\n"));
+	open_path = strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
+	if (!open_path && !slg_api_owns(url) && !slg_pages_owns(url))
+		return respond_error(j, 404, "not found", url);
+	mutation = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+	if (!slg_api_owns(url) && mutation) {
+		j->allow = "GET";
+		return respond_error(j, 405, "method not allowed", "GET");
+	}
+	j->page = !open_path && !slg_api_owns(url);
+	if (!open_path || (strcmp(url, "/metrics") == 0 &&
+	    S.conf->metrics_token_required)) {
+		if ((code = authenticate(conn, j->page, &j->who, &why)) != 0)
+			return respond_error(j, code, code == 401 ?
+			    "unauthorized" : "forbidden", why);
+		if (j->who.name == NULL && (mutation || open_path ||
+		    S.conf->read_token_required))
+			return anonymous(j, mutation);
+	}
 	if (strcmp(url, "/metrics") == 0) {
 		size_t n;
 		char *m = metrics(&n);
 
 		return respond(j, 200, "text/plain; version=0.0.4", m, n);
-	}
-	if (strcmp(url, "/readyz") != 0 && !slg_api_owns(url) &&
-	    !slg_pages_owns(url))
-		return respond_error(j, 404, "not found", url);
-	mutation = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
-	if ((mutation || S.conf->read_token_required) &&
-	    slg_api_owns(url) && (code = authorize(conn, &why)) != 0)
-		return respond_error(j, code, code == 401 ? "unauthorized" :
-		    "forbidden", why);
-	if (!slg_api_owns(url) && mutation) {
-		j->allow = "GET";
-		return respond_error(j, 405, "method not allowed", "GET");
 	}
 	if ((strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) &&
 	    j->body.len > 0 && !json_body(conn))
@@ -798,6 +857,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	}
 	free(j->answer);
 	slg_buf_release(&j->body);
+	slg_caller_release(&j->who);
 	free(j);
 	*state = NULL;
 }
@@ -964,7 +1024,7 @@ stop_workers:
 	for (int i = 0; i < nworkers; i++)
 		pthread_join(workers[i], NULL);
 	free(workers);
-	tokens_free();
+	slg_tokens_release(&S.tokens);
 	if (rc == 0)
 		logmsg("slogate: stopped");
 	return rc;

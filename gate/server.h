@@ -14,7 +14,8 @@ struct slg_server_conf {
 	const char *db_path;
 	const char *token;		/* from SLOGATE_TOKEN, or NULL */
 	const char *token_file;		/* one token a line, re-read on change */
-	int read_token_required;
+	int read_token_required;	/* pages and API reads too */
+	int metrics_token_required;	/* /metrics too */
 	int io_threads;			/* libmicrohttpd's pool */
 	int workers;			/* requests handled at once */
 	int queue;			/* requests waiting for a worker */

@@ -224,8 +224,8 @@ static const char INSERT_VERDICT[] =
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, "
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, "
     "verdict, reason, guard_promql, guard_value, guard_min, score, "
-    "score_max, score_pass, score_warn) VALUES (coalesce(?1, " NEXT_ID "), ?1,"
-    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "score_max, score_pass, score_warn, trial) VALUES (coalesce(?1, " NEXT_ID
+    "), ?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char INSERT_OBJECTIVE[] =
     "INSERT INTO objective_results (verdict_id, position, name, promql, "
@@ -274,6 +274,7 @@ insert_verdict(struct slg_store *st, const struct slg_verdict *v,
 	bind_real(s, i++, v->has_score ? v->score_max : NAN);
 	bind_real(s, i++, v->has_score ? v->score_pass : NAN);
 	bind_real(s, i++, v->has_score ? v->score_warn : NAN);
+	sqlite3_bind_int(s, i++, v->trial != 0);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot record the verdict");
 	else
@@ -536,7 +537,7 @@ out:
  * an outscored failure nor an informational value becomes one. */
 #define USABLE_VERDICT \
     "v.verdict IN ('pass', ?4) AND o.status IN ('pass', ?4) AND " \
-    "o.value IS NOT NULL " \
+    "o.value IS NOT NULL AND v.trial = 0 " \
     "AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.verdict_id = v.id) " \
     "AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.verdict_id = v.id)"
 
@@ -628,8 +629,8 @@ slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
     struct slg_err *err)
 {
 	static const char sql[] = "INSERT INTO approvals (verdict_id, commit_sha, "
-	    "service, environment, approved_by, reason, created_at, expires_at) "
-	    "VALUES (?,?,?,?,?,?,?,?)";
+	    "service, environment, approved_by, reason, created_at, expires_at, "
+	    "named_by) VALUES (?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
@@ -645,6 +646,7 @@ slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
 	bind_text(s, 6, a->reason);
 	sqlite3_bind_int64(s, 7, a->created_at);
 	bind_time(s, 8, a->expires_at);
+	bind_text(s, 9, a->named_by);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot record the approval");
 	else
@@ -655,7 +657,7 @@ slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
 
 #define APPROVAL_COLUMNS "id, verdict_id, commit_sha, service, environment, " \
     "approved_by, reason, created_at, expires_at, revoked_at, revoked_by, " \
-    "revoke_reason"
+    "revoke_reason, named_by, revoked_named_by"
 
 static void
 row_approval(sqlite3_stmt *s, struct slg_approval *a)
@@ -672,6 +674,8 @@ row_approval(sqlite3_stmt *s, struct slg_approval *a)
 	a->revoked_at = sqlite3_column_int64(s, 9);
 	a->revoked_by = col_text(s, 10);
 	a->revoke_reason = col_text(s, 11);
+	a->named_by = col_text(s, 12);
+	a->revoked_named_by = col_text(s, 13);
 }
 
 int
@@ -699,10 +703,11 @@ slg_store_approval_get(struct slg_store *st, int64_t id,
 
 int
 slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
-    const char *reason, int64_t at, struct slg_err *err)
+    const char *named_by, const char *reason, int64_t at, struct slg_err *err)
 {
 	static const char sql[] = "UPDATE approvals SET revoked_at = ?, "
-	    "revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL";
+	    "revoked_by = ?, revoke_reason = ?, revoked_named_by = ? WHERE id = ? "
+	    "AND revoked_at IS NULL";
 	struct slg_approval a;
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -723,7 +728,8 @@ slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
 	sqlite3_bind_int64(s, 1, at);
 	bind_text(s, 2, by);
 	bind_text(s, 3, reason);
-	sqlite3_bind_int64(s, 4, id);
+	bind_text(s, 4, named_by);
+	sqlite3_bind_int64(s, 5, id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot revoke the approval");
 out:
@@ -815,7 +821,7 @@ col_real(sqlite3_stmt *s, int i)
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, " \
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, " \
     "verdict, reason, guard_promql, guard_value, guard_min, score, " \
-    "score_max, score_pass, score_warn, watch_id, " \
+    "score_max, score_pass, score_warn, watch_id, trial, " \
     "(SELECT count(*) FROM invalidations " \
     "i WHERE i.verdict_id = verdicts.id)"
 
@@ -860,6 +866,7 @@ row_verdict(sqlite3_stmt *s)
 	v->score_pass = col_real(s, i++);
 	v->score_warn = col_real(s, i++);
 	v->watch_id = sqlite3_column_int64(s, i++);
+	v->trial = sqlite3_column_int(s, i++);
 	v->invalidated = sqlite3_column_int(s, i++) > 0;
 	return v;
 }
@@ -1019,6 +1026,8 @@ slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
 		slg_buf_puts(&sql, " AND evaluated_at >= ?");
 	if (f->before)
 		slg_buf_puts(&sql, " AND id < ?");
+	if (f->counted)
+		slg_buf_puts(&sql, " AND trial = 0");
 	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
 	if ((list = calloc((size_t)limit, sizeof(*list))) == NULL) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");

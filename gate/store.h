@@ -88,7 +88,8 @@ int slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
 /* Marks approval id revoked (it stays in the trail). SLG_ENOTFOUND when
  * there is none, SLG_ECONFLICT when it was revoked already. */
 int slg_store_approval_revoke(struct slg_store *st, int64_t id,
-    const char *by, const char *reason, int64_t at, struct slg_err *err);
+    const char *by, const char *named_by, const char *reason, int64_t at,
+    struct slg_err *err);
 
 /* One approval by id; out is the caller's (slg_approval_release). */
 int slg_store_approval_get(struct slg_store *st, int64_t id,
@@ -111,6 +112,7 @@ struct slg_history_filter {
 	const char *branch;
 	int64_t since;			/* evaluated at or after; 0: any */
 	int64_t before;			/* ids below this (paging); 0: any */
+	int counted;			/* 1: no trials */
 	int limit;			/* 0: 20 */
 };
 

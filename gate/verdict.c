@@ -92,6 +92,8 @@ slg_approval_release(struct slg_approval *a)
 	free(a->by);
 	free(a->reason);
 	free(a->revoked_by);
+	free(a->named_by);
+	free(a->revoked_named_by);
 	free(a->revoke_reason);
 	memset(a, 0, sizeof(*a));
 }
@@ -157,4 +159,35 @@ slg_status_parse(const char *s)
 			return i;
 	}
 	return -1;
+}
+
+static const char *
+display(const char *who, const char *named, char *buf, size_t n)
+{
+	if (named != NULL && *named != '\0' && (who == NULL ||
+	    strcmp(named, who) != 0))
+		snprintf(buf, n, "%s via %s", named, who ? who : "?");
+	else
+		snprintf(buf, n, "%s", who ? who : "?");
+	return buf;
+}
+
+char *
+slg_who_display(const char *who, const char *named)
+{
+	char buf[512];
+
+	return strdup(display(who, named, buf, sizeof(buf)));
+}
+
+const char *
+slg_approval_approver(const struct slg_approval *a, char *buf, size_t n)
+{
+	return display(a->by, a->named_by, buf, n);
+}
+
+const char *
+slg_approval_revoker(const struct slg_approval *a, char *buf, size_t n)
+{
+	return display(a->revoked_by, a->revoked_named_by, buf, n);
 }

@@ -91,6 +91,7 @@ struct slg_verdict {
 	size_t nobj;
 	struct slg_objective_result *obj;
 	int64_t watch_id;	/* the watch it ended, 0: none (same as id) */
+	int trial;		/* shown, never counted by status or baselines */
 	/* filled when read back from the store */
 	size_t napprovals;
 	struct slg_approval *approvals;
@@ -107,12 +108,14 @@ struct slg_approval {
 	char *commit;
 	char *service;
 	char *environment;
-	char *by;
+	char *by;		/* who: the token's name, or the local user */
+	char *named_by;		/* the person a client names; NULL: none */
 	char *reason;
 	int64_t created_at;
 	int64_t expires_at;	/* 0: never */
 	int64_t revoked_at;	/* 0: not revoked */
 	char *revoked_by;
+	char *revoked_named_by;
 	char *revoke_reason;
 };
 
@@ -184,5 +187,17 @@ int slg_verdict_parse(const char *s);
 /* "pass", "warn", "fail", "no_data", "error", "info". */
 const char *slg_status_str(enum slg_status s);
 int slg_status_parse(const char *s);
+
+/* "named via who" when a client named a person beside the identity that
+ * was authenticated, else "who": what every output shows, so a claimed
+ * name never stands alone. Returns a copy (the caller frees), NULL when out
+ * of memory. */
+char *slg_who_display(const char *who, const char *named);
+
+/* slg_who_display into buf, for the approver and the revoker of a. */
+const char *slg_approval_approver(const struct slg_approval *a, char *buf,
+    size_t n);
+const char *slg_approval_revoker(const struct slg_approval *a, char *buf,
+    size_t n);
 
 #endif

@@ -148,6 +148,11 @@ refusing_port(void)
 	    (int)ntohs(a.sin_port));
 }
 
+/* An admin of every service reaches every path of the API. */
+static char star[] = "*", *stars[] = { star };
+static char fuzz_name[] = "fuzz";
+static const struct slg_caller admin = { fuzz_name, SLG_ROLE_ADMIN, stars, 1 };
+
 static const char *
 no_args(void *cls, const char *name)
 {
@@ -164,7 +169,7 @@ seed(void)
 	static const char wait[] = "{\"policy\": \"fuzz\", \"commit\": \""
 	    SHA_WAIT "\", \"since\": \"2026-11-26T07:20:00Z\", \"wait\": true}";
 	struct slg_api_req q = { "POST", "/api/v1/evaluations", no_args, NULL,
-	    wait, sizeof(wait) - 1, NULL, NOW };
+	    wait, sizeof(wait) - 1, NULL, NOW, &admin };
 	struct slg_approval a = { 0 };
 	struct slg_api_resp r;
 	struct slg_err err = { 0, "" };
@@ -430,6 +435,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.len = nl ? size - ll - 1 : 0;
 	q.store = F.st;
 	q.now = NOW;
+	q.who = &admin;
 	slg_api_handle(&F.conf, &q, &r);
 	if (r.status < 200 || r.status > 599 || r.body == NULL) {
 		fprintf(stderr, "fuzz_api: answered %d without a body\n",

@@ -105,6 +105,9 @@ check(struct run *r, const char *pol, const char *dbp, const char *commit,
 	args[n++] = queries;
 	args[n++] = "--at";
 	args[n++] = atbuf;
+	/* the build was made as its window ended: the window is its own */
+	args[n++] = "--build-time";
+	args[n++] = atbuf;
 	if (commit != NULL) {
 		args[n++] = "--commit";
 		args[n++] = commit;
@@ -654,8 +657,8 @@ commit_metadata_from_git(void **state)
 	const char *d = db("git");
 	char repo[4096], *head, atbuf[32], shortsha[8];
 	const char *args[] = { "check", "--policy", pol, "--db", d, "--queries",
-	    queries, "--prometheus", prom.url, "--at", atbuf, "--repo", repo,
-	    NULL, NULL, NULL };
+	    queries, "--prometheus", prom.url, "--at", atbuf, "--build-time",
+	    atbuf, "--repo", repo, NULL, NULL, NULL };
 	struct run r;
 
 	(void)state;
@@ -695,8 +698,8 @@ commit_metadata_from_git(void **state)
 	/* an abbreviated sha resolves to the full one */
 	memcpy(shortsha, head, 7);
 	shortsha[7] = '\0';
-	args[13] = "--commit";
-	args[14] = shortsha;
+	args[15] = "--commit";
+	args[16] = shortsha;
 	h_slogate(&r, args, NULL);
 	assert_int_equal(r.code, 0);
 	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts WHERE "
@@ -704,7 +707,7 @@ commit_metadata_from_git(void **state)
 	h_run_free(&r);
 
 	/* one that is not in the repository cannot be resolved */
-	args[14] = "abcdef1";
+	args[16] = "abcdef1";
 	h_slogate(&r, args, NULL);
 	assert_int_equal(r.code, 64);
 	assert_non_null(strstr(r.err, "abbreviated"));
@@ -877,7 +880,7 @@ check_limited(struct run *r, const char *pol, const char *dbp, int nobody,
 	char atbuf[32];
 	const char *args[] = { "check", "--policy", pol, "--prometheus",
 	    prom.url, "--db", dbp, "--queries", queries, "--at", atbuf,
-	    "--commit", SHA_A, NULL };
+	    "--build-time", atbuf, "--commit", SHA_A, NULL };
 
 	snprintf(atbuf, sizeof(atbuf), "%lld", (long long)prom.end - 3600);
 	h_slogate_limited(r, args, NULL, nobody, fsize);

@@ -116,7 +116,7 @@ check(const char *commit, const char *branch, int64_t ago, const char *pol)
 	snprintf(path, sizeof(path), "%s/%s", dir, pol ? pol : "ancestor.json");
 	code = run(&r, branch, "check", "--policy", path, "--prometheus",
 	    prom.url, "--queries", queries, "--repo", repo, "--commit", commit,
-	    "--at", at, NULL);
+	    "--at", at, "--build-time", at, NULL);
 	h_run_free(&r);
 	return code;
 }

@@ -18,12 +18,15 @@
 
 #include "harness.h"
 
-#define TOKEN "pipeline-token-0123456789abcdef"
+/* the pipeline's token evaluates; the release managers' approves */
+#define TOKEN "pipeline-token-0123456789abcdef-ci"
+#define RM_TOKEN "release-token-0123456789abcdef-rm"
 #define GCL_VERSION "4.60.1"
 
 static struct prom_server prom;
 static struct serve srv;
-static char *dir, repo[4096], db[4096], gcl[4096], bin[4096];
+static char *dir, repo[4096], db[4096], gcl[4096], bin[4096], tokens[4096];
+static char policies[4096];
 
 static const char payment[] =
     "{\"service\": \"payment-gateway\", \"environment\": \"staging\",\n"
@@ -45,8 +48,7 @@ group_setup(void **state)
 	const char *top = h_top();
 	char tools[3000];
 	const char *args[] = { "--db", db, "--prometheus", NULL, "--workers",
-	    "2", NULL };
-	const char *env[] = { "SLOGATE_TOKEN=" TOKEN, NULL };
+	    "2", "--token-file", tokens, "--policies", policies, NULL };
 
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -66,7 +68,15 @@ group_setup(void **state)
 	snprintf(db, sizeof(db), "%s/pipeline.db", dir);
 	snprintf(repo, sizeof(repo), "%s/project", dir);
 	args[3] = prom.url;
-	if (h_serve_start(&srv, dir, args, env) != 0)
+	/* the service's own policies: the ones that judge */
+	snprintf(policies, sizeof(policies), "%s/registered", dir);
+	snprintf(tokens, sizeof(tokens), "%s/tokens", dir);
+	free(h_write(dir, "tokens", TOKEN " ci-pipeline evaluate "
+	    "payment-gateway,checkout\n" RM_TOKEN " release-approvals approve\n"));
+	h_sh("mkdir -p '%s'", policies);
+	free(h_write(policies, "payment-gateway.json", payment));
+	free(h_write(policies, "checkout.json", checkout));
+	if (h_serve_start(&srv, dir, args, NULL) != 0)
 		return -1;
 	/* a project that includes the templates, as a team's would */
 	if (h_sh("set -e; mkdir -p '%s/policies'; cd '%s'; git init -q -b main; "
@@ -136,7 +146,8 @@ pipeline(char **out, const char *token, const char *policy, int64_t at, ...)
 	/* at 0: the window is placed by the arguments (SLOGATE_SINCE) */
 	if (at != 0)
 		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " --variable "
-		    "'SLOGATE_CHECK_ARGS=--at %lld'", (long long)at);
+		    "'SLOGATE_CHECK_ARGS=--at %lld --build-time %lld'",
+		    (long long)at, (long long)at);
 	va_start(ap, at);
 	while ((a = va_arg(ap, const char *)) != NULL)
 		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " %s", a);
@@ -194,14 +205,18 @@ healthy_build_is_promoted(void **state)
 static void
 waiting_build_is_judged_from_its_deploy(void **state)
 {
-	char *out, since[64], wait_var[] = "--variable 'SLOGATE_WAIT=true'";
+	char *out, since[64], built[96];
+	char wait_var[] = "--variable 'SLOGATE_WAIT=true'";
 
 	(void)state;
 	new_commit("deployed an hour and a half ago");
 	snprintf(since, sizeof(since), "--variable 'SLOGATE_SINCE=%lld'",
 	    (long long)(prom.end - 5400));
+	/* built just before that deploy */
+	snprintf(built, sizeof(built), "--variable 'SLOGATE_CHECK_ARGS="
+	    "--build-time %lld'", (long long)(prom.end - 5500));
 	assert_int_equal(pipeline(&out, TOKEN, "policies/payment-gateway.json",
-	    0, since, wait_var, NULL), 0);
+	    0, since, wait_var, built, NULL), 0);
 	assert_non_null(strstr(out, "verdict: pass (exit 0)"));
 	assert_non_null(strstr(out, "deployed at "));
 	assert_non_null(strstr(out, "to production"));
@@ -226,8 +241,16 @@ regressed_build_is_blocked_then_approved(void **state)
 	assert_null(strstr(out, "to production"));
 	free(out);
 
-	/* the release manager runs the manual job with a reason */
-	assert_int_equal(pipeline(&out, TOKEN, "policies/payment-gateway.json",
+	/* the pipeline's own token cannot approve */
+	pipeline(&out, TOKEN, "policies/payment-gateway.json", prom.end,
+	    "--manual", "approve-release", "--variable",
+	    "'SLOGATE_APPROVAL_REASON=ship it'", "approve-release", NULL);
+	assert_non_null(strstr(out, "HTTP 403"));
+	free(out);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM approvals"), 0);
+	/* the release manager runs the manual job with a reason, with the
+	 * approve token of its environment */
+	assert_int_equal(pipeline(&out, RM_TOKEN, "policies/payment-gateway.json",
 	    prom.end, "--manual", "approve-release", "--variable",
 	    "'SLOGATE_APPROVAL_REASON=p95 regression accepted for the card "
 	    "vault migration'", "approve-release", NULL), 0);
@@ -236,13 +259,16 @@ regressed_build_is_blocked_then_approved(void **state)
 	/* then the promote job again: now it passes */
 	assert_int_equal(pipeline(&out, TOKEN, "policies/payment-gateway.json",
 	    prom.end, "promote", NULL), 0);
-	assert_non_null(strstr(out, "approved by release-manager"));
+	assert_non_null(strstr(out, "approved by release-manager via "
+	    "release-approvals"));
 	free(out);
 	snprintf(sql, sizeof(sql), "SELECT reason FROM approvals WHERE "
 	    "commit_sha = '%s'", head());
 	assert_string_equal(h_db_text(db, sql), "p95 regression accepted for "
 	    "the card vault migration");
 	assert_string_equal(h_db_text(db, "SELECT approved_by FROM approvals"),
+	    "release-approvals");
+	assert_string_equal(h_db_text(db, "SELECT named_by FROM approvals"),
 	    "release-manager");
 }
 
@@ -254,7 +280,7 @@ approval_needs_a_reason(void **state)
 	(void)state;
 	/* a manual job may fail without failing the pipeline; it says why
 	 * and records nothing */
-	pipeline(&out, TOKEN, "policies/payment-gateway.json", prom.end,
+	pipeline(&out, RM_TOKEN, "policies/payment-gateway.json", prom.end,
 	    "--manual", "approve-release", "approve-release", NULL);
 	assert_non_null(strstr(out, "set SLOGATE_APPROVAL_REASON"));
 	assert_non_null(strstr(out, "WARN 64"));

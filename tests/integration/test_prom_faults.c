@@ -776,6 +776,7 @@ hostile_answer(void **state)
 	char url[64], pol[4096], db[4200], *path;
 	const char *args[] = { "check", "--policy", NULL, "--prometheus", url,
 	    "--db", db, "--commit", SHA, "--at", "1795677720",
+	    "--build-time", "1795677720",
 	    "--query-timeout", "1s", NULL };
 	long long before;
 	struct run r;
@@ -852,7 +853,8 @@ json_carries_the_exact_value(void **state)
 	static const struct reply just_below = VEC("%T", "0.9994999999999999");
 	char url[64], db[4200], *pol;
 	const char *args[] = { "check", "--policy", NULL, "--prometheus", url,
-	    "--db", db, "--commit", SHA, "--at", "1795677720", "--format",
+	    "--db", db, "--commit", SHA, "--at", "1795677720",
+	    "--build-time", "1795677720", "--format",
 	    "json", NULL };
 	struct run r;
 

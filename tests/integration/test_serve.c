@@ -24,8 +24,8 @@
 #include "harness.h"
 #include "testutil.h"
 
-#define TOKEN "rotate-me-0123456789abcdef"
-#define TOKEN2 "second-token-abcdef0123456789"
+#define TOKEN "rotate-me-0123456789abcdef-0123456"
+#define TOKEN2 "second-token-abcdef0123456789-0123"
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
@@ -80,7 +80,7 @@ group_setup(void **state)
 	snprintf(policies, sizeof(policies), "%s/policies", dir);
 	snprintf(queries, sizeof(queries), "%s/queries", h_top());
 	snprintf(prom_arg, sizeof(prom_arg), "%s", prom.url);
-	free(h_write(dir, "tokens", "# rotated weekly\n" TOKEN "\n"));
+	free(h_write(dir, "tokens", "# rotated weekly\n" TOKEN " ops admin\n"));
 	h_sh("mkdir -p '%s'", policies);
 	free(h_write(policies, "payment.json", motivating));
 	if (h_serve_start(&srv, dir, args, env) != 0)
@@ -108,9 +108,11 @@ evaluate(const char *sha, int64_t at, char **out)
 {
 	char body[512];
 
+	/* built as its window ended: the window is the build's own */
 	snprintf(body, sizeof(body), "{\"policy\": \"payment\", \"commit\": "
-	    "\"%s\", \"at\": \"%lld\", \"branch\": \"main\", \"pipeline_id\": "
-	    "\"77\"}", sha, (long long)at);
+	    "\"%s\", \"at\": \"%lld\", \"build_time\": \"%lld\", \"branch\": "
+	    "\"main\", \"pipeline_id\": \"77\"}", sha, (long long)at,
+	    (long long)at);
 	return h_http("POST", u("/api/v1/evaluations"), auth, body, out);
 }
 
@@ -150,7 +152,8 @@ evaluations_are_recorded_and_read_back(void **state)
 	free(out);
 	free(got);
 
-	/* the regressed build fails; an inline policy works too */
+	/* the regressed build fails; an inline policy works too, as a
+	 * trial (the token is an admin's) */
 	assert_int_equal(evaluate(SHA_B, prom.end, &out), 201);
 	assert_non_null(strstr(out, "\"verdict\":\t\"fail\""));
 	free(out);
@@ -163,6 +166,7 @@ evaluations_are_recorded_and_read_back(void **state)
 		assert_int_equal(h_http("POST", u("/api/v1/evaluations"), auth,
 		    body, &out), 201);
 		assert_non_null(strstr(out, "\"verdict\":\t\"fail\""));
+		assert_non_null(strstr(out, "\"trial\":\ttrue"));
 		free(out);
 		free(body);
 	}
@@ -253,7 +257,7 @@ changes_need_a_valid_token_and_tokens_rotate(void **state)
 
 	/* rotate: the second token replaces the first, no restart */
 	sleep(1);	/* a new modification time */
-	free(h_write(dir, "tokens", TOKEN2 "\n"));
+	free(h_write(dir, "tokens", TOKEN2 " ops2 admin\n"));
 	assert_int_equal(h_http("POST", u("/api/v1/approvals"), auth, body,
 	    &out), 403);
 	free(out);
@@ -261,7 +265,7 @@ changes_need_a_valid_token_and_tokens_rotate(void **state)
 	    &out), 201);
 	free(out);
 	sleep(1);
-	free(h_write(dir, "tokens", TOKEN "\n" TOKEN2 "\n"));
+	free(h_write(dir, "tokens", TOKEN " ops admin\n" TOKEN2 " ops2 admin\n"));
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM approvals"), 1);
 }
 
@@ -748,7 +752,8 @@ pages_in_a_real_browser(void **state)
 	assert_non_null(strstr(dom, "<title>commit bbbbbbbb: fail - slogate"));
 	assert_non_null(strstr(dom, "histogram_quantile(0.95"));
 	assert_non_null(strstr(dom, "/graph?g0.expr="));
-	assert_non_null(strstr(dom, "Approved by <strong>rm</strong>"));
+	/* the person named, beside the token that approved */
+	assert_non_null(strstr(dom, "Approved by <strong>rm via ops2</strong>"));
 	assert_non_null(strstr(dom, "rolled back"));
 	free(dom);
 	snprintf(shot, sizeof(shot), "%s/commit-page.png", outdir);
@@ -833,8 +838,9 @@ outside_text_cannot_forge_a_log(void **state)
 	snprintf(env_server, sizeof(env_server), "SLOGATE_SERVER=%s", url);
 	/* a failing build whose branch tries to print a verdict of its own */
 	snprintf(body, sizeof(body), "{\"policy\": \"payment\", \"commit\": "
-	    "\"%s\", \"at\": \"%lld\", \"branch\": \"main\\n\\u001b[32m"
-	    "verdict: pass (exit 0)\"}", sha, (long long)prom.end);
+	    "\"%s\", \"at\": \"%lld\", \"build_time\": \"%lld\", \"branch\": "
+	    "\"main\\n\\u001b[32mverdict: pass (exit 0)\"}", sha,
+	    (long long)prom.end, (long long)prom.end);
 	assert_int_equal(h_http("POST", u("/api/v1/evaluations"), auth, body,
 	    &out), 201);
 	free(out);

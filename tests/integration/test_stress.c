@@ -287,7 +287,8 @@ post_start(struct post *p, const struct serve *s, const char *policy,
 	snprintf(p->url, sizeof(p->url), "%s/api/v1/evaluations", s->url);
 	if (at != NULL)
 		snprintf(p->body, sizeof(p->body), "{\"policy\": \"%s\", "
-		    "\"commit\": \"%s\", \"at\": \"%s\"}", policy, sha, at);
+		    "\"commit\": \"%s\", \"at\": \"%s\", \"build_time\": \"%s\"}", policy,
+		    sha, at, at);
 	else
 		snprintf(p->body, sizeof(p->body), "{\"policy\": \"%s\", "
 		    "\"commit\": \"%s\"}", policy, sha);
@@ -478,7 +479,8 @@ writers(const char *name, int serve_first)
 	for (int i = 0; i < NCHECKS; i++) {
 		const char *flags[] = { "--policy", pol, "--prometheus",
 		    prom.url, "--db", db, "--queries", queries, "--at",
-		    i % 2 ? fail_at : pass_at, "--format", i % 4 < 2 ? "json" :
+		    i % 2 ? fail_at : pass_at, "--build-time", pass_at,
+		    "--format", i % 4 < 2 ? "json" :
 		    "text", NULL };
 		char out[64];
 
@@ -582,7 +584,8 @@ checks_wait_for_a_new_file_being_made(void **state)
 {
 	char db[4200], pol[4200], at[32];
 	const char *flags[] = { "--policy", pol, "--prometheus", prom.url,
-	    "--db", db, "--queries", queries, "--at", at, NULL };
+	    "--db", db, "--queries", queries, "--at", at, "--build-time", at,
+	    NULL };
 	struct proc p[4];
 	struct h_db *maker;
 

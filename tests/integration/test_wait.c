@@ -398,6 +398,7 @@ prometheus_gone_is_an_error_after_the_limit(void **state)
 
 /* ---- through the service ---- */
 
+/* the service's registered policies are dir's: svc.json */
 static const char *serve_env[] = { "SLOGATE_TOKEN=" TOKEN, NULL };
 
 static int64_t restarted_at;
@@ -405,7 +406,8 @@ static int64_t restarted_at;
 static void
 restart_service(void)
 {
-	const char *args[] = { "--db", db, "--prometheus", prom.url, NULL };
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", dir, NULL };
 
 	assert_int_equal(h_serve_stop(&srv), 0);
 	restarted_at = (int64_t)time(NULL);
@@ -427,7 +429,8 @@ static void
 service_long_polls_and_resumes_after_a_restart(void **state)
 {
 	const char *sha = "6666666666666666666666666666666666666666";
-	const char *args[] = { "--db", db, "--prometheus", prom.url, NULL };
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", dir, NULL };
 	const char *hdr[] = { "Authorization: Bearer " TOKEN,
 	    "Content-Type: application/json", NULL };
 	char *since, body[4096], url[512], *out = NULL;

@@ -565,7 +565,7 @@ test_approvals(void **state)
 	slg_approval_release(&got);
 
 	/* revoke: recorded on the approval, which stays */
-	assert_int_equal(slg_store_approval_revoke(st, a1.id, "carol",
+	assert_int_equal(slg_store_approval_revoke(st, a1.id, "carol", NULL,
 	    "outage is over", T0 + 100, &err), 0);
 	assert_int_equal(slg_store_approval_get(st, a1.id, &got, &err), 0);
 	assert_int_equal(got.revoked_at, T0 + 100);
@@ -576,7 +576,7 @@ test_approvals(void **state)
 	slg_approval_release(&got);
 
 	/* twice is refused and keeps the first revocation */
-	assert_int_equal(slg_store_approval_revoke(st, a1.id, "dave", "again",
+	assert_int_equal(slg_store_approval_revoke(st, a1.id, "dave", NULL, "again",
 	    T0 + 200, &err), SLG_ECONFLICT);
 	assert_int_equal(err.code, SLG_ECONFLICT);
 	assert_contains(err.msg, "revoked already");
@@ -591,7 +591,7 @@ test_approvals(void **state)
 	slg_approval_release(&got);
 
 	/* unknown ids */
-	assert_int_equal(slg_store_approval_revoke(st, 9999, "carol", "x",
+	assert_int_equal(slg_store_approval_revoke(st, 9999, "carol", NULL, "x",
 	    T0, &err), SLG_ENOTFOUND);
 	assert_int_equal(err.code, SLG_ENOTFOUND);
 	assert_int_equal(slg_store_approval_get(st, 9999, &got, &err),
@@ -610,7 +610,7 @@ test_approvals(void **state)
 	assert_int_equal(bad.id, 0);
 
 	/* the store is usable after the refusals */
-	assert_int_equal(slg_store_approval_revoke(st, a2.id, NULL, NULL,
+	assert_int_equal(slg_store_approval_revoke(st, a2.id, NULL, NULL, NULL,
 	    T0 + 300, &err), 0);
 	assert_int_equal(slg_store_approval_get(st, a2.id, &got, &err), 0);
 	assert_int_equal(got.revoked_at, T0 + 300);
@@ -639,7 +639,7 @@ test_approvals_on_verdicts(void **state)
 	a[2] = approval(v1, "carol", "second", T0 + 12, T0 + 1000);
 	for (size_t i = 0; i < NELEM(a); i++)
 		assert_int_equal(slg_store_approval_add(st, &a[i], &err), 0);
-	assert_int_equal(slg_store_approval_revoke(st, a[0].id, "dave", "no",
+	assert_int_equal(slg_store_approval_revoke(st, a[0].id, "dave", NULL, "no",
 	    T0 + 20, &err), 0);
 
 	assert_int_equal(slg_store_get(st, v1, &got, &err), 0);

@@ -1,0 +1,410 @@
+/* test_roles: who may evaluate, approve and read, against `slogate serve`
+ * with a token file of every role, a real Prometheus and a real SQLite
+ * file. Each refusal is asserted with what the database holds after it:
+ * the attacks a CI job's token could make (approving its own failure,
+ * judging with `vector(1)`, judging a window from 2020) change nothing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "testutil.h"
+
+#define S(x) "0123456789abcdef0123456789abcdef-" x
+#define CI S("ci")
+#define RM S("rm")
+#define ADMIN S("admin")
+#define DASH S("dash")
+#define OTHER S("other")
+#define SHA_F "ffffffffffffffffffffffffffffffffffffffff"
+#define SHA_P "1111111111111111111111111111111111111111"
+
+static struct prom_server prom;
+static struct serve srv;
+static char *dir, db[4096], policies[4096], queries[4096], tokens[4096];
+static char pass_at[32], fail_at[32];
+
+static const char motivating[] =
+    "{\"service\": \"payment-gateway\", \"environment\": \"staging\",\n"
+    " \"guard\": {\"query\": \"request_rate\", \"min\": 100},\n"
+    " \"objectives\": [\n"
+    "  {\"name\": \"availability\", \"query\": \"availability\",\n"
+    "   \"pass\": \">= 99.95%\", \"warn\": \">= 99.9%\", \"sustained\": true},\n"
+    "  {\"name\": \"latency_p95\", \"query\": \"latency_p95\",\n"
+    "   \"pass\": \"<= 120ms\", \"sustained\": true}]}\n";
+
+/* Every role, and the lines a careless edit leaves: each of the last ones
+ * must grant nothing. */
+static const char token_file[] =
+    "# token  name  roles  services\n"
+    CI "  ci-payments  evaluate  payment-*\n"
+    RM "  release-approvals  approve  payment-gateway,checkout\n"
+    ADMIN "  platform  admin\n"
+    DASH "  dashboards  read\n"
+    OTHER "  ci-checkout  evaluate  checkout\n"
+    "   # " S("commented") "  ghost  admin\n"
+    S("short-line") "\n"
+    S("bad-role") "  wizard  root\n";
+
+static long
+call(const char *method, const char *path, const char *token,
+    const char *body, char **out)
+{
+	char url[512], hdr[256];
+	const char *h[] = { hdr, "Content-Type: application/json", NULL };
+
+	snprintf(url, sizeof(url), "%s%s", srv.url, path);
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", token ? token :
+	    "");
+	return h_http(method, url, token ? h : h + 1, body, out);
+}
+
+static long
+evaluate(const char *token, const char *sha, const char *policy,
+    const char *at, const char *extra, char **out)
+{
+	char body[4096];
+
+	snprintf(body, sizeof(body), "{\"policy\": %s, \"commit\": \"%s\", "
+	    "\"at\": \"%s\", \"build_time\": \"%s\"%s%s}", policy, sha, at,
+	    pass_at, extra ? ", " : "", extra ? extra : "");
+	return call("POST", "/api/v1/evaluations", token, body, out);
+}
+
+static cJSON *
+status(const char *sha)
+{
+	char path[256], *out = NULL;
+	cJSON *j;
+
+	snprintf(path, sizeof(path), "/api/v1/status?commit=%s&service="
+	    "payment-gateway&environment=staging", sha);
+	assert_int_equal(call("GET", path, DASH, NULL, &out), 200);
+	j = cJSON_Parse(out);
+	free(out);
+	assert_non_null(j);
+	return j;
+}
+
+static int
+promotes(const char *sha, char *why, size_t n)
+{
+	cJSON *j = status(sha);
+	cJSON *r = cJSON_GetObjectItem(j, "reason");
+	int p = cJSON_IsTrue(cJSON_GetObjectItem(j, "promote"));
+
+	snprintf(why, n, "%s", cJSON_IsString(r) ? r->valuestring : "");
+	cJSON_Delete(j);
+	return p;
+}
+
+static long long
+count(const char *sql)
+{
+	return h_db_int(db, sql);
+}
+
+static int
+group_setup(void **state)
+{
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", policies, "--queries", queries, "--token-file",
+	    tokens, NULL };
+
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((dir = h_tmpdir()) == NULL || h_prom_start(&prom) != 0)
+		return -1;
+	snprintf(db, sizeof(db), "%s/roles.db", dir);
+	snprintf(policies, sizeof(policies), "%s/policies", dir);
+	snprintf(queries, sizeof(queries), "%s/queries", h_top());
+	snprintf(tokens, sizeof(tokens), "%s/tokens", dir);
+	snprintf(pass_at, sizeof(pass_at), "%lld", (long long)prom.end - 3600);
+	snprintf(fail_at, sizeof(fail_at), "%lld", (long long)prom.end);
+	free(h_write(dir, "tokens", token_file));
+	h_sh("mkdir -p '%s'", policies);
+	free(h_write(policies, "payment.json", motivating));
+	return h_serve_start(&srv, dir, args, NULL);
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	h_serve_stop(&srv);
+	h_prom_stop(&prom);
+	if (getenv("SLOGATE_TEST_KEEP") == NULL)
+		h_rmrf(dir);
+	free(dir);
+	curl_global_cleanup();
+	return 0;
+}
+
+/* The CI token cannot make its failing commit promotable: not by
+ * approving it under another name, not with a policy of its own, not with
+ * an old window. */
+static void
+ci_token_cannot_promote_its_failure(void **state)
+{
+	char *out = NULL, why[1024];
+	long long verdicts;
+
+	(void)state;
+	assert_int_equal(evaluate(CI, SHA_F, "\"payment\"", fail_at, NULL,
+	    &out), 201);
+	assert_contains(out, "\"verdict\":\t\"fail\"");
+	free(out);
+	assert_int_equal(promotes(SHA_F, why, sizeof(why)), 0);
+	verdicts = count("SELECT count(*) FROM verdicts");
+
+	/* approving its own failure as "release-manager" */
+	assert_int_equal(call("POST", "/api/v1/approvals", CI, "{\"commit\": \""
+	    SHA_F "\", \"service\": \"payment-gateway\", \"environment\": "
+	    "\"staging\", \"by\": \"release-manager\", \"reason\": \"ship it\"}",
+	    &out), 403);
+	assert_contains(out, "token 'ci-payments' does not have the 'approve' "
+	    "role");
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM approvals"), 0);
+
+	/* a policy of its own that passes anything */
+	assert_int_equal(evaluate(CI, SHA_F, "{\"service\": \"payment-gateway\", "
+	    "\"environment\": \"staging\", \"objectives\": [{\"name\": \"x\", "
+	    "\"promql\": \"vector(1)\", \"pass\": \">= 0\"}]}", fail_at, NULL,
+	    &out), 403);
+	assert_contains(out, "'admin' role");
+	free(out);
+
+	/* a window from 2020 for today's build */
+	assert_int_equal(evaluate(CI, SHA_F, "\"payment\"",
+	    "2020-01-01T00:00:00Z", NULL, &out), 400);
+	assert_contains(out, "before the build time");
+	free(out);
+
+	/* asking for a trial is an admin's */
+	assert_int_equal(evaluate(CI, SHA_F, "\"payment\"", pass_at,
+	    "\"trial\": true", &out), 403);
+	free(out);
+
+	/* another service's token, and a service outside its globs */
+	assert_int_equal(evaluate(OTHER, SHA_F, "\"payment\"", pass_at, NULL,
+	    &out), 403);
+	assert_contains(out, "does not cover service 'payment-gateway'");
+	free(out);
+	/* a token that is not one, and none at all */
+	assert_int_equal(evaluate(S("nobody"), SHA_F, "\"payment\"", pass_at,
+	    NULL, &out), 403);
+	free(out);
+	assert_int_equal(evaluate(NULL, SHA_F, "\"payment\"", pass_at, NULL,
+	    &out), 401);
+	free(out);
+	/* a read token reads, and changes nothing */
+	assert_int_equal(evaluate(DASH, SHA_F, "\"payment\"", pass_at, NULL,
+	    &out), 403);
+	free(out);
+
+	assert_int_equal(count("SELECT count(*) FROM verdicts"), verdicts);
+	assert_int_equal(promotes(SHA_F, why, sizeof(why)), 0);
+	assert_contains(why, "is fail");
+}
+
+/* An admin may try a policy or an old window: the verdict is a trial,
+ * shown and never counted. */
+static void
+admin_trials_are_never_counted(void **state)
+{
+	char *out = NULL, why[1024];
+
+	(void)state;
+	assert_int_equal(evaluate(ADMIN, SHA_F, "{\"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"objectives\": "
+	    "[{\"name\": \"x\", \"promql\": \"vector(1)\", \"pass\": \">= 0\"}]}",
+	    fail_at, NULL, &out), 201);
+	assert_contains(out, "\"verdict\":\t\"pass\"");
+	assert_contains(out, "\"trial\":\ttrue");
+	free(out);
+	assert_int_equal(evaluate(ADMIN, SHA_F, "\"payment\"",
+	    "2020-01-01T00:00:00Z", NULL, &out), 201);
+	assert_contains(out, "\"trial\":\ttrue");
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM verdicts WHERE commit_sha = '"
+	    SHA_F "' AND trial = 1"), 2);
+	/* the newest verdict is a passing trial; status judges the fail */
+	assert_int_equal(promotes(SHA_F, why, sizeof(why)), 0);
+	assert_contains(why, "is fail");
+}
+
+/* The approver is the token; the person the client names stands beside
+ * it, never alone. */
+static void
+approver_is_the_token(void **state)
+{
+	char *out = NULL, why[1024];
+	cJSON *j, *a;
+
+	(void)state;
+	assert_int_equal(call("POST", "/api/v1/approvals", RM, "{\"commit\": \""
+	    SHA_F "\", \"service\": \"payment-gateway\", \"environment\": "
+	    "\"staging\", \"by\": \"j.doe\", \"reason\": \"known flaky probe\"}",
+	    &out), 201);
+	free(out);
+	assert_string_equal(h_db_text(db, "SELECT approved_by FROM approvals"),
+	    "release-approvals");
+	assert_string_equal(h_db_text(db, "SELECT named_by FROM approvals"),
+	    "j.doe");
+	assert_int_equal(promotes(SHA_F, why, sizeof(why)), 1);
+	assert_contains(why, "approved by j.doe via release-approvals");
+	j = status(SHA_F);
+	a = cJSON_GetObjectItem(j, "approval");
+	assert_string_equal(cJSON_GetObjectItem(a, "approver")->valuestring,
+	    "j.doe via release-approvals");
+	cJSON_Delete(j);
+
+	/* an approver of other services cannot revoke it: scope */
+	assert_int_equal(call("DELETE", "/api/v1/approvals/1", CI, NULL, &out),
+	    403);
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM approvals WHERE revoked_at "
+	    "IS NOT NULL"), 0);
+	assert_int_equal(call("DELETE", "/api/v1/approvals/1", RM,
+	    "{\"reason\": \"probe fixed\"}", &out), 200);
+	free(out);
+	assert_string_equal(h_db_text(db, "SELECT revoked_by FROM approvals"),
+	    "release-approvals");
+	assert_int_equal(promotes(SHA_F, why, sizeof(why)), 0);
+
+	/* baselines and invalidation are an admin's */
+	assert_int_equal(call("PUT", "/api/v1/baselines/payment-gateway/staging",
+	    RM, "{\"objectives\": {\"availability\": 0.5}}", &out), 403);
+	free(out);
+	assert_int_equal(call("POST", "/api/v1/verdicts/1/invalidate", CI,
+	    "{\"reason\": \"x\"}", &out), 403);
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM baselines"), 0);
+	assert_int_equal(count("SELECT count(*) FROM invalidations"), 0);
+	assert_int_equal(call("PUT", "/api/v1/baselines/payment-gateway/staging",
+	    ADMIN, "{\"objectives\": {\"availability\": 0.9995}, \"by\": "
+	    "\"ops\"}", &out), 200);
+	free(out);
+	assert_string_equal(h_db_text(db, "SELECT set_by FROM baselines"),
+	    "ops via platform");
+}
+
+/* A verdict counts only while the policy that judged it is the one
+ * registered: after a change the commit must be judged again. */
+static void
+policy_change_needs_a_new_verdict(void **state)
+{
+	char *out = NULL, why[1024], path[4200];
+
+	(void)state;
+	assert_int_equal(evaluate(CI, SHA_P, "\"payment\"", pass_at, NULL,
+	    &out), 201);
+	assert_contains(out, "\"verdict\":\t\"pass\"");
+	free(out);
+	assert_int_equal(promotes(SHA_P, why, sizeof(why)), 1);
+	/* a spare copy of the policy cannot stand in for the registered one */
+	free(h_write(policies, "lax.json", motivating));
+	assert_int_equal(evaluate(CI, SHA_P, "\"lax\"", pass_at, NULL, &out),
+	    400);
+	assert_contains(out, "both judge payment-gateway/staging");
+	free(out);
+	snprintf(path, sizeof(path), "%s/lax.json", policies);
+	unlink(path);
+
+	free(h_write(policies, "payment.json", "{\"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"guard\": "
+	    "{\"query\": \"request_rate\", \"min\": 100}, \"objectives\": [{"
+	    "\"name\": \"availability\", \"query\": \"availability\", \"pass\": "
+	    "\">= 99.99%\", \"sustained\": true}]}\n"));
+	assert_int_equal(promotes(SHA_P, why, sizeof(why)), 0);
+	assert_contains(why, "not by the one registered now");
+	assert_contains(why, "judge the commit again");
+	free(h_write(policies, "payment.json", motivating));
+	assert_int_equal(promotes(SHA_P, why, sizeof(why)), 1);
+}
+
+/* Lines of the token file that grant nothing, told with their number and
+ * without their secret. */
+static void
+malformed_token_lines_grant_nothing(void **state)
+{
+	char *out = NULL, *log;
+
+	(void)state;
+	assert_int_equal(evaluate(S("commented"), SHA_P, "\"payment\"", pass_at,
+	    NULL, &out), 403);
+	free(out);
+	assert_int_equal(evaluate(S("short-line"), SHA_P, "\"payment\"",
+	    pass_at, NULL, &out), 403);
+	free(out);
+	assert_int_equal(evaluate(S("bad-role"), SHA_P, "\"payment\"", pass_at,
+	    NULL, &out), 403);
+	free(out);
+	log = h_read(srv.log);
+	assert_non_null(log);
+	assert_contains(log, "line 8 needs a secret, a name and roles");
+	assert_contains(log, "line 9 unknown role 'root'");
+	assert_null(strstr(log, "0123456789abcdef0123456789abcdef"));
+	assert_null(strstr(log, "line 7"));	/* the comment */
+	free(log);
+}
+
+/* --forbid-self-approval: the author cannot approve their own commit,
+ * under the token's name or as the person named. */
+static void
+self_approval_can_be_forbidden(void **state)
+{
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", policies, "--queries", queries, "--token-file",
+	    tokens, "--forbid-self-approval", NULL };
+	char body[1024], target[256], *out = NULL;
+	struct serve s;
+	const char *h[] = { "Authorization: Bearer " RM,
+	    "Content-Type: application/json", NULL };
+
+	(void)state;
+	assert_int_equal(evaluate(CI, SHA_F, "\"payment\"", fail_at,
+	    "\"commit_author\": \"J. Doe <j.doe@example.com>\"", &out), 201);
+	free(out);
+	assert_int_equal(h_serve_start(&s, dir, args, NULL), 0);
+	snprintf(target, sizeof(target), "%s/api/v1/approvals", s.url);
+	snprintf(body, sizeof(body), "{\"commit\": \"" SHA_F "\", \"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"by\": "
+	    "\"j.doe\", \"reason\": \"mine is fine\"}");
+	assert_int_equal(h_http("POST", target, h, body, &out), 403);
+	assert_contains(out, "'j.doe' is the commit's author");
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM approvals WHERE "
+	    "named_by = 'j.doe' AND revoked_at IS NULL"), 0);
+	snprintf(body, sizeof(body), "{\"commit\": \"" SHA_F "\", \"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"by\": "
+	    "\"alice\", \"reason\": \"reviewed the dashboards\"}");
+	assert_int_equal(h_http("POST", target, h, body, &out), 201);
+	free(out);
+	assert_int_equal(h_serve_stop(&s), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ci_token_cannot_promote_its_failure),
+		cmocka_unit_test(admin_trials_are_never_counted),
+		cmocka_unit_test(approver_is_the_token),
+		cmocka_unit_test(policy_change_needs_a_new_verdict),
+		cmocka_unit_test(malformed_token_lines_grant_nothing),
+		cmocka_unit_test(self_approval_can_be_forbidden),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -8,7 +8,7 @@ DATADIR   := $(PREFIX)/share/slogate
 BUILD     ?= build
 
 CC        ?= cc
-PKGS      := libcurl libcjson libgit2 sqlite3 libmicrohttpd
+PKGS      := libcurl libcjson libgit2 sqlite3 libmicrohttpd gnutls
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Werror
 CFLAGS    ?= -O2 -g

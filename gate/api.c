@@ -356,6 +356,7 @@ struct eval_req {
 	int inline_policy;		/* sent in the request, not registered */
 	int trial;			/* recorded as a trial */
 	const char *digest;		/* a watch's registered policy's */
+	const char *actor;		/* who asked */
 };
 
 static void
@@ -424,8 +425,10 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 			    "the one registered for %s/%s", pol->valuestring,
 			    e->policy->service, e->policy->environment);
 	}
-	if (stored)
+	if (stored) {
 		e->digest = str(o, "policy_digest", &bad);
+		e->actor = str(o, "requested_by", &bad);
+	}
 	if ((s && strcmp(s, e->policy->service) != 0) ||
 	    (env && strcmp(env, e->policy->environment) != 0))
 		return slg_err_set(err, SLG_EUSAGE, "'service' and 'environment' "
@@ -493,6 +496,7 @@ engine_run(const struct slg_api_conf *c, const struct eval_req *e,
 	run->since = e->since;
 	run->trial = e->trial;
 	run->policy_digest = e->digest;
+	run->actor = e->actor;
 }
 
 static int
@@ -531,8 +535,11 @@ start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(req, "trial");
 	cJSON_DeleteItemFromObjectCaseSensitive(req, "policy_digest");
+	cJSON_DeleteItemFromObjectCaseSensitive(req, "requested_by");
 	cJSON_AddBoolToObject(req, "trial", e->trial);
 	cJSON_AddStringToObject(req, "policy_digest", digest);
+	if (e->actor != NULL)
+		cJSON_AddStringToObject(req, "requested_by", e->actor);
 	w->request = cJSON_PrintUnformatted(req);
 	w->service = strdup(e->policy->service);
 	w->environment = strdup(e->policy->environment);
@@ -587,6 +594,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	if (allowed(q, r, e.trial ? SLG_ROLE_ADMIN : SLG_ROLE_EVALUATE,
 	    e.policy->service) != 0)
 		goto out;
+	e.actor = q->who->name;
 	engine_run(c, &e, q->store, q->now, &run);
 	/* a wait is the watcher's from now on; anything else is judged here */
 	if (e.wait)
@@ -1180,6 +1188,122 @@ out:
 	cJSON_Delete(o);
 }
 
+/* ---- the audit trail ---- */
+
+struct audit_page {
+	struct slg_audit_entry *e;
+	size_t n;
+	const char *next;
+};
+
+static int
+write_audit(FILE *f, const void *arg)
+{
+	const struct audit_page *x = arg;
+
+	return slg_report_audit_json(f, x->e, x->n, x->next);
+}
+
+static int
+write_audit_check(FILE *f, const void *arg)
+{
+	return slg_report_audit_check_json(f, arg);
+}
+
+static void
+get_audit(const struct slg_api_req *q, struct slg_api_resp *r)
+{
+	static const char *const kinds[] = { "evaluation", "trial", "approval",
+	    "revocation", "baseline", "invalidation", NULL };
+	struct slg_audit_filter f = { 0 };
+	struct audit_page x = { NULL, 0, NULL };
+	struct slg_buf next = SLG_BUF_INIT;
+	struct slg_err err = { 0 };
+	const char *a;
+	char *end, sha[65];
+	long limit;
+	size_t k;
+
+	f.service = q->arg(q->arg_cls, "service");
+	f.environment = q->arg(q->arg_cls, "environment");
+	f.kind = q->arg(q->arg_cls, "kind");
+	f.limit = 50;
+	if (allowed(q, r, SLG_ROLE_READ, f.service) != 0)
+		return;
+	for (k = 0; f.kind && kinds[k] && strcmp(kinds[k], f.kind) != 0; k++)
+		;
+	if (f.kind && kinds[k] == NULL) {
+		fail(r, 400, "bad request", "'kind' must be evaluation, trial, "
+		    "approval, revocation, baseline or invalidation");
+		return;
+	}
+	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
+		errno = 0;
+		limit = strtol(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || errno != 0 || limit < 1 ||
+		    limit > 1000) {
+			fail(r, 400, "bad request", "'limit' must be 1 to 1000");
+			return;
+		}
+		f.limit = (int)limit;
+	}
+	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
+		errno = 0;
+		f.before = strtoll(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || errno != 0 || f.before < 1) {
+			fail(r, 400, "bad request", "'before' must be an entry id");
+			return;
+		}
+	}
+	if ((a = q->arg(q->arg_cls, "commit")) != NULL) {
+		int rc = commit_arg(q->store, a, sha, &err);
+
+		if (rc == SLG_ENOTFOUND) {
+			answer(r, 200, write_audit, &x);	/* nothing yet */
+			return;
+		}
+		if (rc != 0) {
+			fail_err(r, &err);
+			return;
+		}
+		f.commit = sha;
+	}
+	if (slg_store_audit_list(q->store, &f, &x.e, &x.n, &err) != 0) {
+		fail_err(r, &err);
+		return;
+	}
+	if (x.n == (size_t)f.limit) {
+		slg_buf_printf(&next, PREFIX "/audit?limit=%d&before=%lld", f.limit,
+		    (long long)x.e[x.n - 1].id);
+		if (f.service)
+			slg_buf_printf(&next, "&service=%s", f.service);
+		if (f.environment)
+			slg_buf_printf(&next, "&environment=%s", f.environment);
+		if (f.commit)
+			slg_buf_printf(&next, "&commit=%s", f.commit);
+		if (f.kind)
+			slg_buf_printf(&next, "&kind=%s", f.kind);
+		x.next = next.data;
+	}
+	answer(r, 200, write_audit, &x);
+	slg_buf_release(&next);
+	slg_store_audit_list_free(x.e, x.n);
+}
+
+static void
+get_audit_verify(const struct slg_api_req *q, struct slg_api_resp *r)
+{
+	struct slg_audit_check c;
+	struct slg_err err = { 0 };
+
+	if (allowed(q, r, SLG_ROLE_READ, NULL) != 0)
+		return;
+	if (slg_store_audit_verify(q->store, &c, &err) != 0)
+		fail_err(r, &err);
+	else
+		answer(r, 200, write_audit_check, &c);
+}
+
 /* ---- routing ---- */
 
 static int
@@ -1255,6 +1379,13 @@ slg_api_handle(const struct slg_api_conf *c, const struct slg_api_req *q,
 			get_status(c, q, r);
 		else
 			not_allowed(r, "GET");
+	} else if (strcmp(p, "/audit") == 0 || strcmp(p, "/audit/verify") == 0) {
+		if (!is(q, "GET"))
+			not_allowed(r, "GET");
+		else if (p[6] == '\0')
+			get_audit(q, r);
+		else
+			get_audit_verify(q, r);
 	} else if (strcmp(p, "/approvals") == 0) {
 		if (is(q, "POST"))
 			post_approval(c, q, r);

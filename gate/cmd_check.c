@@ -649,6 +649,7 @@ cmd_check(int argc, char **argv)
 	if ((rc = slg_store_open(slg_db_path(o.db), &store, &err)) != 0)
 		goto fail;
 	run.trial = o.trial;
+	run.actor = slg_who(NULL);
 	run.policy = policy;
 	run.prom = &prom;
 	run.store = store;

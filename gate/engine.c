@@ -66,6 +66,7 @@ fill_subject(const struct slg_engine_run *r, struct slg_verdict *v,
 	else if (slg_git_blob_id(p->source, p->source_len, digest, err) != 0)
 		return err->code;
 	v->trial = r->trial;
+	v->actor = dup_or_null(r->actor);
 	v->service = strdup(p->service);
 	v->environment = strdup(p->environment);
 	v->commit = strdup(s->commit);

@@ -39,6 +39,7 @@ struct slg_engine_run {
 	const char *version;
 	const char *repo;	/* for ancestor baselines; NULL: working dir */
 	const char *policy_digest;	/* NULL: the policy's own text's */
+	const char *actor;	/* who asked, for the audit trail */
 	int trial;		/* recorded as a trial: never counted, and
 				 * the window may end before the build */
 };

@@ -442,3 +442,94 @@ slg_jsonin_error(const char *json, size_t len)
 	cJSON_Delete(root);
 	return msg;
 }
+
+static const char *
+audit_kind(const char *k)
+{
+	static const char *const kinds[] = { "evaluation", "trial", "approval",
+	    "revocation", "baseline", "invalidation" };
+
+	for (size_t i = 0; k != NULL && i < sizeof(kinds) / sizeof(*kinds); i++) {
+		if (strcmp(kinds[i], k) == 0)
+			return kinds[i];
+	}
+	return "unknown";
+}
+
+static void
+hash_member(const cJSON *o, const char *key, char out[65])
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	snprintf(out, 65, "%s", cJSON_IsString(v) ? v->valuestring : "");
+}
+
+int
+slg_jsonin_audit(const char *json, size_t len, struct slg_audit_entry **out,
+    size_t *n, struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err), *a, *it;
+	struct slg_audit_entry *e;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (root == NULL)
+		return err->code;
+	a = cJSON_GetObjectItemCaseSensitive(root, "entries");
+	if (!cJSON_IsArray(a) || (e = calloc((size_t)cJSON_GetArraySize(a) + 1,
+	    sizeof(*e))) == NULL) {
+		cJSON_Delete(root);
+		return slg_err_set(err, SLG_EPARSE, "the service answered without "
+		    "audit entries");
+	}
+	cJSON_ArrayForEach(it, a) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(it, "kind");
+
+		e[cnt].id = whole(it, "id");
+		e[cnt].at = when(it, "at");
+		e[cnt].actor = text(it, "actor");
+		e[cnt].kind = audit_kind(cJSON_IsString(k) ? k->valuestring : NULL);
+		e[cnt].service = text(it, "service");
+		e[cnt].environment = text(it, "environment");
+		e[cnt].commit = text(it, "commit");
+		e[cnt].subject_id = whole(it, "subject_id");
+		e[cnt].what = text(it, "what");
+		e[cnt].why = text(it, "why");
+		hash_member(it, "content_hash", e[cnt].content_hash);
+		hash_member(it, "prev_hash", e[cnt].prev_hash);
+		hash_member(it, "hash", e[cnt].hash);
+		cnt++;
+	}
+	cJSON_Delete(root);
+	*out = e;
+	*n = cnt;
+	return 0;
+}
+
+int
+slg_jsonin_audit_check(const char *json, size_t len, struct slg_audit_check *c,
+    struct slg_err *err)
+{
+	cJSON *root = parse(json, len, err);
+	const cJSON *ok, *why;
+
+	memset(c, 0, sizeof(*c));
+	if (root == NULL)
+		return err->code;
+	ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
+	why = cJSON_GetObjectItemCaseSensitive(root, "why");
+	if (!cJSON_IsBool(ok)) {
+		cJSON_Delete(root);
+		return slg_err_set(err, SLG_EPARSE, "the service answered without "
+		    "what the check found");
+	}
+	c->ok = cJSON_IsTrue(ok);
+	c->entries = whole(root, "entries");
+	c->bad = whole(root, "bad_entry");
+	c->older = whole(root, "older_rows");
+	snprintf(c->why, sizeof(c->why), "%s", cJSON_IsString(why) ?
+	    why->valuestring : c->ok ? "" : "the service did not say why");
+	cJSON_Delete(root);
+	return 0;
+}

@@ -37,6 +37,13 @@ int slg_jsonin_baselines(const char *json, size_t len,
 int slg_jsonin_evaluation(const char *json, size_t len, struct slg_watch *w,
     struct slg_verdict **v, struct slg_err *err);
 
+/* {"entries": [...]} of GET /api/v1/audit, and what audit/verify found.
+ * *out is the caller's (free each with slg_audit_entry_release). */
+int slg_jsonin_audit(const char *json, size_t len,
+    struct slg_audit_entry **out, size_t *n, struct slg_err *err);
+int slg_jsonin_audit_check(const char *json, size_t len,
+    struct slg_audit_check *c, struct slg_err *err);
+
 /* The "error" and "detail" of an error answer, as one message; NULL when
  * the text is not such an answer. Caller frees. */
 char *slg_jsonin_error(const char *json, size_t len);

@@ -35,6 +35,7 @@ static const struct slg_cmd cmds[] = {
 	{ "show", cmd_show, "everything recorded for a commit or a verdict" },
 	{ "baseline", cmd_baseline, "set, import, promote and show baselines" },
 	{ "invalidate", cmd_invalidate, "mark a verdict unusable as a baseline" },
+	{ "audit", cmd_audit, "the audit trail of every change; audit verify" },
 	{ "serve", cmd_serve, "run the HTTP service: API, history pages, metrics" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for slogate or a command" },

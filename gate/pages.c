@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "criteria.h"
@@ -54,6 +55,39 @@ esc(struct slg_buf *b, const char *s)
 		default: slg_buf_add(b, s, 1);
 		}
 	}
+}
+
+/* 1 when u is an http or https URL: a link taken from outside input
+ * (a pipeline, a job, Prometheus) with any other scheme (javascript:,
+ * data:) would run or load something when clicked. */
+static int
+web_url(const char *u)
+{
+	size_t n = strncasecmp(u, "https://", 8) == 0 ? 8 :
+	    strncasecmp(u, "http://", 7) == 0 ? 7 : 0;
+
+	if (n == 0 || u[n] == '\0' || u[n] == '/')
+		return 0;
+	for (; *u; u++) {
+		if ((unsigned char)*u <= ' ' || *u == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* " · <a href=URL>text</a>" for a web URL; else the URL as text. */
+static void
+link(struct slg_buf *b, const char *u, const char *text)
+{
+	if (web_url(u)) {
+		slg_buf_puts(b, " &middot; <a href=\"");
+		esc(b, u);
+		slg_buf_printf(b, "\" rel=\"noreferrer\">%s</a>", text);
+		return;
+	}
+	slg_buf_printf(b, " &middot; %s <code>", text);
+	esc(b, u);
+	slg_buf_puts(b, "</code>");
 }
 
 /* Percent-encodes everything but unreserved characters, for URLs. */
@@ -484,6 +518,8 @@ graph_link(struct slg_buf *b, const char *prom, const struct slg_verdict *v,
 	end[19] = '\0';
 	slg_duration_format(v->window_end - v->window_start, range,
 	    sizeof(range));
+	if (!web_url(prom))
+		return;
 	slg_buf_puts(b, "<a class=\"graph\" href=\"");
 	esc(b, prom);
 	slg_buf_puts(b, "/graph?g0.expr=");
@@ -596,11 +632,10 @@ evaluation(struct slg_buf *b, const struct slg_page_req *q,
 	esc(b, v->policy_path);
 	slg_buf_printf(b, " <code>%.12s</code>", v->policy_digest ?
 	    v->policy_digest : "");
-	if (v->pipeline_url) {
-		slg_buf_puts(b, " &middot; <a href=\"");
-		esc(b, v->pipeline_url);
-		slg_buf_puts(b, "\">pipeline</a>");
-	}
+	if (v->pipeline_url)
+		link(b, v->pipeline_url, "pipeline");
+	if (v->job_url)
+		link(b, v->job_url, "job");
 	if (v->has_score)
 		slg_buf_printf(b, " &middot; score %g of %g", v->score,
 		    v->score_max);

@@ -49,6 +49,15 @@ int slg_report_approval_json(FILE *f, const struct slg_approval *a,
 int slg_report_verdict_page_json(FILE *f, struct slg_verdict *const *list,
     size_t n, const char *next);
 
+/* The audit trail, newest first: a table, or {"entries": [...], "next"};
+ * and what `audit verify` found. */
+int slg_report_audit_text(FILE *f, const struct slg_audit_entry *e,
+    size_t n);
+int slg_report_audit_json(FILE *f, const struct slg_audit_entry *e,
+    size_t n, const char *next);
+int slg_report_audit_check_text(FILE *f, const struct slg_audit_check *c);
+int slg_report_audit_check_json(FILE *f, const struct slg_audit_check *c);
+
 /* {"error": error, "detail": detail}. */
 int slg_report_error_json(FILE *f, const char *error, const char *detail);
 

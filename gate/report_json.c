@@ -347,3 +347,48 @@ slg_report_error_json(FILE *f, const char *error, const char *detail)
 	cJSON_AddStringToObject(o, "detail", detail ? detail : "");
 	return emit(f, o);
 }
+
+int
+slg_report_audit_json(FILE *f, const struct slg_audit_entry *e, size_t n,
+    const char *next)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *a = cJSON_AddArrayToObject(o, "entries");
+
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		add_number(x, "id", (double)e[i].id);
+		add_time(x, "at", e[i].at);
+		add_text(x, "actor", e[i].actor);
+		add_text(x, "kind", e[i].kind);
+		add_text(x, "service", e[i].service);
+		add_text(x, "environment", e[i].environment);
+		add_text(x, "commit", e[i].commit);
+		add_number(x, "subject_id", (double)e[i].subject_id);
+		add_text(x, "what", e[i].what);
+		add_text(x, "why", e[i].why);
+		add_text(x, "content_hash", e[i].content_hash);
+		add_text(x, "prev_hash", e[i].prev_hash);
+		add_text(x, "hash", e[i].hash);
+		cJSON_AddItemToArray(a, x);
+	}
+	add_text(o, "next", next);
+	return emit(f, o);
+}
+
+int
+slg_report_audit_check_json(FILE *f, const struct slg_audit_check *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "ok", c->ok);
+	add_number(o, "entries", (double)c->entries);
+	if (c->bad)
+		add_number(o, "bad_entry", (double)c->bad);
+	else
+		cJSON_AddNullToObject(o, "bad_entry");
+	add_text(o, "why", c->ok ? NULL : c->why);
+	add_number(o, "older_rows", (double)c->older);
+	return emit(f, o);
+}

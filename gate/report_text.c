@@ -435,3 +435,44 @@ slg_report_baselines_text(FILE *f, const struct slg_stored_baseline *b,
 	slg_esc_release(&esc);
 	return ferror(f) ? -1 : 0;
 }
+
+int
+slg_report_audit_text(FILE *f, const struct slg_audit_entry *e, size_t n)
+{
+	struct slg_esc esc = SLG_ESC_INIT;
+	char t[32];
+
+	if (n == 0) {
+		fprintf(f, "no audit entries\n");
+		return ferror(f) ? -1 : 0;
+	}
+	fprintf(f, "%-6s  %-20s  %-12s  %-20s  %-24s  %-12s  %s\n", "ENTRY",
+	    "AT", "KIND", "WHO", "SERVICE", "COMMIT", "WHAT");
+	for (size_t i = 0; i < n; i++) {
+		slg_time_format(e[i].at, t, sizeof(t));
+		fprintf(f, "%-6lld  %-20s  %-12s  %-20s  %-24s  %-12.12s  %s%s%s\n",
+		    (long long)e[i].id, t, e[i].kind, E(e[i].actor),
+		    e[i].service ? E(e[i].service) : "-",
+		    e[i].commit ? E(e[i].commit) : "-", E(e[i].what),
+		    e[i].why ? ": " : "", e[i].why ? E(e[i].why) : "");
+	}
+	slg_esc_release(&esc);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+slg_report_audit_check_text(FILE *f, const struct slg_audit_check *c)
+{
+	struct slg_esc esc = SLG_ESC_INIT;
+
+	if (c->ok)
+		fprintf(f, "audit trail intact: %lld entries, each chained to the "
+		    "one before and matching what it records", (long long)c->entries);
+	else
+		fprintf(f, "audit trail broken: %s", E(c->why));
+	if (c->older > 0)
+		fprintf(f, " (%lld rows predate the trail)", (long long)c->older);
+	fputc('\n', f);
+	slg_esc_release(&esc);
+	return ferror(f) ? -1 : 0;
+}

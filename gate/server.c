@@ -253,6 +253,12 @@ respond(struct job *j, int status, const char *type, char *body, size_t len)
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* the pages need nothing but their own inline style and data:
+	 * images; nothing may frame them or learn where they link from */
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src "
+	    "'none'; style-src 'unsafe-inline'; img-src data:; "
+	    "frame-ancestors 'none'");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (j->allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, j->allow);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "digest.h"
 #include "store.h"
 
 /* Made from schema/ at build time (scripts/embed-schema.sh). */
@@ -328,6 +329,11 @@ insert_objectives(struct slg_store *st, const struct slg_verdict *v,
 	return rc;
 }
 
+static int audit_verdict(struct slg_store *st, const struct slg_verdict *v,
+    struct slg_err *err);
+static int audit_append(struct slg_store *st, struct slg_audit_entry *e,
+    struct slg_err *err);
+
 int
 slg_store_record_batch(struct slg_store *st, struct slg_verdict **v, size_t n,
     struct slg_err *err)
@@ -341,6 +347,8 @@ slg_store_record_batch(struct slg_store *st, struct slg_verdict **v, size_t n,
 		    insert_objectives(st, v[i], id, err) != 0)
 			goto fail;
 		v[i]->id = id;
+		if (audit_verdict(st, v[i], err) != 0)
+			goto fail;
 	}
 	if (exec(st, "COMMIT", "cannot commit the verdict", err) == 0)
 		return 0;
@@ -392,8 +400,24 @@ slg_store_baseline_add(struct slg_store *st,
 		bind_text(s, 7, b->source_commit);
 		bind_time(s, 8, b->source_verdict);
 		bind_text(s, 9, b->note);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		if (sqlite3_step(s) != SQLITE_DONE) {
 			rc = db_fail(st, err, "cannot store the baseline");
+		} else {
+			struct slg_audit_entry e = { 0 };
+			char what[256];
+
+			snprintf(what, sizeof(what), "baseline %.100s = %.17g (%s)",
+			    b->objective, b->value, b->note ? b->note : "set");
+			e.at = b->set_at;
+			e.actor = b->set_by;
+			e.kind = "baseline";
+			e.service = b->service;
+			e.environment = b->environment;
+			e.commit = b->source_commit;
+			e.subject_id = sqlite3_last_insert_rowid(st->db);
+			e.what = what;
+			rc = audit_append(st, &e, err);
+		}
 	}
 out:
 	sqlite3_finalize(s);
@@ -634,10 +658,14 @@ slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
+	if (exec(st, "BEGIN IMMEDIATE", "cannot record the approval", err) != 0)
+		return SLG_ESTORE;
 	if ((rc = verdict_exists(st, a->verdict_id, err)) != 0)
-		return rc;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot record the approval");
+		goto out;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot record the approval");
+		goto out;
+	}
 	sqlite3_bind_int64(s, 1, a->verdict_id);
 	bind_text(s, 2, a->commit);
 	bind_text(s, 3, a->service);
@@ -651,7 +679,29 @@ slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
 		rc = db_fail(st, err, "cannot record the approval");
 	else
 		a->id = sqlite3_last_insert_rowid(st->db);
+	if (rc == 0) {
+		struct slg_audit_entry e = { 0 };
+		char what[128];
+
+		snprintf(what, sizeof(what), "approval %lld of verdict %lld",
+		    (long long)a->id, (long long)a->verdict_id);
+		e.at = a->created_at;
+		e.actor = a->by;
+		e.kind = "approval";
+		e.service = a->service;
+		e.environment = a->environment;
+		e.commit = a->commit;
+		e.subject_id = a->id;
+		e.what = what;
+		e.why = a->reason;
+		rc = audit_append(st, &e, err);
+	}
+out:
 	sqlite3_finalize(s);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit the approval", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	a->id = 0;
 	return rc;
 }
 
@@ -730,8 +780,25 @@ slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
 	bind_text(s, 3, reason);
 	bind_text(s, 4, named_by);
 	sqlite3_bind_int64(s, 5, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (sqlite3_step(s) != SQLITE_DONE) {
 		rc = db_fail(st, err, "cannot revoke the approval");
+	} else {
+		struct slg_audit_entry e = { 0 };
+		char what[128];
+
+		snprintf(what, sizeof(what), "revoked approval %lld of verdict "
+		    "%lld", (long long)id, (long long)a.verdict_id);
+		e.at = at;
+		e.actor = (char *)by;
+		e.kind = "revocation";
+		e.service = a.service;
+		e.environment = a.environment;
+		e.commit = a.commit;
+		e.subject_id = id;
+		e.what = what;
+		e.why = (char *)reason;
+		rc = audit_append(st, &e, err);
+	}
 out:
 	sqlite3_finalize(s);
 	slg_approval_release(&a);
@@ -749,12 +816,17 @@ slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
 	    "invalidated_by, reason, created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT "
 	    "EXISTS (SELECT 1 FROM invalidations WHERE verdict_id = ?1)";
 	sqlite3_stmt *s = NULL;
+	struct slg_verdict *v = NULL;
 	int rc;
 
-	if ((rc = verdict_exists(st, verdict_id, err)) != 0)
-		return rc;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot invalidate the verdict");
+	if (exec(st, "BEGIN IMMEDIATE", "cannot invalidate", err) != 0)
+		return SLG_ESTORE;
+	if ((rc = slg_store_get(st, verdict_id, &v, err)) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot invalidate the verdict");
+		goto out;
+	}
 	sqlite3_bind_int64(s, 1, verdict_id);
 	bind_text(s, 2, by);
 	bind_text(s, 3, reason);
@@ -764,7 +836,29 @@ slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
 	else if (sqlite3_changes(st->db) == 0)
 		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld is invalidated "
 		    "already", (long long)verdict_id);
+	else {
+		struct slg_audit_entry e = { 0 };
+		char what[128];
+
+		snprintf(what, sizeof(what), "invalidated verdict %lld (%s)",
+		    (long long)verdict_id, slg_verdict_str(v->verdict));
+		e.at = at;
+		e.actor = (char *)by;
+		e.kind = "invalidation";
+		e.service = v->service;
+		e.environment = v->environment;
+		e.commit = v->commit;
+		e.subject_id = sqlite3_last_insert_rowid(st->db);
+		e.what = what;
+		e.why = (char *)reason;
+		rc = audit_append(st, &e, err);
+	}
+out:
 	sqlite3_finalize(s);
+	slg_verdict_free(v);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit the invalidation", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -1243,7 +1337,8 @@ slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
 	if (final != NULL) {
 		final->watch_id = w->id;
 		if (insert_verdict(st, final, &final->id, err) != 0 ||
-		    insert_objectives(st, final, final->id, err) != 0)
+		    insert_objectives(st, final, final->id, err) != 0 ||
+		    audit_verdict(st, final, err) != 0)
 			goto rollback;
 	}
 	if (exec(st, "COMMIT", "cannot commit the poll", err) != 0)
@@ -1405,4 +1500,493 @@ out:
 	}
 	*out = list;
 	return 0;
+}
+
+/* ---- the audit trail ---- */
+
+#define VERDICT_COLUMNS_AUDIT "id, watch_id, service, environment, " \
+    "commit_sha, commit_time, commit_author, commit_subject, branch, " \
+    "build_time, evaluated_at, window_start, window_end, step, pipeline_id, " \
+    "pipeline_url, job_url, ref_name, policy_path, policy_digest, " \
+    "prometheus_url, slogate_version, verdict, reason, guard_promql, " \
+    "guard_value, guard_min, score, score_max, score_pass, score_warn, trial"
+#define OBJECTIVE_COLUMNS_AUDIT "verdict_id, position, name, promql, " \
+    "sustained, judged, unit, pass_criteria, warn_criteria, status, value, " \
+    "value_at, baseline, baseline_source, points, points_failed, " \
+    "points_warn, points_missing, detail, baseline_commits, " \
+    "baseline_detail, weight, key"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* What an entry of each kind records: the columns as they were when it
+ * was written, named so that a column added later does not change the
+ * hash of an old row. ?1 is the subject's id. */
+static const struct {
+	const char *kind;
+	const char *sql[2];
+} contents[] = {
+	{ "evaluation", { "SELECT " VERDICT_COLUMNS_AUDIT " FROM verdicts "
+	    "WHERE id = ?1", "SELECT " OBJECTIVE_COLUMNS_AUDIT " FROM "
+	    "objective_results WHERE verdict_id = ?1 ORDER BY position" } },
+	{ "trial", { "SELECT " VERDICT_COLUMNS_AUDIT " FROM verdicts WHERE "
+	    "id = ?1", "SELECT " OBJECTIVE_COLUMNS_AUDIT " FROM "
+	    "objective_results WHERE verdict_id = ?1 ORDER BY position" } },
+	{ "approval", { "SELECT id, verdict_id, commit_sha, service, "
+	    "environment, approved_by, named_by, reason, created_at, expires_at "
+	    "FROM approvals WHERE id = ?1", NULL } },
+	{ "revocation", { "SELECT id, revoked_at, revoked_by, revoked_named_by, "
+	    "revoke_reason FROM approvals WHERE id = ?1 AND revoked_at IS NOT "
+	    "NULL", NULL } },
+	{ "baseline", { "SELECT " BASELINE_COLUMNS " FROM baselines WHERE "
+	    "id = ?1", NULL } },
+	{ "invalidation", { "SELECT id, verdict_id, invalidated_by, reason, "
+	    "created_at FROM invalidations WHERE id = ?1", NULL } },
+};
+
+/* One value in a form that cannot be read two ways: a type letter, then
+ * the value, text with its length in front. */
+static void
+hash_value(struct slg_sha256 *h, int type, long long i, double r,
+    const char *t, size_t tl)
+{
+	char num[64];
+	int n;
+
+	switch (type) {
+	case SQLITE_INTEGER:
+		n = snprintf(num, sizeof(num), "I%lld;", i);
+		break;
+	case SQLITE_FLOAT:
+		n = snprintf(num, sizeof(num), "R%.17g;", r);
+		break;
+	case SQLITE_NULL:
+		n = snprintf(num, sizeof(num), "N;");
+		break;
+	default:
+		n = snprintf(num, sizeof(num), "T%zu:", tl);
+		slg_sha256_add(h, num, (size_t)n);
+		slg_sha256_add(h, t, tl);
+		n = snprintf(num, sizeof(num), ";");
+		break;
+	}
+	slg_sha256_add(h, num, (size_t)n);
+}
+
+static void
+hash_text(struct slg_sha256 *h, const char *t)
+{
+	hash_value(h, t ? SQLITE_TEXT : SQLITE_NULL, 0, 0, t, t ? strlen(t) : 0);
+}
+
+/* Adds every row sql gives for id to h; *rows is how many. */
+static int
+hash_rows(struct slg_store *st, const char *sql, int64_t id,
+    struct slg_sha256 *h, int *rows, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	*rows = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read what the audit trail records");
+	sqlite3_bind_int64(s, 1, id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(s); c++) {
+			int type = sqlite3_column_type(s, c);
+
+			hash_value(h, type, sqlite3_column_int64(s, c),
+			    sqlite3_column_double(s, c),
+			    (const char *)sqlite3_column_blob(s, c),
+			    (size_t)sqlite3_column_bytes(s, c));
+		}
+		slg_sha256_add(h, "\n", 1);
+		(*rows)++;
+	}
+	sqlite3_finalize(s);
+	return r == SQLITE_DONE ? 0 :
+	    db_fail(st, err, "cannot read what the audit trail records");
+}
+
+/* The SHA-256 of what an entry of kind records about id; *found 0 when
+ * the subject is gone. */
+static int
+content_hash(struct slg_store *st, const char *kind, int64_t id,
+    char out[65], int *found, struct slg_err *err)
+{
+	struct slg_sha256 h;
+	size_t k;
+	int rows, rc;
+
+	*found = 0;
+	for (k = 0; k < sizeof(contents) / sizeof(contents[0]); k++) {
+		if (strcmp(contents[k].kind, kind) == 0)
+			break;
+	}
+	if (k == sizeof(contents) / sizeof(contents[0]))
+		return slg_err_set(err, SLG_ESTORE, "database '%s': audit entry of "
+		    "unknown kind '%.40s'", st->path, kind);
+	if ((rc = slg_sha256_init(&h, err)) != 0)
+		return rc;
+	slg_sha256_add(&h, kind, strlen(kind));
+	slg_sha256_add(&h, "\n", 1);
+	for (int i = 0; i < 2 && contents[k].sql[i] != NULL; i++) {
+		if ((rc = hash_rows(st, contents[k].sql[i], id, &h, &rows,
+		    err)) != 0) {
+			slg_sha256_abort(&h);
+			return rc;
+		}
+		if (i == 0)
+			*found = rows > 0;
+	}
+	slg_sha256_hex(&h, out);
+	return 0;
+}
+
+/* The hash of an entry: its fields, its content's hash and the entry
+ * before it. */
+static int
+entry_hash(const struct slg_audit_entry *e, char out[65], struct slg_err *err)
+{
+	struct slg_sha256 h;
+	int rc;
+
+	if ((rc = slg_sha256_init(&h, err)) != 0)
+		return rc;
+	hash_value(&h, SQLITE_INTEGER, e->id, 0, NULL, 0);
+	hash_value(&h, SQLITE_INTEGER, e->at, 0, NULL, 0);
+	hash_text(&h, e->actor);
+	hash_text(&h, e->kind);
+	hash_text(&h, e->service);
+	hash_text(&h, e->environment);
+	hash_text(&h, e->commit);
+	hash_value(&h, SQLITE_INTEGER, e->subject_id, 0, NULL, 0);
+	hash_text(&h, e->what);
+	hash_text(&h, e->why);
+	hash_text(&h, e->content_hash);
+	hash_text(&h, e->prev_hash);
+	slg_sha256_hex(&h, out);
+	return 0;
+}
+
+/* Appends an entry for e's subject, inside the caller's transaction:
+ * e->id, content_hash, prev_hash and hash are filled here. */
+static int
+audit_append(struct slg_store *st, struct slg_audit_entry *e,
+    struct slg_err *err)
+{
+	static const char last[] = "SELECT id, hash FROM audit ORDER BY id DESC "
+	    "LIMIT 1";
+	static const char ins[] = "INSERT INTO audit (id, at, actor, kind, "
+	    "service, environment, commit_sha, subject_id, what, why, "
+	    "content_hash, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = NULL;
+	int found, rc, i = 1;
+
+	if (e->actor == NULL)
+		e->actor = (char *)"unknown";
+	if ((rc = content_hash(st, e->kind, e->subject_id, e->content_hash,
+	    &found, err)) != 0)
+		return rc;
+	if (!found)
+		return slg_err_set(err, SLG_ESTORE, "database '%s': the %s to "
+		    "record in the audit trail is not there", st->path, e->kind);
+	if (sqlite3_prepare_v2(st->db, last, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read the audit trail");
+	e->id = 1;
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", ZERO_HASH);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(s, 0) + 1;
+		snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read the audit trail");
+	if ((rc = entry_hash(e, e->hash, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot write the audit trail");
+	sqlite3_bind_int64(s, i++, e->id);
+	sqlite3_bind_int64(s, i++, e->at);
+	bind_text(s, i++, e->actor);
+	bind_text(s, i++, e->kind);
+	bind_text(s, i++, e->service);
+	bind_text(s, i++, e->environment);
+	bind_text(s, i++, e->commit);
+	sqlite3_bind_int64(s, i++, e->subject_id);
+	bind_text(s, i++, e->what);
+	bind_text(s, i++, e->why);
+	bind_text(s, i++, e->content_hash);
+	bind_text(s, i++, e->prev_hash);
+	bind_text(s, i++, e->hash);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 :
+	    db_fail(st, err, "cannot write the audit trail");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+audit_verdict(struct slg_store *st, const struct slg_verdict *v,
+    struct slg_err *err)
+{
+	struct slg_audit_entry e = { 0 };
+	char what[256];
+
+	snprintf(what, sizeof(what), "verdict %lld: %s, policy %.12s",
+	    (long long)v->id, slg_verdict_str(v->verdict),
+	    v->policy_digest ? v->policy_digest : "?");
+	e.at = v->evaluated_at;
+	e.actor = v->actor;
+	e.kind = v->trial ? "trial" : "evaluation";
+	e.service = v->service;
+	e.environment = v->environment;
+	e.commit = v->commit;
+	e.subject_id = v->id;
+	e.what = what;
+	return audit_append(st, &e, err);
+}
+
+static const char *
+kind_name(const char *k)
+{
+	for (size_t i = 0; k && i < sizeof(contents) / sizeof(contents[0]); i++) {
+		if (strcmp(contents[i].kind, k) == 0)
+			return contents[i].kind;
+	}
+	return "unknown";
+}
+
+#define AUDIT_COLUMNS "id, at, actor, kind, service, environment, " \
+    "commit_sha, subject_id, what, why, content_hash, prev_hash, hash"
+
+static void
+row_audit(sqlite3_stmt *s, struct slg_audit_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	e->at = sqlite3_column_int64(s, 1);
+	e->actor = col_text(s, 2);
+	e->kind = kind_name((const char *)sqlite3_column_text(s, 3));
+	e->service = col_text(s, 4);
+	e->environment = col_text(s, 5);
+	e->commit = col_text(s, 6);
+	e->subject_id = sqlite3_column_int64(s, 7);
+	e->what = col_text(s, 8);
+	e->why = col_text(s, 9);
+	snprintf(e->content_hash, sizeof(e->content_hash), "%s",
+	    sqlite3_column_text(s, 10) ? (const char *)sqlite3_column_text(s, 10) :
+	    "");
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
+	    sqlite3_column_text(s, 11) ? (const char *)sqlite3_column_text(s, 11) :
+	    "");
+	snprintf(e->hash, sizeof(e->hash), "%s", sqlite3_column_text(s, 12) ?
+	    (const char *)sqlite3_column_text(s, 12) : "");
+}
+
+void
+slg_store_audit_list_free(struct slg_audit_entry *e, size_t n)
+{
+	for (size_t i = 0; e != NULL && i < n; i++)
+		slg_audit_entry_release(&e[i]);
+	free(e);
+}
+
+int
+slg_store_audit_list(struct slg_store *st, const struct slg_audit_filter *f,
+    struct slg_audit_entry **out, size_t *n, struct slg_err *err)
+{
+	struct slg_buf sql = SLG_BUF_INIT;
+	struct slg_audit_entry *list = NULL;
+	sqlite3_stmt *s = NULL;
+	int limit = f->limit > 0 ? f->limit : 50, i = 1, r, rc = 0;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	slg_buf_puts(&sql, "SELECT " AUDIT_COLUMNS " FROM audit WHERE 1");
+	if (f->service)
+		slg_buf_puts(&sql, " AND service = ?");
+	if (f->environment)
+		slg_buf_puts(&sql, " AND environment = ?");
+	if (f->commit)
+		slg_buf_puts(&sql, " AND commit_sha = ?");
+	if (f->kind)
+		slg_buf_puts(&sql, " AND kind = ?");
+	if (f->before)
+		slg_buf_puts(&sql, " AND id < ?");
+	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+	if (sql.data == NULL || (list = calloc((size_t)limit,
+	    sizeof(*list))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	if (f->service)
+		bind_text(s, i++, f->service);
+	if (f->environment)
+		bind_text(s, i++, f->environment);
+	if (f->commit)
+		bind_text(s, i++, f->commit);
+	if (f->kind)
+		bind_text(s, i++, f->kind);
+	if (f->before)
+		sqlite3_bind_int64(s, i++, f->before);
+	sqlite3_bind_int(s, i++, limit);
+	while (cnt < (size_t)limit && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		row_audit(s, &list[cnt]);
+		if (list[cnt].actor == NULL || list[cnt].what == NULL) {
+			cnt++;
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	if (cnt < (size_t)limit && r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	sqlite3_finalize(s);
+	slg_store_audit_list_free(list, cnt);
+	slg_buf_release(&sql);
+	return rc;
+}
+
+/* The first row of a table newer than the trail's start that has no entry
+ * of its kind: a row written around slogate. */
+static int
+unrecorded(struct slg_store *st, struct slg_audit_check *c,
+    struct slg_err *err)
+{
+	static const struct {
+		const char *sql, *what;
+	} q[] = {
+		{ "SELECT id FROM verdicts v WHERE id > (SELECT verdicts FROM "
+		    "audit_start) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		    "a.kind IN ('evaluation', 'trial') AND a.subject_id = v.id) "
+		    "ORDER BY id LIMIT 1", "verdict" },
+		{ "SELECT id FROM approvals p WHERE id > (SELECT approvals FROM "
+		    "audit_start) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		    "a.kind = 'approval' AND a.subject_id = p.id) ORDER BY id "
+		    "LIMIT 1", "approval" },
+		{ "SELECT id FROM approvals p WHERE id > (SELECT approvals FROM "
+		    "audit_start) AND revoked_at IS NOT NULL AND NOT EXISTS "
+		    "(SELECT 1 FROM audit a WHERE a.kind = 'revocation' AND "
+		    "a.subject_id = p.id) ORDER BY id LIMIT 1",
+		    "revocation of approval" },
+		{ "SELECT id FROM baselines b WHERE id > (SELECT baselines FROM "
+		    "audit_start) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		    "a.kind = 'baseline' AND a.subject_id = b.id) ORDER BY id "
+		    "LIMIT 1", "baseline" },
+		{ "SELECT id FROM invalidations i WHERE id > (SELECT "
+		    "invalidations FROM audit_start) AND NOT EXISTS (SELECT 1 FROM "
+		    "audit a WHERE a.kind = 'invalidation' AND a.subject_id = "
+		    "i.id) ORDER BY id LIMIT 1", "invalidation" },
+	};
+
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		sqlite3_stmt *s = NULL;
+		int r;
+
+		if (sqlite3_prepare_v2(st->db, q[i].sql, -1, &s, NULL) !=
+		    SQLITE_OK)
+			return db_fail(st, err, "cannot check the audit trail");
+		r = sqlite3_step(s);
+		if (r == SQLITE_ROW) {
+			snprintf(c->why, sizeof(c->why), "%s %lld has no entry in "
+			    "the audit trail: it was written around slogate",
+			    q[i].what, (long long)sqlite3_column_int64(s, 0));
+			c->ok = 0;
+		}
+		sqlite3_finalize(s);
+		if (r != SQLITE_ROW && r != SQLITE_DONE)
+			return db_fail(st, err, "cannot check the audit trail");
+		if (!c->ok)
+			return 0;
+	}
+	return 0;
+}
+
+int
+slg_store_audit_verify(struct slg_store *st, struct slg_audit_check *c,
+    struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	char prev[65] = ZERO_HASH, want[65];
+	int64_t expect = 1;
+	int r, rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->ok = 1;
+	/* one snapshot: a change made meanwhile is not half seen */
+	if (exec(st, "BEGIN", "cannot check the audit trail", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, "SELECT " AUDIT_COLUMNS " FROM audit "
+	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	while (c->ok && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct slg_audit_entry e;
+		int found;
+
+		row_audit(s, &e);
+		c->entries++;
+		if (e.id != expect)
+			snprintf(c->why, sizeof(c->why), "entry %lld follows entry "
+			    "%lld: the entries between were removed",
+			    (long long)e.id, (long long)expect - 1);
+		else if (strcmp(e.prev_hash, prev) != 0)
+			snprintf(c->why, sizeof(c->why), "entry %lld does not chain "
+			    "to the entry before it", (long long)e.id);
+		else if ((rc = entry_hash(&e, want, err)) != 0)
+			;
+		else if (strcmp(want, e.hash) != 0)
+			snprintf(c->why, sizeof(c->why), "entry %lld was changed: "
+			    "its hash does not match what it holds", (long long)e.id);
+		else if ((rc = content_hash(st, e.kind, e.subject_id, want,
+		    &found, err)) != 0)
+			;
+		else if (!found)
+			snprintf(c->why, sizeof(c->why), "entry %lld records %s %lld, "
+			    "which is gone", (long long)e.id, e.kind,
+			    (long long)e.subject_id);
+		else if (strcmp(want, e.content_hash) != 0)
+			snprintf(c->why, sizeof(c->why), "entry %lld: the %s it "
+			    "records (%lld) was changed since", (long long)e.id,
+			    e.kind, (long long)e.subject_id);
+		if (rc == 0 && c->why[0] != '\0') {
+			c->ok = 0;
+			c->bad = e.id;
+		}
+		snprintf(prev, sizeof(prev), "%s", e.hash);
+		expect = e.id + 1;
+		slg_audit_entry_release(&e);
+		if (rc != 0)
+			goto out;
+	}
+	if (c->ok && r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	if (c->ok)
+		rc = unrecorded(st, c, err);
+	if (rc == 0) {
+		sqlite3_finalize(s);
+		s = NULL;
+		if (sqlite3_prepare_v2(st->db, "SELECT verdicts + approvals + "
+		    "baselines + invalidations FROM audit_start", -1, &s, NULL) ==
+		    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+			c->older = sqlite3_column_int64(s, 0);
+	}
+out:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
 }

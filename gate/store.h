@@ -166,4 +166,32 @@ int slg_store_watch_polls(struct slg_store *st, int64_t id,
 /* 0 when the database answers a trivial query (readiness). */
 int slg_store_ping(struct slg_store *st, struct slg_err *err);
 
+/* ---- the audit trail ---- */
+
+struct slg_audit_filter {
+	const char *service;		/* NULL: any */
+	const char *environment;
+	const char *commit;		/* the full sha */
+	const char *kind;		/* evaluation, trial, approval, ... */
+	int64_t before;			/* ids below this (paging); 0: any */
+	int limit;			/* 0: 50 */
+};
+
+/* Entries matching f, newest first; *out is the caller's
+ * (slg_store_audit_list_free). Every change the store makes (a verdict,
+ * an approval, a revocation, a baseline, an invalidation) adds its entry
+ * in the same transaction. */
+int slg_store_audit_list(struct slg_store *st, const struct slg_audit_filter *f,
+    struct slg_audit_entry **out, size_t *n, struct slg_err *err);
+void slg_store_audit_list_free(struct slg_audit_entry *e, size_t n);
+
+/* Walks the trail in one snapshot: each entry's id follows the last, its
+ * prev_hash is the last entry's hash, its hash matches its fields, and what
+ * it records is there and unchanged; then that no verdict, approval,
+ * revocation, baseline or invalidation newer than the trail lacks an
+ * entry. The result is in *c; the return is for a database that cannot be
+ * read (SLG_ESTORE). */
+int slg_store_audit_verify(struct slg_store *st, struct slg_audit_check *c,
+    struct slg_err *err);
+
 #endif

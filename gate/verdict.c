@@ -76,6 +76,7 @@ slg_verdict_free(struct slg_verdict *v)
 	free(v->job_url);
 	free(v->ref_name);
 	free(v->policy_path);
+	free(v->actor);
 	free(v->policy_digest);
 	free(v->prometheus_url);
 	free(v->version);
@@ -190,4 +191,16 @@ const char *
 slg_approval_revoker(const struct slg_approval *a, char *buf, size_t n)
 {
 	return display(a->revoked_by, a->revoked_named_by, buf, n);
+}
+
+void
+slg_audit_entry_release(struct slg_audit_entry *e)
+{
+	free(e->actor);
+	free(e->service);
+	free(e->environment);
+	free(e->commit);
+	free(e->what);
+	free(e->why);
+	memset(e, 0, sizeof(*e));
 }

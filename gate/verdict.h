@@ -92,6 +92,8 @@ struct slg_verdict {
 	struct slg_objective_result *obj;
 	int64_t watch_id;	/* the watch it ended, 0: none (same as id) */
 	int trial;		/* shown, never counted by status or baselines */
+	char *actor;		/* who asked, for the audit trail; NULL when
+				 * read back */
 	/* filled when read back from the store */
 	size_t napprovals;
 	struct slg_approval *approvals;
@@ -199,5 +201,37 @@ const char *slg_approval_approver(const struct slg_approval *a, char *buf,
     size_t n);
 const char *slg_approval_revoker(const struct slg_approval *a, char *buf,
     size_t n);
+
+/* One entry of the audit trail: who changed what, when and why, with the
+ * SHA-256 of what it records and of itself chained to the entry before. */
+struct slg_audit_entry {
+	int64_t id;
+	int64_t at;
+	char *actor;		/* the token's name, or the local user */
+	const char *kind;	/* evaluation trial approval revocation
+				 * baseline invalidation */
+	char *service;
+	char *environment;
+	char *commit;
+	int64_t subject_id;	/* the verdict, approval, baseline row or
+				 * invalidation */
+	char *what;		/* one line */
+	char *why;		/* the reason given, or NULL */
+	char content_hash[65];
+	char prev_hash[65];
+	char hash[65];
+};
+
+/* What walking the audit trail found (slogate audit verify). */
+struct slg_audit_check {
+	int ok;				/* 1: the whole trail holds */
+	int64_t entries;		/* entries walked */
+	int64_t bad;			/* the first entry that does not, or 0 */
+	char why[512];			/* what does not hold */
+	int64_t older;			/* rows older than the trail */
+};
+
+/* Frees the strings of an entry read back from the store. */
+void slg_audit_entry_release(struct slg_audit_entry *e);
 
 #endif

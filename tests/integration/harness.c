@@ -519,11 +519,25 @@ long
 h_http(const char *method, const char *url, const char *const *headers,
     const char *body, char **out)
 {
+	return h_http_full(method, url, headers, body, out, NULL);
+}
+
+long
+h_http_full(const char *method, const char *url,
+    const char *const *headers, const char *body, char **out, char **head)
+{
 	struct curl_slist *h = NULL;
 	CURL *c = curl_easy_init();
 	long status = 0;
 
 	*out = calloc(1, 1);
+	if (head != NULL) {
+		*head = calloc(1, 1);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, head);
+	}
+	if (getenv("SLOGATE_TEST_CA") != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, getenv("SLOGATE_TEST_CA"));
 	for (size_t i = 0; headers && headers[i]; i++)
 		h = curl_slist_append(h, headers[i]);
 	curl_easy_setopt(c, CURLOPT_URL, url);

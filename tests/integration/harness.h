@@ -103,6 +103,12 @@ int h_serve_stop(struct serve *s);
 long h_http(const char *method, const char *url, const char *const *headers,
     const char *body, char **out);
 
+/* As h_http, with the answer's header lines in *head (the caller's) when
+ * head is not NULL. $SLOGATE_TEST_CA, when set, is the CA file https
+ * answers are checked against. */
+long h_http_full(const char *method, const char *url,
+    const char *const *headers, const char *body, char **out, char **head);
+
 /* A scripted stand-in for Prometheus that answers every query with one
  * sample of value 1 after delay_ms: for requests that must still be in
  * flight. The sample is at the time= the query asked for (1 without one),

@@ -394,6 +394,201 @@ self_approval_can_be_forbidden(void **state)
 	assert_int_equal(h_serve_stop(&s), 0);
 }
 
+/* Links from outside input only as http(s); every answer carries the
+ * content policy; --read-token-required covers the pages, a browser logs
+ * in with the token as its password. */
+static void
+pages_need_a_read_token_and_send_a_csp(void **state)
+{
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", policies, "--queries", queries, "--token-file",
+	    tokens, "--read-token-required", "--metrics-token-required", NULL };
+	const char *basic[] = { "Authorization: Basic ZGFzaDowMTIzNDU2Nzg5YWJj"
+	    "ZGVmMDEyMzQ1Njc4OWFiY2RlZi1kYXNo", NULL };	/* dash:DASH */
+	const char *bearer[] = { "Authorization: Bearer " DASH, NULL };
+	char *out = NULL, *head = NULL, target[256];
+	struct serve s;
+
+	(void)state;
+	assert_int_equal(evaluate(CI, "2222222222222222222222222222222222222222",
+	    "\"payment\"", pass_at, "\"pipeline_url\": \"javascript:alert(1)\", "
+	    "\"job_url\": \"https://gitlab.example/p/-/jobs/7\"", &out), 201);
+	free(out);
+	snprintf(target, sizeof(target), "%s/commits/2222222222222222222222222"
+	    "222222222222222", srv.url);
+	assert_int_equal(h_http_full("GET", target, NULL, NULL, &out, &head),
+	    200);
+	assert_contains(head, "Content-Security-Policy: default-src 'none'; "
+	    "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+	assert_contains(head, "X-Content-Type-Options: nosniff");
+	assert_contains(head, "Referrer-Policy: same-origin");
+	assert_null(strstr(out, "href=\"javascript"));
+	assert_contains(out, "pipeline <code>javascript:alert(1)</code>");
+	assert_contains(out, "<a href=\"https://gitlab.example/p/-/jobs/7\"");
+	free(out);
+	free(head);
+
+	assert_int_equal(h_serve_start(&s, dir, args, NULL), 0);
+	snprintf(target, sizeof(target), "%s/", s.url);
+	assert_int_equal(h_http_full("GET", target, NULL, NULL, &out, &head),
+	    401);
+	assert_contains(head, "WWW-Authenticate: Basic realm=\"slogate\"");
+	assert_null(strstr(out, "payment-gateway"));
+	free(out);
+	free(head);
+	assert_int_equal(h_http("GET", target, basic, NULL, &out), 200);
+	assert_contains(out, "payment-gateway");
+	free(out);
+	assert_int_equal(h_http("GET", target, bearer, NULL, &out), 200);
+	free(out);
+	snprintf(target, sizeof(target), "%s/commits/2222222", s.url);
+	assert_int_equal(h_http("GET", target, NULL, NULL, &out), 401);
+	free(out);
+	snprintf(target, sizeof(target), "%s/api/v1/verdicts", s.url);
+	assert_int_equal(h_http("GET", target, NULL, NULL, &out), 401);
+	free(out);
+	snprintf(target, sizeof(target), "%s/metrics", s.url);
+	assert_int_equal(h_http("GET", target, NULL, NULL, &out), 401);
+	free(out);
+	assert_int_equal(h_http("GET", target, bearer, NULL, &out), 200);
+	assert_contains(out, "slogate_build_info");
+	free(out);
+	/* what a load balancer asks stays open */
+	snprintf(target, sizeof(target), "%s/healthz", s.url);
+	assert_int_equal(h_http("GET", target, NULL, NULL, &out), 200);
+	free(out);
+	snprintf(target, sizeof(target), "%s/readyz", s.url);
+	assert_int_equal(h_http("GET", target, NULL, NULL, &out), 200);
+	free(out);
+	assert_int_equal(h_serve_stop(&s), 0);
+}
+
+/* A copy of the database, tampered with by sql (plain SQL, as someone
+ * with the file could), then `slogate audit verify` on it: its exit code,
+ * and its output in *out. */
+static int
+verify_after(const char *sql, char **out)
+{
+	static int n;
+	char copy[4200];
+	const char *args[] = { "audit", "verify", "--db", copy, NULL };
+	struct run r;
+	int code;
+
+	snprintf(copy, sizeof(copy), "%s/tampered-%d.db", dir, n++);
+	assert_int_equal(h_sh("sqlite3 '%s' \"VACUUM INTO '%s'\" && sqlite3 '%s' "
+	    "\"%s\"", db, copy, copy, sql), 0);
+	assert_int_equal(h_slogate(&r, args, NULL), 0);
+	code = r.code;
+	*out = strdup(r.out);
+	h_run_free(&r);
+	return code;
+}
+
+/* Every change above is in the trail, with who, what and why; the chain
+ * holds, and each way of tampering with the file is found and named. */
+static void
+audit_trail_shows_tampering(void **state)
+{
+	const char *list[] = { "audit", "--db", db, "--format", "json",
+	    "--limit", "1000", NULL };
+	const char *ok[] = { "audit", "verify", "--db", db, NULL };
+	char *out = NULL, path[256];
+	cJSON *j, *e;
+	struct run r;
+	int kinds = 0;
+
+	(void)state;
+	assert_int_equal(h_slogate(&r, list, NULL), 0);
+	assert_int_equal(r.code, 0);
+	j = cJSON_Parse(r.out);
+	assert_non_null(j);
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "entries")) {
+		const char *k = cJSON_GetObjectItem(e, "kind")->valuestring;
+		const char *who = cJSON_GetObjectItem(e, "actor")->valuestring;
+
+		if (strcmp(k, "approval") == 0 && strcmp(who,
+		    "release-approvals") == 0)
+			kinds |= 1;
+		if (strcmp(k, "revocation") == 0)
+			kinds |= 2;
+		if (strcmp(k, "trial") == 0 && strcmp(who, "platform") == 0)
+			kinds |= 4;
+		if (strcmp(k, "evaluation") == 0 && strcmp(who, "ci-payments") == 0)
+			kinds |= 8;
+		if (strcmp(k, "baseline") == 0 && strcmp(who, "ops via platform")
+		    == 0)
+			kinds |= 16;
+	}
+	cJSON_Delete(j);
+	h_run_free(&r);
+	assert_int_equal(kinds, 31);
+	/* one entry per verdict, approval, revocation and baseline */
+	assert_int_equal(count("SELECT count(*) FROM audit"),
+	    count("SELECT (SELECT count(*) FROM verdicts) + (SELECT count(*) "
+	    "FROM approvals) + (SELECT count(*) FROM approvals WHERE revoked_at "
+	    "IS NOT NULL) + (SELECT count(*) FROM baselines)"));
+	/* the API filters it, with the reason given */
+	snprintf(path, sizeof(path), "/api/v1/audit?service=payment-gateway&"
+	    "kind=approval");
+	assert_int_equal(call("GET", path, DASH, NULL, &out), 200);
+	assert_contains(out, "\"why\":\t\"known flaky probe\"");
+	assert_null(strstr(out, "\"kind\":\t\"evaluation\""));
+	free(out);
+	assert_int_equal(call("GET", "/api/v1/audit?kind=everything", DASH, NULL,
+	    &out), 400);
+	free(out);
+
+	assert_int_equal(h_slogate(&r, ok, NULL), 0);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "audit trail intact");
+	h_run_free(&r);
+	assert_int_equal(call("GET", "/api/v1/audit/verify", DASH, NULL, &out),
+	    200);
+	assert_contains(out, "\"ok\":\ttrue");
+	free(out);
+
+	/* slogate's own statements cannot change the trail */
+	assert_int_not_equal(h_sh("sqlite3 '%s' \"UPDATE audit SET why = 'x'\" "
+	    "2>/dev/null", db), 0);
+
+	/* a verdict changed: the entry that records it is named */
+	assert_int_equal(verify_after("UPDATE verdicts SET verdict = 'pass' "
+	    "WHERE id = 1", &out), 1);
+	assert_contains(out, "the evaluation it records (1) was changed since");
+	free(out);
+	/* an objective changed under its verdict */
+	assert_int_equal(verify_after("UPDATE objective_results SET value = 1 "
+	    "WHERE verdict_id = 1", &out), 1);
+	assert_contains(out, "(1) was changed since");
+	free(out);
+	/* a verdict deleted */
+	assert_int_equal(verify_after("DELETE FROM objective_results WHERE "
+	    "verdict_id = 1; DELETE FROM verdicts WHERE id = 1", &out), 1);
+	assert_contains(out, "records evaluation 1, which is gone");
+	free(out);
+	/* an entry removed from the middle, and one rewritten */
+	assert_int_equal(verify_after("DROP TRIGGER audit_no_delete; DELETE FROM "
+	    "audit WHERE id = 2", &out), 1);
+	assert_contains(out, "entry 3 follows entry 1");
+	free(out);
+	assert_int_equal(verify_after("DROP TRIGGER audit_no_update; UPDATE "
+	    "audit SET actor = 'someone-else' WHERE id = 2", &out), 1);
+	assert_contains(out, "entry 2 was changed");
+	free(out);
+	/* the last entry removed, or an approval written around slogate */
+	assert_int_equal(verify_after("DROP TRIGGER audit_no_delete; DELETE FROM "
+	    "audit WHERE id = (SELECT max(id) FROM audit)", &out), 1);
+	assert_contains(out, "has no entry in the audit trail");
+	free(out);
+	assert_int_equal(verify_after("INSERT INTO approvals (verdict_id, "
+	    "commit_sha, service, environment, approved_by, reason, created_at) "
+	    "VALUES (1, '" SHA_F "', 'payment-gateway', 'staging', 'nobody', "
+	    "'sneaky', 0)", &out), 1);
+	assert_contains(out, "has no entry in the audit trail");
+	free(out);
+}
+
 int
 main(void)
 {
@@ -404,6 +599,8 @@ main(void)
 		cmocka_unit_test(policy_change_needs_a_new_verdict),
 		cmocka_unit_test(malformed_token_lines_grant_nothing),
 		cmocka_unit_test(self_approval_can_be_forbidden),
+		cmocka_unit_test(pages_need_a_read_token_and_send_a_csp),
+		cmocka_unit_test(audit_trail_shows_tampering),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -422,7 +422,11 @@ service_page(const struct slg_page_req *q, const char *service,
 		esc(&b, all[i]->environment);
 		slg_buf_puts(&b, "</a>");
 	}
-	slg_buf_puts(&b, "</p>");
+	slg_buf_puts(&b, " &middot; <a href=\"/audit?service=");
+	url(&b, service);
+	slg_buf_puts(&b, "&amp;environment=");
+	url(&b, f.environment);
+	slg_buf_puts(&b, "\">audit trail</a></p>");
 
 	/* objective names, in the newest verdict's order first */
 	for (size_t i = 0; i < n; i++) {
@@ -809,11 +813,99 @@ commit_page(const struct slg_page_req *q, const char *sha,
 	slg_store_list_free(list, n);
 }
 
+/* ---- the audit trail of a service ---- */
+
+static void
+audit_page(const struct slg_page_req *q, struct slg_page *out)
+{
+	struct slg_audit_filter f = { 0 };
+	struct slg_audit_entry *e = NULL;
+	struct slg_buf b = SLG_BUF_INIT, title = SLG_BUF_INIT;
+	struct slg_err err;
+	const char *a;
+	size_t n = 0;
+	char *end;
+
+	f.service = q->arg(q->arg_cls, "service");
+	f.environment = q->arg(q->arg_cls, "environment");
+	f.limit = PAGE_SIZE;
+	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
+		f.before = strtoll(a, &end, 10);
+		if (*end != '\0' || f.before < 1) {
+			error_page(out, 400, "slogate: bad request", "'before' "
+			    "must be an entry id");
+			return;
+		}
+	}
+	if (slg_store_audit_list(q->store, &f, &e, &n, &err) != 0) {
+		error_page(out, 503, "slogate: database unavailable", err.msg);
+		return;
+	}
+	slg_buf_printf(&title, "audit trail%s%s - slogate", f.service ? ": " :
+	    "", f.service ? f.service : "");
+	head(&b, title.data);
+	slg_buf_puts(&b, "<h1>Audit trail");
+	if (f.service) {
+		slg_buf_puts(&b, " <span class=\"muted\">");
+		esc(&b, f.service);
+		slg_buf_puts(&b, " ");
+		esc(&b, f.environment);
+		slg_buf_puts(&b, "</span>");
+	}
+	slg_buf_puts(&b, "</h1><p class=\"muted\">Every change, newest first, "
+	    "each entry chained to the one before by its SHA-256; <code>slogate "
+	    "audit verify</code> checks the chain.</p><div class=\"scroll\">"
+	    "<table><tr><th>Entry</th><th>At</th><th>Kind</th><th>Who</th>"
+	    "<th>Commit</th><th>What</th><th>Why</th><th>Hash</th></tr>");
+	for (size_t i = 0; i < n; i++) {
+		slg_buf_printf(&b, "<tr><td>%lld</td><td>", (long long)e[i].id);
+		when(&b, e[i].at);
+		slg_buf_printf(&b, "</td><td>%s</td><td>", e[i].kind);
+		esc(&b, e[i].actor);
+		slg_buf_puts(&b, "</td><td>");
+		if (e[i].commit) {
+			slg_buf_puts(&b, "<a href=\"/commits/");
+			url(&b, e[i].commit);
+			char sha[13];
+
+			snprintf(sha, sizeof(sha), "%s", e[i].commit);
+			slg_buf_puts(&b, "\"><code>");
+			esc(&b, sha);
+			slg_buf_puts(&b, "</code></a>");
+		}
+		slg_buf_puts(&b, "</td><td>");
+		esc(&b, e[i].what);
+		slg_buf_puts(&b, "</td><td>");
+		esc(&b, e[i].why);
+		slg_buf_printf(&b, "</td><td><code>%.12s</code></td></tr>",
+		    e[i].hash);
+	}
+	slg_buf_puts(&b, "</table></div>");
+	if (n == (size_t)f.limit) {
+		slg_buf_puts(&b, "<p><a rel=\"next\" href=\"/audit?");
+		if (f.service) {
+			slg_buf_puts(&b, "service=");
+			url(&b, f.service);
+			slg_buf_puts(&b, "&amp;");
+		}
+		if (f.environment) {
+			slg_buf_puts(&b, "environment=");
+			url(&b, f.environment);
+			slg_buf_puts(&b, "&amp;");
+		}
+		slg_buf_printf(&b, "before=%lld\">older</a></p>",
+		    (long long)e[n - 1].id);
+	}
+	finish(out, &b, 200);
+	slg_buf_release(&title);
+	slg_store_audit_list_free(e, n);
+}
+
 int
 slg_pages_owns(const char *path)
 {
 	return strcmp(path, "/") == 0 || strncmp(path, "/services/", 10) == 0 ||
-	    strncmp(path, "/commits/", 9) == 0;
+	    strncmp(path, "/commits/", 9) == 0 || strcmp(path, "/audit") == 0;
 }
 
 void
@@ -828,6 +920,8 @@ slg_pages_handle(const struct slg_page_req *q, struct slg_page *out)
 	else if (strncmp(q->path, "/commits/", 9) == 0 && q->path[9] &&
 	    !strchr(q->path + 9, '/'))
 		commit_page(q, q->path + 9, out);
+	else if (strcmp(q->path, "/audit") == 0)
+		audit_page(q, out);
 	else
 		error_page(out, 404, "slogate: not found", "no such page");
 }

@@ -25,7 +25,7 @@ struct slg_page {
 	size_t len;
 };
 
-/* 1 for "/", "/services/..." and "/commits/...". */
+/* 1 for "/", "/services/...", "/commits/..." and "/audit". */
 int slg_pages_owns(const char *path);
 
 void slg_pages_handle(const struct slg_page_req *req, struct slg_page *out);

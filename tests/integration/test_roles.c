@@ -538,6 +538,18 @@ audit_trail_shows_tampering(void **state)
 	assert_int_equal(call("GET", "/api/v1/audit?kind=everything", DASH, NULL,
 	    &out), 400);
 	free(out);
+	/* the page, linked from the service's */
+	assert_int_equal(call("GET", "/services/payment-gateway", NULL, NULL,
+	    &out), 200);
+	assert_contains(out, "href=\"/audit?service=payment-gateway&amp;"
+	    "environment=staging\"");
+	free(out);
+	assert_int_equal(call("GET", "/audit?service=payment-gateway&"
+	    "environment=staging", NULL, NULL, &out), 200);
+	assert_contains(out, "<td>release-approvals</td>");
+	assert_contains(out, "known flaky probe");
+	assert_contains(out, "<td>revocation</td>");
+	free(out);
 
 	assert_int_equal(h_slogate(&r, ok, NULL), 0);
 	assert_int_equal(r.code, 0);

@@ -18,7 +18,9 @@ static const char usage_text[] =
 "                     [--policies DIR] [--queries DIR] [--repo DIR]\n"
 "                     [--token-file FILE] [--read-token-required]\n"
 "                     [--metrics-token-required] [--forbid-self-approval]\n"
-"                     [--workers N] [--io-threads N] [--timeout SECONDS]\n"
+"                     [--workers N] [--eval-workers N] [--io-threads N]\n"
+"                     [--timeout SECONDS] [--header-timeout SECONDS]\n"
+"                     [--max-per-address N]\n"
 "\n"
 "Runs the HTTP service: the JSON API under /api/v1 (evaluations, verdicts,\n"
 "commits, status, approvals, baselines), the SLO history pages (/,\n"
@@ -44,9 +46,15 @@ static const char usage_text[] =
 "                       public); /healthz, /readyz, /metrics stay open\n"
 "  --metrics-token-required  /metrics needs a token too\n"
 "  --forbid-self-approval  refuse an approval by the commit's author\n"
-"  --workers N          requests handled at once (default 8)\n"
+"  --workers N          reads and changes handled at once (default 8)\n"
+"  --eval-workers N     evaluations handled at once, by workers of their\n"
+"                       own, so a hung Prometheus never holds the reads\n"
+"                       (default 4)\n"
 "  --io-threads N       connection threads (default 2)\n"
 "  --timeout SECONDS    idle connection timeout (default 30)\n"
+"  --header-timeout SECONDS  a connection that has not sent a whole\n"
+"                       request in this long is closed (default 10)\n"
+"  --max-per-address N  connections from one address at once (default 64)\n"
 "\n"
 "exit codes: 0 stopped by a signal, 4 cannot listen or open the database,\n"
 "64 usage error.\n";
@@ -78,6 +86,9 @@ cmd_serve(int argc, char **argv)
 		{ "metrics-token-required", no_argument, NULL, 'M' },
 		{ "forbid-self-approval", no_argument, NULL, 'S' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "eval-workers", required_argument, NULL, 'E' },
+		{ "header-timeout", required_argument, NULL, 'H' },
+		{ "max-per-address", required_argument, NULL, 'A' },
 		{ "io-threads", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -92,6 +103,9 @@ cmd_serve(int argc, char **argv)
 	c.listen = "127.0.0.1:8080";
 	c.io_threads = 2;
 	c.workers = 8;
+	c.eval_workers = 4;
+	c.header_timeout = 10;
+	c.per_address = 64;
 	c.queue = 256;
 	c.conn_timeout = 30;
 	c.shutdown_grace = 30;
@@ -118,6 +132,21 @@ cmd_serve(int argc, char **argv)
 			if (count(optarg, 1, 256, &c.workers) != 0)
 				return slg_usage_error("serve", usage_text,
 				    "--workers must be 1 to 256");
+			break;
+		case 'E':
+			if (count(optarg, 1, 256, &c.eval_workers) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--eval-workers must be 1 to 256");
+			break;
+		case 'H':
+			if (count(optarg, 1, 3600, &c.header_timeout) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--header-timeout must be 1 to 3600 seconds");
+			break;
+		case 'A':
+			if (count(optarg, 1, 65536, &c.per_address) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--max-per-address must be 1 to 65536");
 			break;
 		case 'i':
 			if (count(optarg, 1, 64, &c.io_threads) != 0)

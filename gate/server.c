@@ -59,18 +59,40 @@ struct job {
 	unsigned long gen;		/* S.watch_gen when a worker took it */
 	int woken;			/* queued again from the parked list */
 	int page;			/* an HTML page: a browser may log in */
+	int pool;			/* POOL_READ or POOL_EVAL */
 	struct slg_caller who;		/* the token's; name NULL: anonymous */
 	struct job *next;
+};
+
+/* Evaluations wait on Prometheus, so they have workers of their own: a
+ * hung Prometheus holds at most those, and reads go on. */
+enum { POOL_READ, POOL_EVAL, NPOOLS };
+
+struct pool {
+	struct job *head, *tail;
+	int queued, busy;
+	pthread_cond_t work;		/* a job was queued, or stopping */
+};
+
+/* A connection, from accept to close: one that has not sent a whole
+ * request within the header timeout is shut down (a client that drips
+ * its headers keeps libmicrohttpd's idle timeout from ever firing). */
+struct conn_track {
+	int fd;
+	double started;			/* its current request's first byte */
+	int in_request;			/* its headers arrived */
+	int cut;			/* shut down already */
+	struct conn_track *prev, *next;
 };
 
 static struct {
 	const struct slg_server_conf *conf;
 	struct MHD_Daemon *daemon;
 	pthread_mutex_t lock;		/* everything below */
-	pthread_cond_t work;		/* a job was queued, or stopping */
 	pthread_cond_t idle;		/* a job finished */
-	struct job *head, *tail;
-	int queued, busy, stopping, draining;
+	struct pool pool[NPOOLS];
+	int stopping, draining;
+	struct conn_track *conns;
 	/* long-polls waiting for a watch to change, and the watcher */
 	struct job *parked;
 	int nparked, woken;		/* parked; queued again from there */
@@ -85,8 +107,13 @@ static struct {
 	unsigned long long evaluations[5], eval_buckets[NBUCKETS], eval_count;
 	double eval_sum;
 	unsigned long long query_errors, requests[600];
-} S = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,
-    .idle = PTHREAD_COND_INITIALIZER, .watch_wake = PTHREAD_COND_INITIALIZER };
+} S = { .lock = PTHREAD_MUTEX_INITIALIZER, .idle = PTHREAD_COND_INITIALIZER,
+    .pool = { { .work = PTHREAD_COND_INITIALIZER },
+    { .work = PTHREAD_COND_INITIALIZER } },
+    .watch_wake = PTHREAD_COND_INITIALIZER };
+
+static void conn_in_request(struct MHD_Connection *conn, int in);
+static void sweep(void);
 
 static double
 now_s(void)
@@ -466,42 +493,55 @@ work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
 	}
 }
 
+/* Jobs queued or being handled, in every pool. Locked. */
+static int
+pending(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < NPOOLS; i++)
+		n += S.pool[i].queued + S.pool[i].busy;
+	return n;
+}
+
 /* Hands a job to the workers. Locked. */
 static void
 enqueue(struct job *j)
 {
+	struct pool *p = &S.pool[j->pool];
+
 	j->next = NULL;
-	if (S.tail)
-		S.tail->next = j;
+	if (p->tail)
+		p->tail->next = j;
 	else
-		S.head = j;
-	S.tail = j;
-	S.queued++;
-	pthread_cond_signal(&S.work);
+		p->head = j;
+	p->tail = j;
+	p->queued++;
+	pthread_cond_signal(&p->work);
 }
 
 static void *
 worker(void *arg)
 {
+	struct pool *p = arg;
 	struct slg_store *st = NULL;
 	struct slg_err open_err = { 0 };
 	struct job *j;
 
-	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&S.lock);
-		while (S.head == NULL && !S.stopping)
-			pthread_cond_wait(&S.work, &S.lock);
-		if (S.head == NULL) {
+		while (p->head == NULL && !S.stopping)
+			pthread_cond_wait(&p->work, &S.lock);
+		if (p->head == NULL) {
 			pthread_mutex_unlock(&S.lock);
 			break;
 		}
-		j = S.head;
-		S.head = j->next;
-		if (S.head == NULL)
-			S.tail = NULL;
-		S.queued--;
-		S.busy++;
+		j = p->head;
+		p->head = j->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		p->queued--;
+		p->busy++;
 		if (j->woken) {
 			j->woken = 0;
 			S.woken--;
@@ -518,7 +558,7 @@ worker(void *arg)
 		work(j, st, &open_err);
 
 		pthread_mutex_lock(&S.lock);
-		S.busy--;
+		p->busy--;
 		if (j->park_until > 0 && !S.draining &&
 		    S.nparked < MAX_PARKED) {
 			/* the answer is made again when it is woken */
@@ -634,6 +674,7 @@ watcher(void *arg)
 			break;
 		}
 		unpark(0, 0);	/* long-polls whose time is up */
+		sweep();
 		if (S.watch_new)
 			next_refresh = 0;
 		S.watch_new = 0;
@@ -759,6 +800,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		j->conn = conn;
 		j->t0 = now_s();
+		conn_in_request(conn, 1);
 		j->verdict = -1;
 		snprintf(j->method, sizeof(j->method), "%s", method);
 		snprintf(j->path, sizeof(j->path), "%s", url);
@@ -825,8 +867,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_arg, j);
 
 	pthread_mutex_lock(&S.lock);
+	j->pool = strcmp(method, "POST") == 0 &&
+	    strcmp(url, "/api/v1/evaluations") == 0 ? POOL_EVAL : POOL_READ;
 	/* long-polls woken from the parked list were admitted already */
-	if (S.draining || S.queued - S.woken >= S.conf->queue) {
+	if (S.draining || S.pool[j->pool].queued -
+	    (j->pool == POOL_READ ? S.woken : 0) >= S.conf->queue) {
 		pthread_mutex_unlock(&S.lock);
 		return respond_error(j, 503, "busy", S.draining ?
 		    "shutting down" : "too many requests waiting");
@@ -846,9 +891,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	struct job *j = *state;
 
 	(void)cls;
-	(void)conn;
 	if (j == NULL)
 		return;
+	conn_in_request(conn, 0);
 	if (j->status == 0)
 		j->status = why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 :
 		    499;	/* the client left before an answer */
@@ -866,6 +911,86 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	slg_caller_release(&j->who);
 	free(j);
 	*state = NULL;
+}
+
+/* ---- connections ---- */
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn_track *t;
+
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+			return;
+		t->fd = ci->connect_fd;
+		t->started = now_s();
+		pthread_mutex_lock(&S.lock);
+		t->next = S.conns;
+		if (S.conns)
+			S.conns->prev = t;
+		S.conns = t;
+		pthread_mutex_unlock(&S.lock);
+		*ctx = t;
+		return;
+	}
+	/* closed: libmicrohttpd tells before it closes the socket, so the
+	 * sweeper never shuts down a number the kernel gave to another */
+	if ((t = *ctx) == NULL)
+		return;
+	pthread_mutex_lock(&S.lock);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		S.conns = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&S.lock);
+	free(t);
+	*ctx = NULL;
+}
+
+/* Marks the connection of a request as in a request (1: its headers came)
+ * or between requests (0: the next one's clock starts now). */
+static void
+conn_in_request(struct MHD_Connection *conn, int in)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = ci ? ci->socket_context : NULL;
+
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&S.lock);
+	t->in_request = in;
+	t->started = now_s();
+	pthread_mutex_unlock(&S.lock);
+}
+
+/* Shuts down connections that have not sent a whole request within the
+ * header timeout; libmicrohttpd then closes them. Locked. */
+static void
+sweep(void)
+{
+	double now = now_s();
+	int n = 0;
+
+	for (struct conn_track *t = S.conns; t != NULL; t = t->next) {
+		if (t->in_request || t->cut ||
+		    now - t->started < S.conf->header_timeout)
+			continue;
+		shutdown(t->fd, SHUT_RDWR);
+		t->cut = 1;
+		n++;
+	}
+	if (n > 0)
+		logmsg("slogate: closed %d connections that sent no whole "
+		    "request in %d s", n, S.conf->header_timeout);
 }
 
 /* ---- listening ---- */
@@ -953,14 +1078,18 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((workers = calloc((size_t)conf->workers, sizeof(*workers))) == NULL)
+	if ((workers = calloc((size_t)(conf->workers + conf->eval_workers),
+	    sizeof(*workers))) == NULL)
 		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	for (; nworkers < conf->workers; nworkers++) {
-		if (pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
+	for (; nworkers < conf->workers + conf->eval_workers; nworkers++) {
+		struct pool *p = &S.pool[nworkers < conf->workers ? POOL_READ :
+		    POOL_EVAL];
+
+		if (pthread_create(&workers[nworkers], NULL, worker, p) != 0)
 			break;
 	}
 	/* without the watcher no wait would ever end: refuse to start */
-	if (nworkers < conf->workers ||
+	if (nworkers < conf->workers + conf->eval_workers ||
 	    (terr = pthread_create(&watch_thread, NULL, watcher, NULL)) != 0) {
 		rc = slg_err_set(err, SLG_EIO, "cannot start threads: %s",
 		    strerror(terr ? terr : EAGAIN));
@@ -971,8 +1100,10 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->io_threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->conn_timeout,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(conf->queue +
-	    conf->workers + MAX_PARKED + 64),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(2 * conf->queue +
+	    conf->workers + conf->eval_workers + MAX_PARKED + 64),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)conf->per_address,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_END);
 	if (S.daemon == NULL) {
@@ -998,14 +1129,14 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	unpark(0, 1);
 	pthread_cond_broadcast(&S.watch_wake);
 	deadline = now_s() + conf->shutdown_grace;
-	while (S.queued > 0 || S.busy > 0) {
+	while (pending() > 0) {
 		struct timespec ts;
 
 		/* every request ends (queries have timeouts), so this wait
 		 * ends; past the grace it says what it waits for */
 		if (now_s() > deadline) {
 			logmsg("slogate: waiting for %d requests",
-			    S.queued + S.busy);
+			    pending());
 			deadline = now_s() + conf->shutdown_grace;
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -1025,7 +1156,8 @@ stop_workers:
 		pthread_join(watch_thread, NULL);
 	pthread_mutex_lock(&S.lock);
 	S.stopping = 1;
-	pthread_cond_broadcast(&S.work);
+	for (int i = 0; i < NPOOLS; i++)
+		pthread_cond_broadcast(&S.pool[i].work);
 	pthread_mutex_unlock(&S.lock);
 	for (int i = 0; i < nworkers; i++)
 		pthread_join(workers[i], NULL);

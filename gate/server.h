@@ -18,6 +18,9 @@ struct slg_server_conf {
 	int metrics_token_required;	/* /metrics too */
 	int io_threads;			/* libmicrohttpd's pool */
 	int workers;			/* requests handled at once */
+	int eval_workers;		/* evaluations at once, apart */
+	int per_address;		/* connections from one address */
+	int header_timeout;		/* seconds to send a whole request */
 	int queue;			/* requests waiting for a worker */
 	int conn_timeout;		/* seconds a connection may idle */
 	int shutdown_grace;		/* seconds requests in flight may finish */

@@ -11,6 +11,7 @@ slg_remote_from(const char *flag, struct slg_remote *r, long timeout_ms)
 {
 	r->url = flag ? flag : slg_env("SLOGATE_SERVER");
 	r->token = slg_env("SLOGATE_TOKEN");
+	r->ca_file = slg_env("SLOGATE_CA_FILE");
 	r->timeout_ms = timeout_ms;
 	return r->url != NULL;
 }

@@ -20,7 +20,7 @@ static const char usage_text[] =
 "                     [--metrics-token-required] [--forbid-self-approval]\n"
 "                     [--workers N] [--eval-workers N] [--io-threads N]\n"
 "                     [--timeout SECONDS] [--header-timeout SECONDS]\n"
-"                     [--max-per-address N]\n"
+"                     [--max-per-address N] [--tls-cert FILE --tls-key FILE]\n"
 "\n"
 "Runs the HTTP service: the JSON API under /api/v1 (evaluations, verdicts,\n"
 "commits, status, approvals, baselines), the SLO history pages (/,\n"
@@ -55,6 +55,9 @@ static const char usage_text[] =
 "  --header-timeout SECONDS  a connection that has not sent a whole\n"
 "                       request in this long is closed (default 10)\n"
 "  --max-per-address N  connections from one address at once (default 64)\n"
+"  --tls-cert FILE      serve HTTPS with this PEM certificate chain and\n"
+"  --tls-key FILE       key; SIGHUP loads them again (a bad pair is\n"
+"                       logged and the one before stays)\n"
 "\n"
 "exit codes: 0 stopped by a signal, 4 cannot listen or open the database,\n"
 "64 usage error.\n";
@@ -89,6 +92,8 @@ cmd_serve(int argc, char **argv)
 		{ "eval-workers", required_argument, NULL, 'E' },
 		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "max-per-address", required_argument, NULL, 'A' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
 		{ "io-threads", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,6 +148,8 @@ cmd_serve(int argc, char **argv)
 				return slg_usage_error("serve", usage_text,
 				    "--header-timeout must be 1 to 3600 seconds");
 			break;
+		case 'C': c.tls_cert = optarg; break;
+		case 'K': c.tls_key = optarg; break;
 		case 'A':
 			if (count(optarg, 1, 65536, &c.per_address) != 0)
 				return slg_usage_error("serve", usage_text,
@@ -167,6 +174,9 @@ cmd_serve(int argc, char **argv)
 		    "unexpected argument '%s'", argv[optind]);
 	if (slg_prom_check_url(c.api.prom.url, &err) != 0)
 		return slg_usage_error("serve", usage_text, "%s", err.msg);
+	if ((c.tls_cert == NULL) != (c.tls_key == NULL))
+		return slg_usage_error("serve", usage_text, "--tls-cert and "
+		    "--tls-key go together");
 	c.db_path = slg_db_path(db);
 	c.token = slg_env("SLOGATE_TOKEN");
 	c.api.prom.token = slg_env("SLOGATE_PROMETHEUS_TOKEN");

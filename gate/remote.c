@@ -77,6 +77,9 @@ slg_remote_call(const struct slg_remote *r, const char *method,
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms);
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		/* a service behind a private CA */
+		if (r->ca_file != NULL)
+			curl_easy_setopt(c, CURLOPT_CAINFO, r->ca_file);
 		res = curl_easy_perform(c);
 		if (res == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);

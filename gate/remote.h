@@ -9,6 +9,7 @@
 struct slg_remote {
 	const char *url;	/* base, e.g. https://slogate.example:8080 */
 	const char *token;	/* bearer token, or NULL */
+	const char *ca_file;	/* a private CA's certificates, or NULL */
 	long timeout_ms;
 };
 

@@ -23,6 +23,7 @@
 #include "pages.h"
 #include "server.h"
 #include "text.h"
+#include "tls.h"
 
 #define MAX_ARGS 16
 #define NBUCKETS 10
@@ -1066,6 +1067,11 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		return rc;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (conf->tls_cert != NULL) {
+		if ((rc = slg_tls_load(conf->tls_cert, conf->tls_key, err)) != 0)
+			return rc;
+		flags |= MHD_USE_TLS;
+	}
 	/* migrate once, before any worker opens its own handle */
 	if ((rc = slg_store_open(conf->db_path, &st, err)) != 0)
 		return rc;
@@ -1075,6 +1081,7 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -1104,6 +1111,9 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 	    conf->workers + conf->eval_workers + MAX_PARKED + 64),
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)conf->per_address,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+	    /* read only with MHD_USE_TLS: each handshake gets the
+	     * certificate loaded last */
+	    MHD_OPTION_HTTPS_CERT_CALLBACK, slg_tls_callback(),
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_END);
 	if (S.daemon == NULL) {
@@ -1111,12 +1121,23 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		    conf->listen, strerror(errno));
 		goto stop_workers;
 	}
-	logmsg("slogate %s serving on %s (database %s, prometheus "
-	    "%s)", conf->api.version, conf->listen, conf->db_path,
-	    conf->api.prom.url);
+	logmsg("slogate %s serving %s on %s (database %s, prometheus "
+	    "%s)", conf->api.version, conf->tls_cert ? "https" : "http",
+	    conf->listen, conf->db_path, conf->api.prom.url);
 
-	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
-		;
+	/* SIGHUP: the certificate and key again (rotated on disk) */
+	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT)) {
+		struct slg_err terr2 = { 0 };
+
+		if (sig != SIGHUP || conf->tls_cert == NULL)
+			continue;
+		if (slg_tls_load(conf->tls_cert, conf->tls_key, &terr2) != 0)
+			logmsg("slogate: SIGHUP: %s; the certificate before stays",
+			    terr2.msg);
+		else
+			logmsg("slogate: SIGHUP: certificate '%s' loaded",
+			    conf->tls_cert);
+	}
 	logmsg("slogate: %s: finishing requests in flight",
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	/* stop accepting; what was accepted is answered, new requests on
@@ -1163,6 +1184,7 @@ stop_workers:
 		pthread_join(workers[i], NULL);
 	free(workers);
 	slg_tokens_release(&S.tokens);
+	slg_tls_free();
 	if (rc == 0)
 		logmsg("slogate: stopped");
 	return rc;

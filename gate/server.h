@@ -21,6 +21,8 @@ struct slg_server_conf {
 	int eval_workers;		/* evaluations at once, apart */
 	int per_address;		/* connections from one address */
 	int header_timeout;		/* seconds to send a whole request */
+	const char *tls_cert;		/* PEM chain and key: HTTPS, reloaded */
+	const char *tls_key;		/* on SIGHUP; NULL: plain HTTP */
 	int queue;			/* requests waiting for a worker */
 	int conn_timeout;		/* seconds a connection may idle */
 	int shutdown_grace;		/* seconds requests in flight may finish */

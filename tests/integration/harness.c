@@ -443,9 +443,15 @@ serve_on(struct serve *s, int port, const char *dir, const char *const *args,
 	char *body = NULL;
 	int n = 0;
 
+	int tls = 0;
+
+	for (size_t i = 0; args && args[i]; i++)
+		tls |= strcmp(args[i], "--tls-cert") == 0;
 	memset(s, 0, sizeof(*s));
 	s->port = port;
-	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d", s->port);
+	/* https is checked against $SLOGATE_TEST_CA (h_http) */
+	snprintf(s->url, sizeof(s->url), "%s://127.0.0.1:%d", tls ? "https" :
+	    "http", s->port);
 	snprintf(s->log, sizeof(s->log), "%s/serve-%d.log", dir, s->port);
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
 	argv[n++] = h_bin();

@@ -94,6 +94,8 @@ static struct {
 	struct pool pool[NPOOLS];
 	int stopping, draining;
 	struct conn_track *conns;
+	int ready_db, ready_prom;	/* the last readiness check */
+	double ready_at;		/* when it ended; 0: none yet */
 	/* long-polls waiting for a watch to change, and the watcher */
 	struct job *parked;
 	int nparked, woken;		/* parked; queued again from there */
@@ -419,37 +421,95 @@ park_if_waiting(struct job *j, int polls)
 		j->park_until = j->t0 + (secs < 120 ? secs : 120);
 }
 
-static void
-ready(struct job *j, struct slg_store *st, const struct slg_err *open_err)
-{
-	struct slg_buf b = SLG_BUF_INIT;
-	struct slg_err err = { 0 };
-	int ok = st != NULL && slg_store_ping(st, &err) == 0;
-	int prom = ok && slg_prom_ready(&S.conf->api.prom, &err) == 0;
+/* Readiness is checked every 2 s by a thread of its own (the database
+ * answers a ping, Prometheus says it is ready, 2 s allowed), so /readyz
+ * is answered from the I/O thread, and a hung Prometheus makes it 503
+ * rather than holding a worker. */
+#define READY_EVERY 2.0
+#define READY_STALE 10.0
 
-	slg_buf_printf(&b, "{\"database\": %s, \"prometheus\": %s}\n",
-	    ok ? "true" : "false", prom ? "true" : "false");
-	if (!ok && st == NULL)
-		err = *open_err;
-	j->status = ok && prom ? 200 : 503;
-	j->type = "application/json";
-	if (j->status != 200) {
-		slg_buf_release(&b);
-		slg_buf_printf(&b, "{\"error\": \"not ready\", \"detail\": "
-		    "\"%s unavailable\"}\n", !ok ? "database" : "prometheus");
+static void *
+readiness(void *arg)
+{
+	struct slg_prom_conf prom = S.conf->api.prom;
+	struct slg_store *st = NULL;
+	struct slg_err err = { 0 };
+
+	(void)arg;
+	prom.timeout_ms = 2000;
+	prom.attempts = 1;
+	for (;;) {
+		int db, up;
+		double t0 = now_s();
+
+		if (st == NULL)
+			slg_store_open(S.conf->db_path, &st, &err);
+		db = st != NULL && slg_store_ping(st, &err) == 0;
+		if (!db) {
+			/* opened again next time: the file may come back */
+			slg_store_close(st);
+			st = NULL;
+		}
+		up = db && slg_prom_ready(&prom, &err) == 0;
+		pthread_mutex_lock(&S.lock);
+		S.ready_db = db;
+		S.ready_prom = up;
+		S.ready_at = now_s();
+		while (!S.draining && now_s() < t0 + READY_EVERY) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 200000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&S.watch_wake, &S.lock, &ts);
+		}
+		if (S.draining) {
+			pthread_mutex_unlock(&S.lock);
+			break;
+		}
+		pthread_mutex_unlock(&S.lock);
 	}
-	j->answer_len = b.len;
-	j->answer = slg_buf_detach(&b);
+	slg_store_close(st);
+	return NULL;
+}
+
+/* The answer to /readyz, from the last check. */
+static enum MHD_Result
+ready(struct job *j)
+{
+	const char *down;
+	char *body;
+	double age;
+	int ok;
+
+	pthread_mutex_lock(&S.lock);
+	age = now_s() - S.ready_at;
+	down = S.ready_at == 0 ? "the first check has not ended" :
+	    age > READY_STALE ? "the check has not ended for 10 s" :
+	    !S.ready_db ? "database unavailable" :
+	    !S.ready_prom ? "prometheus unavailable" : NULL;
+	ok = down == NULL;
+	if (ok && asprintf(&body, "{\"database\": true, \"prometheus\": true}\n")
+	    < 0)
+		body = NULL;
+	else if (!ok && asprintf(&body, "{\"error\": \"not ready\", \"detail\": "
+	    "\"%s\", \"database\": %s, \"prometheus\": %s}\n", down,
+	    S.ready_db ? "true" : "false", S.ready_prom ? "true" : "false") < 0)
+		body = NULL;
+	pthread_mutex_unlock(&S.lock);
+	if (body == NULL)
+		return MHD_NO;
+	return respond(j, ok ? 200 : 503, "application/json", body,
+	    strlen(body));
 }
 
 static void
-work(struct job *j, struct slg_store *st, const struct slg_err *open_err)
+work(struct job *j, struct slg_store *st)
 {
 	j->type = "application/json";
-	if (strcmp(j->path, "/readyz") == 0) {
-		ready(j, st, open_err);
-		return;
-	}
 	if (st == NULL) {
 		struct slg_buf b = SLG_BUF_INIT;
 
@@ -556,7 +616,7 @@ worker(void *arg)
 		 * retried on the next request */
 		if (st == NULL)
 			slg_store_open(S.conf->db_path, &st, &open_err);
-		work(j, st, &open_err);
+		work(j, st);
 
 		pthread_mutex_lock(&S.lock);
 		p->busy--;
@@ -838,6 +898,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		    strdup("{\"status\": \"ok\"}\n"),
 		    strlen("{\"status\": \"ok\"}\n"));
 	open_path = strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
+	if (strcmp(url, "/readyz") == 0 && strcmp(method, "GET") == 0)
+		return ready(j);
 	if (!open_path && !slg_api_owns(url) && !slg_pages_owns(url))
 		return respond_error(j, 404, "not found", url);
 	mutation = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
@@ -1053,7 +1115,7 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 {
 	struct sockaddr_storage ss;
 	struct slg_store *st = NULL;
-	pthread_t *workers = NULL, watch_thread;
+	pthread_t *workers = NULL, watch_thread, ready_thread;
 	sigset_t sigs;
 	int watching = 0;
 	socklen_t slen;
@@ -1103,6 +1165,24 @@ slg_server_run(const struct slg_server_conf *conf, struct slg_err *err)
 		goto stop_workers;
 	}
 	watching = 1;
+	if ((terr = pthread_create(&ready_thread, NULL, readiness, NULL)) != 0) {
+		rc = slg_err_set(err, SLG_EIO, "cannot start threads: %s",
+		    strerror(terr));
+		goto stop_workers;
+	}
+	watching = 2;
+	/* a bad line of the token file is told now, not at the first use;
+	 * and the first readiness check ends (2 s at most) before anyone
+	 * can ask */
+	pthread_mutex_lock(&S.lock);
+	tokens_refresh();
+	deadline = now_s() + 3;
+	while (S.ready_at == 0 && now_s() < deadline) {
+		pthread_mutex_unlock(&S.lock);
+		usleep(10000);
+		pthread_mutex_lock(&S.lock);
+	}
+	pthread_mutex_unlock(&S.lock);
 	S.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->io_threads,
@@ -1175,6 +1255,8 @@ stop_workers:
 	pthread_mutex_unlock(&S.lock);
 	if (watching)
 		pthread_join(watch_thread, NULL);
+	if (watching > 1)
+		pthread_join(ready_thread, NULL);
 	pthread_mutex_lock(&S.lock);
 	S.stopping = 1;
 	for (int i = 0; i < NPOOLS; i++)

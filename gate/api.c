@@ -157,6 +157,26 @@ write_page(FILE *f, const void *arg)
 
 /* ---- request helpers ---- */
 
+/* "&name=value" for a "next" link, value percent-encoded: it came in
+ * decoded, and an '&' in it must not become an argument of its own. */
+static void
+next_arg(struct slg_buf *b, const char *name, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (v == NULL)
+		return;
+	slg_buf_printf(b, "&%s=", name);
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (isalnum(c) || strchr("-._~", c))
+			slg_buf_add(b, v, 1);
+		else
+			slg_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+}
+
 /* The body as a JSON object, with only the allowed keys. */
 static cJSON *
 body_object(const struct slg_api_req *q, const char *const *keys,
@@ -523,7 +543,10 @@ start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 		goto out;
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(req, "policy", pol);
+	/* the policy inlined, whether the request named it, sent it or left
+	 * it to the service and environment */
+	cJSON_DeleteItemFromObjectCaseSensitive(req, "policy");
+	cJSON_AddItemToObject(req, "policy", pol);
 	pol = NULL;
 	if (cJSON_GetObjectItemCaseSensitive(req, "policy_path") == NULL)
 		cJSON_AddStringToObject(req, "policy_path", e->policy->path);
@@ -558,6 +581,25 @@ out:
 	return rc;
 }
 
+/* 1 (with why in err) when e's window ended more than max_window_age
+ * before now. */
+static int
+window_too_old(const struct slg_api_conf *c, const struct eval_req *e,
+    int64_t now, struct slg_err *err)
+{
+	int64_t end = e->since ? e->since + e->policy->window : e->at;
+	char t[32], age[32];
+
+	if (c->max_window_age <= 0 || end >= now - c->max_window_age)
+		return 0;
+	slg_time_format(end, t, sizeof(t));
+	slg_duration_format(c->max_window_age, age, sizeof(age));
+	slg_err_set(err, SLG_EUSAGE, "the window ends at %s, more than %s "
+	    "before now (--max-window-age): an evaluation judges what runs now "
+	    "(an admin may ask for a trial)", t, age);
+	return 1;
+}
+
 static void
 post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
     struct slg_api_resp *r)
@@ -580,10 +622,13 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 		fail_err(r, &err);
 		goto out;
 	}
-	/* a window before the build judges another release: refused, or
-	 * for an admin a trial */
+	/* a window before the build judges another release, and one that
+	 * ended long before now another moment (the build time is the
+	 * client's word; the clock here is not): refused, or for an admin
+	 * a trial */
 	if (slg_engine_window_check(e.policy, e.at, e.since,
-	    e.subj.build_time, &err) != 0) {
+	    e.subj.build_time, &err) != 0 || window_too_old(c, &e, q->now,
+	    &err)) {
 		if (q->who == NULL || !(q->who->roles & SLG_ROLE_ADMIN)) {
 			fail_err(r, &err);
 			goto out;
@@ -631,12 +676,16 @@ get_evaluation(const struct slg_api_req *q, int64_t id,
 	struct slg_watch w = { 0 };
 	struct slg_err err = { 0 };
 
+	/* a token of other services learns nothing of this one's */
 	if (slg_store_get(q->store, id, &v, &err) == 0) {
-		answer(r, 200, write_verdict, v);
+		if (allowed(q, r, SLG_ROLE_READ, v->service) == 0)
+			answer(r, 200, write_verdict, v);
 	} else if (err.code != SLG_ENOTFOUND) {
 		fail_err(r, &err);
 	} else if (slg_store_watch_get(q->store, id, &w, &err) != 0) {
 		fail_err(r, &err);
+	} else if (allowed(q, r, SLG_ROLE_READ, w.service) != 0) {
+		;
 	} else if (!w.running) {
 		/* ended between the two reads: the verdict is there now */
 		if (slg_store_get(q->store, id, &v, &err) != 0)
@@ -758,14 +807,10 @@ get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
 		/* the same question, from below the last id */
 		slg_buf_printf(&next, PREFIX "/verdicts?limit=%d&before=%lld",
 		    f.limit, (long long)l.v[l.n - 1]->id);
-		if (f.service)
-			slg_buf_printf(&next, "&service=%s", f.service);
-		if (f.environment)
-			slg_buf_printf(&next, "&environment=%s", f.environment);
-		if (f.branch)
-			slg_buf_printf(&next, "&branch=%s", f.branch);
-		if (f.commit)
-			slg_buf_printf(&next, "&commit=%s", f.commit);
+		next_arg(&next, "service", f.service);
+		next_arg(&next, "environment", f.environment);
+		next_arg(&next, "branch", f.branch);
+		next_arg(&next, "commit", f.commit);
 		l.next = next.data;
 	}
 	answer(r, 200, write_page, &l);
@@ -791,6 +836,16 @@ get_commit(const struct slg_api_req *q, const char *sha_arg,
 	if (slg_store_history(q->store, &f, &l.v, &l.n, &err) != 0) {
 		fail_err(r, &err);
 		return;
+	}
+	/* only the services the token covers */
+	for (size_t i = 0; q->who != NULL && i < l.n;) {
+		if (slg_caller_may(q->who, SLG_ROLE_READ, l.v[i]->service)) {
+			i++;
+			continue;
+		}
+		slg_verdict_free(l.v[i]);
+		memmove(&l.v[i], &l.v[i + 1], (l.n - i - 1) * sizeof(*l.v));
+		l.n--;
 	}
 	if (l.n == 0)
 		fail(r, 404, "not found", "no verdict recorded for this commit");
@@ -945,6 +1000,13 @@ post_approval(const struct slg_api_conf *c, const struct slg_api_req *q,
 		goto out;
 	}
 	a.by = q->who->name;
+	/* a token a group shares says nothing of the person: one must be
+	 * named for the rule to have someone to compare */
+	if (c->forbid_self_approval && a.named_by == NULL) {
+		fail(r, 403, "forbidden", "name the person who approves ('by'): "
+		    "with --forbid-self-approval an approval says who gives it");
+		goto out;
+	}
 	if (c->forbid_self_approval && slg_approval_self(list[0]->commit_author,
 	    a.by, a.named_by, &err) != 0) {
 		fail_err(r, &err);
@@ -1275,14 +1337,10 @@ get_audit(const struct slg_api_req *q, struct slg_api_resp *r)
 	if (x.n == (size_t)f.limit) {
 		slg_buf_printf(&next, PREFIX "/audit?limit=%d&before=%lld", f.limit,
 		    (long long)x.e[x.n - 1].id);
-		if (f.service)
-			slg_buf_printf(&next, "&service=%s", f.service);
-		if (f.environment)
-			slg_buf_printf(&next, "&environment=%s", f.environment);
-		if (f.commit)
-			slg_buf_printf(&next, "&commit=%s", f.commit);
-		if (f.kind)
-			slg_buf_printf(&next, "&kind=%s", f.kind);
+		next_arg(&next, "service", f.service);
+		next_arg(&next, "environment", f.environment);
+		next_arg(&next, "commit", f.commit);
+		next_arg(&next, "kind", f.kind);
 		x.next = next.data;
 	}
 	answer(r, 200, write_audit, &x);
@@ -1298,7 +1356,15 @@ get_audit_verify(const struct slg_api_req *q, struct slg_api_resp *r)
 
 	if (allowed(q, r, SLG_ROLE_READ, NULL) != 0)
 		return;
-	if (slg_store_audit_verify(q->store, &c, &err) != 0)
+	const char *head = q->arg(q->arg_cls, "head");
+
+	if (head != NULL && (strlen(head) != 64 ||
+	    strspn(head, "0123456789abcdef") != 64)) {
+		fail(r, 400, "bad request", "'head' must be an entry's hash, 64 "
+		    "lower-case hex digits");
+		return;
+	}
+	if (slg_store_audit_verify(q->store, head, &c, &err) != 0)
 		fail_err(r, &err);
 	else
 		answer(r, 200, write_audit_check, &c);

@@ -21,6 +21,9 @@ struct slg_api_conf {
 	struct slg_prom_conf prom;
 	const char *version;
 	int forbid_self_approval;	/* approver = the commit's author: 403 */
+	int64_t max_window_age;		/* seconds a window may have ended
+					 * before the request; older is an
+					 * admin's trial */
 };
 
 struct slg_api_req {

@@ -14,7 +14,8 @@ static const char usage_text[] =
 "usage: slogate audit [--service S] [--environment E] [--commit SHA]\n"
 "                     [--kind KIND] [--limit N] [--format text|json]\n"
 "                     [--db FILE | --server URL]\n"
-"       slogate audit verify [--format text|json] [--db FILE | --server URL]\n"
+"       slogate audit verify [--head HASH] [--format text|json]\n"
+"                            [--db FILE | --server URL]\n"
 "\n"
 "Lists the audit trail, newest first: every evaluation, trial, approval,\n"
 "revocation, baseline and invalidation, with who (the token's name in the\n"
@@ -22,7 +23,10 @@ static const char usage_text[] =
 "SHA-256 of what it records and of itself chained to the entry before;\n"
 "`audit verify` walks the chain and names the first entry that does not\n"
 "match: a verdict, approval or baseline changed or deleted with plain SQL,\n"
-"an entry removed, a row written around slogate.\n"
+"an entry removed, a row written around slogate. It prints the head (the\n"
+"last entry and its hash): keep it outside the database (a CI log, a\n"
+"ticket) and pass it as --head later, so that entries cut off the end are\n"
+"found too.\n"
 "\n"
 "  --kind KIND          evaluation, trial, approval, revocation, baseline or\n"
 "                       invalidation\n"
@@ -36,7 +40,7 @@ static const char usage_text[] =
 
 struct opts {
 	const char *service, *environment, *commit, *kind, *limit, *format;
-	const char *db, *server;
+	const char *db, *server, *head;
 	int json;
 };
 
@@ -52,8 +56,16 @@ verify(const struct opts *o)
 	if (slg_remote_from(o->server, &remote, 120000)) {
 		struct slg_buf out = SLG_BUF_INIT;
 
-		rc = slg_remote_json("audit", &remote, "GET",
-		    "/api/v1/audit/verify", NULL, 200, &out);
+		struct slg_buf path = SLG_BUF_INIT;
+
+		slg_buf_puts(&path, "/api/v1/audit/verify");
+		if (o->head != NULL) {
+			slg_buf_puts(&path, "?head=");
+			slg_remote_escape(&path, o->head);
+		}
+		rc = slg_remote_json("audit", &remote, "GET", path.data, NULL,
+		    200, &out);
+		slg_buf_release(&path);
 		if (rc == 0 && slg_jsonin_audit_check(out.data, out.len, &c,
 		    &err) != 0)
 			rc = slg_fail("audit", &err);
@@ -62,7 +74,7 @@ verify(const struct opts *o)
 			return rc;
 	} else {
 		if ((rc = slg_store_open(slg_db_path(o->db), &st, &err)) != 0 ||
-		    (rc = slg_store_audit_verify(st, &c, &err)) != 0) {
+		    (rc = slg_store_audit_verify(st, o->head, &c, &err)) != 0) {
 			slg_store_close(st);
 			return slg_fail("audit", &err);
 		}
@@ -158,6 +170,7 @@ cmd_audit(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "server", required_argument, NULL, 'S' },
+		{ "head", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -180,6 +193,7 @@ cmd_audit(int argc, char **argv)
 		case 'f': o.format = optarg; break;
 		case 'd': o.db = optarg; break;
 		case 'S': o.server = optarg; break;
+		case 'H': o.head = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("audit", usage_text, argv, c);
 		}
@@ -191,6 +205,9 @@ cmd_audit(int argc, char **argv)
 	if (optind < argc)
 		return slg_usage_error("audit", usage_text,
 		    "unexpected argument '%s'", argv[optind]);
+	if (o.head != NULL && !verify_cmd)
+		return slg_usage_error("audit", usage_text, "--head is for audit "
+		    "verify");
 	if (o.format != NULL && strcmp(o.format, "text") != 0 &&
 	    strcmp(o.format, "json") != 0)
 		return slg_usage_error("audit", usage_text, "--format must be text "
@@ -200,6 +217,10 @@ cmd_audit(int argc, char **argv)
 		if (o.service || o.environment || o.commit || o.kind || o.limit)
 			return slg_usage_error("audit", usage_text, "audit verify "
 			    "walks the whole trail: it takes no filters");
+		if (o.head != NULL && (strlen(o.head) != 64 ||
+		    strspn(o.head, "0123456789abcdef") != 64))
+			return slg_usage_error("audit", usage_text, "--head must be "
+			    "an entry's hash, 64 lower-case hex digits");
 		return verify(&o);
 	}
 	if (o.kind != NULL) {

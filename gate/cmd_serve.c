@@ -18,6 +18,7 @@ static const char usage_text[] =
 "                     [--policies DIR] [--queries DIR] [--repo DIR]\n"
 "                     [--token-file FILE] [--read-token-required]\n"
 "                     [--metrics-token-required] [--forbid-self-approval]\n"
+"                     [--max-window-age DURATION]\n"
 "                     [--workers N] [--eval-workers N] [--io-threads N]\n"
 "                     [--timeout SECONDS] [--header-timeout SECONDS]\n"
 "                     [--max-per-address N] [--tls-cert FILE --tls-key FILE]\n"
@@ -45,7 +46,11 @@ static const char usage_text[] =
 "  --read-token-required  pages and API reads need a token too (default:\n"
 "                       public); /healthz, /readyz, /metrics stay open\n"
 "  --metrics-token-required  /metrics needs a token too\n"
-"  --forbid-self-approval  refuse an approval by the commit's author\n"
+"  --forbid-self-approval  refuse an approval by the commit's author, and\n"
+"                       one that names no person ('by')\n"
+"  --max-window-age DURATION  an evaluation's window must end at most this\n"
+"                       long before the request (default 15m); older\n"
+"                       windows are an admin's, as trials\n"
 "  --workers N          reads and changes handled at once (default 8)\n"
 "  --eval-workers N     evaluations handled at once, by workers of their\n"
 "                       own, so a hung Prometheus never holds the reads\n"
@@ -88,6 +93,7 @@ cmd_serve(int argc, char **argv)
 		{ "read-token-required", no_argument, NULL, 'R' },
 		{ "metrics-token-required", no_argument, NULL, 'M' },
 		{ "forbid-self-approval", no_argument, NULL, 'S' },
+		{ "max-window-age", required_argument, NULL, 'W' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "eval-workers", required_argument, NULL, 'E' },
 		{ "header-timeout", required_argument, NULL, 'H' },
@@ -102,12 +108,14 @@ cmd_serve(int argc, char **argv)
 	struct slg_server_conf c = { 0 };
 	struct slg_err err = { 0 };
 	const char *db = NULL;
+	double age;
 	char ua[64];
 	int o;
 
 	c.listen = "127.0.0.1:8080";
 	c.io_threads = 2;
 	c.workers = 8;
+	c.api.max_window_age = 900;
 	c.eval_workers = 4;
 	c.header_timeout = 10;
 	c.per_address = 64;
@@ -133,6 +141,14 @@ cmd_serve(int argc, char **argv)
 		case 'R': c.read_token_required = 1; break;
 		case 'M': c.metrics_token_required = 1; break;
 		case 'S': c.api.forbid_self_approval = 1; break;
+		case 'W':
+			if (slg_duration_parse(optarg, &age, &err) != 0 ||
+			    age < 60 || age > 30 * 86400)
+				return slg_usage_error("serve", usage_text,
+				    "--max-window-age: bad duration '%s' (1m to "
+				    "30d)", optarg);
+			c.api.max_window_age = (int64_t)age;
+			break;
 		case 'w':
 			if (count(optarg, 1, 256, &c.workers) != 0)
 				return slg_usage_error("serve", usage_text,

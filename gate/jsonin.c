@@ -528,6 +528,14 @@ slg_jsonin_audit_check(const char *json, size_t len, struct slg_audit_check *c,
 	c->entries = whole(root, "entries");
 	c->bad = whole(root, "bad_entry");
 	c->older = whole(root, "older_rows");
+	c->head = whole(root, "head");
+	{
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(root,
+		    "head_hash");
+
+		snprintf(c->head_hash, sizeof(c->head_hash), "%s",
+		    cJSON_IsString(h) ? h->valuestring : "");
+	}
 	snprintf(c->why, sizeof(c->why), "%s", cJSON_IsString(why) ?
 	    why->valuestring : c->ok ? "" : "the service did not say why");
 	cJSON_Delete(root);

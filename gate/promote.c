@@ -33,6 +33,14 @@ slg_promote_decide(const struct slg_verdict *v, int64_t now, char *why,
 		    "slogate check first");
 		return 0;
 	}
+	/* a run judged on a broken staging says nothing, either way */
+	if (v->invalidated) {
+		snprintf(why, n, "verdict %lld (%s) was invalidated: %s; judge "
+		    "the commit again", (long long)v->id,
+		    slg_verdict_str(v->verdict), v->invalidated_reason ?
+		    v->invalidated_reason : "no reason");
+		return 0;
+	}
 	if (v->verdict == SLG_V_PASS || v->verdict == SLG_V_WARN) {
 		snprintf(why, n, "verdict %lld is %s", (long long)v->id,
 		    slg_verdict_str(v->verdict));

@@ -21,8 +21,8 @@ int slg_approval_live(const struct slg_approval *a, int64_t now);
 /* Decides from the latest verdict of a commit for one service and
  * environment (NULL when there is none) and the approvals of that verdict:
  * 1 (may be promoted) when it is pass or warn, or a live approval overrides
- * it; else 0. Writes the reason, one line, into why. *by is set to the
- * approval that allowed it, or NULL. An approval covers only the verdict
+ * it, and it was not invalidated; else 0. Writes the reason, one line,
+ * into why. *by is set to the approval that allowed it, or NULL. An approval covers only the verdict
  * it overrode: a newer verdict needs a new approval. */
 int slg_promote_decide(const struct slg_verdict *latest, int64_t now,
     char *why, size_t n, const struct slg_approval **by);

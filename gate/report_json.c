@@ -390,5 +390,7 @@ slg_report_audit_check_json(FILE *f, const struct slg_audit_check *c)
 		cJSON_AddNullToObject(o, "bad_entry");
 	add_text(o, "why", c->ok ? NULL : c->why);
 	add_number(o, "older_rows", (double)c->older);
+	add_number(o, "head", (double)c->head);
+	add_text(o, "head_hash", c->head_hash);
 	return emit(f, o);
 }

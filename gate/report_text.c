@@ -467,7 +467,8 @@ slg_report_audit_check_text(FILE *f, const struct slg_audit_check *c)
 
 	if (c->ok)
 		fprintf(f, "audit trail intact: %lld entries, each chained to the "
-		    "one before and matching what it records", (long long)c->entries);
+		    "one before and matching what it records; head: entry %lld "
+		    "%s", (long long)c->entries, (long long)c->head, c->head_hash);
 	else
 		fprintf(f, "audit trail broken: %s", E(c->why));
 	if (c->older > 0)

@@ -1867,25 +1867,36 @@ unrecorded(struct slg_store *st, struct slg_audit_check *c,
 	static const struct {
 		const char *sql, *what;
 	} q[] = {
-		{ "SELECT id FROM verdicts v WHERE id > (SELECT verdicts FROM "
-		    "audit_start) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		/* where the trail starts is no row of its own: moved past a
+		 * recorded subject, it would hide the rows after it */
+		{ "SELECT 1 WHERE (SELECT count(*) FROM audit_start) != 1 OR "
+		    "(SELECT verdicts FROM audit_start) >= (SELECT min(subject_id) "
+		    "FROM audit WHERE kind IN ('evaluation', 'trial')) OR "
+		    "(SELECT approvals FROM audit_start) >= (SELECT min(subject_id) "
+		    "FROM audit WHERE kind = 'approval') OR (SELECT baselines FROM "
+		    "audit_start) >= (SELECT min(subject_id) FROM audit WHERE kind = "
+		    "'baseline') OR (SELECT invalidations FROM audit_start) >= "
+		    "(SELECT min(subject_id) FROM audit WHERE kind = 'invalidation')",
+		    "audit_start" },
+		{ "SELECT id FROM verdicts v WHERE (id > (SELECT verdicts FROM "
+		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
 		    "a.kind IN ('evaluation', 'trial') AND a.subject_id = v.id) "
 		    "ORDER BY id LIMIT 1", "verdict" },
-		{ "SELECT id FROM approvals p WHERE id > (SELECT approvals FROM "
-		    "audit_start) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		{ "SELECT id FROM approvals p WHERE (id > (SELECT approvals FROM "
+		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
 		    "a.kind = 'approval' AND a.subject_id = p.id) ORDER BY id "
 		    "LIMIT 1", "approval" },
-		{ "SELECT id FROM approvals p WHERE id > (SELECT approvals FROM "
-		    "audit_start) AND revoked_at IS NOT NULL AND NOT EXISTS "
+		{ "SELECT id FROM approvals p WHERE (id > (SELECT approvals FROM "
+		    "audit_start) OR id < 1) AND revoked_at IS NOT NULL AND NOT EXISTS "
 		    "(SELECT 1 FROM audit a WHERE a.kind = 'revocation' AND "
 		    "a.subject_id = p.id) ORDER BY id LIMIT 1",
 		    "revocation of approval" },
-		{ "SELECT id FROM baselines b WHERE id > (SELECT baselines FROM "
-		    "audit_start) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		{ "SELECT id FROM baselines b WHERE (id > (SELECT baselines FROM "
+		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
 		    "a.kind = 'baseline' AND a.subject_id = b.id) ORDER BY id "
 		    "LIMIT 1", "baseline" },
-		{ "SELECT id FROM invalidations i WHERE id > (SELECT "
-		    "invalidations FROM audit_start) AND NOT EXISTS (SELECT 1 FROM "
+		{ "SELECT id FROM invalidations i WHERE (id > (SELECT "
+		    "invalidations FROM audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM "
 		    "audit a WHERE a.kind = 'invalidation' AND a.subject_id = "
 		    "i.id) ORDER BY id LIMIT 1", "invalidation" },
 	};
@@ -1898,7 +1909,11 @@ unrecorded(struct slg_store *st, struct slg_audit_check *c,
 		    SQLITE_OK)
 			return db_fail(st, err, "cannot check the audit trail");
 		r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
+		if (r == SQLITE_ROW && i == 0) {
+			snprintf(c->why, sizeof(c->why), "where the trail starts "
+			    "(audit_start) was changed: it hides rows it recorded");
+			c->ok = 0;
+		} else if (r == SQLITE_ROW) {
 			snprintf(c->why, sizeof(c->why), "%s %lld has no entry in "
 			    "the audit trail: it was written around slogate",
 			    q[i].what, (long long)sqlite3_column_int64(s, 0));
@@ -1914,9 +1929,10 @@ unrecorded(struct slg_store *st, struct slg_audit_check *c,
 }
 
 int
-slg_store_audit_verify(struct slg_store *st, struct slg_audit_check *c,
-    struct slg_err *err)
+slg_store_audit_verify(struct slg_store *st, const char *expect_head,
+    struct slg_audit_check *c, struct slg_err *err)
 {
+	int seen = expect_head == NULL;
 	sqlite3_stmt *s = NULL;
 	char prev[65] = ZERO_HASH, want[65];
 	int64_t expect = 1;
@@ -1966,6 +1982,9 @@ slg_store_audit_verify(struct slg_store *st, struct slg_audit_check *c,
 			c->bad = e.id;
 		}
 		snprintf(prev, sizeof(prev), "%s", e.hash);
+		seen |= expect_head != NULL && strcmp(e.hash, expect_head) == 0;
+		c->head = e.id;
+		snprintf(c->head_hash, sizeof(c->head_hash), "%s", e.hash);
 		expect = e.id + 1;
 		slg_audit_entry_release(&e);
 		if (rc != 0)
@@ -1974,6 +1993,14 @@ slg_store_audit_verify(struct slg_store *st, struct slg_audit_check *c,
 	if (c->ok && r != SQLITE_DONE) {
 		rc = db_fail(st, err, "cannot read the audit trail");
 		goto out;
+	}
+	if (c->ok && !seen) {
+		/* the end of the trail cut off: only a head kept elsewhere
+		 * tells */
+		c->ok = 0;
+		snprintf(c->why, sizeof(c->why), "no entry has the hash %.64s "
+		    "that was the head: entries after entry %lld were removed",
+		    expect_head, (long long)c->head);
 	}
 	if (c->ok)
 		rc = unrecorded(st, c, err);

@@ -189,9 +189,11 @@ void slg_store_audit_list_free(struct slg_audit_entry *e, size_t n);
  * prev_hash is the last entry's hash, its hash matches its fields, and what
  * it records is there and unchanged; then that no verdict, approval,
  * revocation, baseline or invalidation newer than the trail lacks an
- * entry. The result is in *c; the return is for a database that cannot be
- * read (SLG_ESTORE). */
-int slg_store_audit_verify(struct slg_store *st, struct slg_audit_check *c,
-    struct slg_err *err);
+ * entry; with expect_head (a head's hash noted earlier, outside the
+ * database), that an entry still has it, so a cut-off end is told too.
+ * The result is in *c; the return is for a database that cannot be read
+ * (SLG_ESTORE). */
+int slg_store_audit_verify(struct slg_store *st, const char *expect_head,
+    struct slg_audit_check *c, struct slg_err *err);
 
 #endif

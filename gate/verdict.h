@@ -229,6 +229,8 @@ struct slg_audit_check {
 	int64_t bad;			/* the first entry that does not, or 0 */
 	char why[512];			/* what does not hold */
 	int64_t older;			/* rows older than the trail */
+	int64_t head;			/* the last entry, and its hash: */
+	char head_hash[65];		/* note it to check a cut later */
 };
 
 /* Frees the strings of an entry read back from the store. */

@@ -113,12 +113,15 @@ count(const char *sql)
 	return h_db_int(db, sql);
 }
 
+/* The test data's healthy hour ended an hour ago: this service takes
+ * windows up to 3 h old from CI tokens; window_age_is_the_services tries
+ * the default. */
 static int
 group_setup(void **state)
 {
 	const char *args[] = { "--db", db, "--prometheus", prom.url,
 	    "--policies", policies, "--queries", queries, "--token-file",
-	    tokens, NULL };
+	    tokens, "--max-window-age", "3h", NULL };
 
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -331,6 +334,20 @@ policy_change_needs_a_new_verdict(void **state)
 	assert_contains(why, "judge the commit again");
 	free(h_write(policies, "payment.json", motivating));
 	assert_int_equal(promotes(SHA_P, why, sizeof(why)), 1);
+
+	/* a pass judged on a broken staging, invalidated, promotes nothing */
+	{
+		char inv[128];
+
+		snprintf(inv, sizeof(inv), "/api/v1/verdicts/%lld/invalidate",
+		    count("SELECT max(id) FROM verdicts WHERE commit_sha = '"
+		    SHA_P "'"));
+		assert_int_equal(call("POST", inv, ADMIN, "{\"reason\": "
+		    "\"staging was half down\"}", &out), 200);
+		free(out);
+	}
+	assert_int_equal(promotes(SHA_P, why, sizeof(why)), 0);
+	assert_contains(why, "was invalidated: staging was half down");
 }
 
 /* Lines of the token file that grant nothing, told with their number and
@@ -366,7 +383,7 @@ self_approval_can_be_forbidden(void **state)
 {
 	const char *args[] = { "--db", db, "--prometheus", prom.url,
 	    "--policies", policies, "--queries", queries, "--token-file",
-	    tokens, "--forbid-self-approval", NULL };
+	    tokens, "--forbid-self-approval", "--max-window-age", "3h", NULL };
 	char body[1024], target[256], *out = NULL;
 	struct serve s;
 	const char *h[] = { "Authorization: Bearer " RM,
@@ -383,6 +400,12 @@ self_approval_can_be_forbidden(void **state)
 	    "\"j.doe\", \"reason\": \"mine is fine\"}");
 	assert_int_equal(h_http("POST", target, h, body, &out), 403);
 	assert_contains(out, "'j.doe' is the commit's author");
+	free(out);
+	/* a shared token alone names nobody to compare */
+	assert_int_equal(h_http("POST", target, h, "{\"commit\": \"" SHA_F "\", "
+	    "\"service\": \"payment-gateway\", \"environment\": \"staging\", "
+	    "\"reason\": \"no name\"}", &out), 403);
+	assert_contains(out, "name the person who approves");
 	free(out);
 	assert_int_equal(count("SELECT count(*) FROM approvals WHERE "
 	    "named_by = 'j.doe' AND revoked_at IS NULL"), 0);
@@ -527,7 +550,8 @@ audit_trail_shows_tampering(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit"),
 	    count("SELECT (SELECT count(*) FROM verdicts) + (SELECT count(*) "
 	    "FROM approvals) + (SELECT count(*) FROM approvals WHERE revoked_at "
-	    "IS NOT NULL) + (SELECT count(*) FROM baselines)"));
+	    "IS NOT NULL) + (SELECT count(*) FROM baselines) + (SELECT count(*) "
+	    "FROM invalidations)"));
 	/* the API filters it, with the reason given */
 	snprintf(path, sizeof(path), "/api/v1/audit?service=payment-gateway&"
 	    "kind=approval");
@@ -599,6 +623,128 @@ audit_trail_shows_tampering(void **state)
 	    "'sneaky', 0)", &out), 1);
 	assert_contains(out, "has no entry in the audit trail");
 	free(out);
+	/* ... under an id below the trail's, or with the start moved past */
+	assert_int_equal(verify_after("INSERT INTO approvals (id, verdict_id, "
+	    "commit_sha, service, environment, approved_by, reason, created_at) "
+	    "VALUES (-7, 1, '" SHA_F "', 'payment-gateway', 'staging', 'nobody', "
+	    "'sneaky', 0)", &out), 1);
+	assert_contains(out, "approval -7 has no entry");
+	free(out);
+	assert_int_equal(verify_after("UPDATE audit_start SET approvals = "
+	    "1000000000; INSERT INTO approvals (verdict_id, commit_sha, service, "
+	    "environment, approved_by, reason, created_at) VALUES (1, '" SHA_F
+	    "', 'payment-gateway', 'staging', 'nobody', 'sneaky', 0)", &out), 1);
+	assert_contains(out, "where the trail starts (audit_start) was changed");
+	free(out);
+	/* the end cut off, with what it recorded: only the head noted
+	 * before tells */
+	{
+		char *head = h_db_text(db, "SELECT hash FROM audit ORDER BY id DESC "
+		    "LIMIT 1"), copy[4200], undo[512];
+		char *kind = h_db_text(db, "SELECT kind FROM audit ORDER BY id DESC "
+		    "LIMIT 1");
+		long long subject = count("SELECT subject_id FROM audit ORDER BY "
+		    "id DESC LIMIT 1");
+		const char *args[] = { "audit", "verify", "--db", copy, "--head",
+		    head, NULL };
+
+		if (strcmp(kind, "evaluation") == 0 || strcmp(kind, "trial") == 0)
+			snprintf(undo, sizeof(undo), "DELETE FROM objective_results "
+			    "WHERE verdict_id = %lld; DELETE FROM verdicts WHERE id = "
+			    "%lld", subject, subject);
+		else if (strcmp(kind, "revocation") == 0)
+			snprintf(undo, sizeof(undo), "UPDATE approvals SET revoked_at "
+			    "= NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = "
+			    "%lld", subject);
+		else
+			snprintf(undo, sizeof(undo), "DELETE FROM %ss WHERE id = %lld",
+			    kind, subject);
+		snprintf(copy, sizeof(copy), "%s/cut.db", dir);
+		assert_int_equal(h_sh("sqlite3 '%s' \"VACUUM INTO '%s'\" && sqlite3 "
+		    "'%s' \"DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id "
+		    "= (SELECT max(id) FROM audit); %s\"", db, copy, copy, undo), 0);
+		/* without the head it looks whole */
+		args[4] = NULL;
+		assert_int_equal(h_slogate(&r, args, NULL), 0);
+		assert_int_equal(r.code, 0);
+		h_run_free(&r);
+		args[4] = "--head";
+		assert_int_equal(h_slogate(&r, args, NULL), 0);
+		assert_int_equal(r.code, 1);
+		assert_contains(r.out, "that was the head");
+		h_run_free(&r);
+		args[3] = db;
+		assert_int_equal(h_slogate(&r, args, NULL), 0);
+		assert_int_equal(r.code, 0);
+		assert_contains(r.out, head);
+		h_run_free(&r);
+		free(head);
+		free(kind);
+	}
+}
+
+/* The window must end close to now, by this service's clock: the build
+ * time a CI job sends is its own word. Reads stay inside a token's
+ * services, and a watch keeps the policy it started with. */
+static void
+window_age_is_the_services(void **state)
+{
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", policies, "--queries", queries, "--token-file",
+	    tokens, NULL };
+	char body[1024], target[256], *out = NULL, path[128];
+	const char *ci[] = { "Authorization: Bearer " CI,
+	    "Content-Type: application/json", NULL };
+	const char *admin[] = { "Authorization: Bearer " ADMIN,
+	    "Content-Type: application/json", NULL };
+	long long before = count("SELECT count(*) FROM verdicts WHERE trial = 0");
+	struct serve s;
+
+	(void)state;
+	assert_int_equal(h_serve_start(&s, dir, args, NULL), 0);
+	snprintf(target, sizeof(target), "%s/api/v1/evaluations", s.url);
+	/* a healthy hour ago, with a build time to match: refused */
+	snprintf(body, sizeof(body), "{\"policy\": \"payment\", \"commit\": "
+	    "\"" SHA_F "\", \"at\": \"%s\", \"build_time\": \"%s\"}", pass_at,
+	    pass_at);
+	assert_int_equal(h_http("POST", target, ci, body, &out), 400);
+	assert_contains(out, "more than 15m before now");
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM verdicts WHERE trial = 0"),
+	    before);
+	/* an admin's is a trial */
+	assert_int_equal(h_http("POST", target, admin, body, &out), 201);
+	assert_contains(out, "\"trial\":\ttrue");
+	free(out);
+	/* minutes ago, for a build of then, is fine */
+	snprintf(body, sizeof(body), "{\"policy\": \"payment\", \"commit\": "
+	    "\"" SHA_F "\", \"at\": \"%s\", \"build_time\": \"%s\"}", fail_at,
+	    fail_at);
+	assert_int_equal(h_http("POST", target, ci, body, &out), 201);
+	free(out);
+	/* a watch of the registered policy keeps it inlined */
+	snprintf(body, sizeof(body), "{\"policy\": null, \"service\": "
+	    "\"payment-gateway\", \"environment\": \"staging\", \"commit\": "
+	    "\"3333333333333333333333333333333333333333\", \"since\": \"%s\", "
+	    "\"build_time\": \"%s\", \"wait\": true}", fail_at, fail_at);
+	assert_int_equal(h_http("POST", target, ci, body, &out), 202);
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM watches WHERE commit_sha = "
+	    "'3333333333333333333333333333333333333333' AND request LIKE "
+	    "'%\"objectives\":%' AND request LIKE '%\"trial\":false%'"), 1);
+	assert_int_equal(h_serve_stop(&s), 0);
+
+	/* another service's token reads nothing of this one */
+	snprintf(path, sizeof(path), "/api/v1/evaluations/%lld",
+	    count("SELECT min(id) FROM verdicts"));
+	assert_int_equal(call("GET", path, OTHER, NULL, &out), 403);
+	free(out);
+	assert_int_equal(call("GET", "/api/v1/commits/" SHA_F, OTHER, NULL,
+	    &out), 404);
+	free(out);
+	assert_int_equal(call("GET", "/api/v1/commits/" SHA_F, CI, NULL, &out),
+	    200);
+	free(out);
 }
 
 int
@@ -611,6 +757,7 @@ main(void)
 		cmocka_unit_test(policy_change_needs_a_new_verdict),
 		cmocka_unit_test(malformed_token_lines_grant_nothing),
 		cmocka_unit_test(self_approval_can_be_forbidden),
+		cmocka_unit_test(window_age_is_the_services),
 		cmocka_unit_test(pages_need_a_read_token_and_send_a_csp),
 		cmocka_unit_test(audit_trail_shows_tampering),
 	};

@@ -455,6 +455,7 @@ writers(const char *name, int serve_first)
 	char db[4200], pol[4200], pass_at[32], fail_at[32], want[8192];
 	const char *args[] = { "--db", db, "--prometheus", prom.url,
 	    "--policies", policies, "--queries", queries, "--workers", "8",
+	    "--max-window-age", "3h",
 	    NULL };
 	const char *env[] = { "SLOGATE_TOKEN=" TOKEN, NULL };
 	const char *kinds[] = { "pass", "fail", "warn", "inconclusive",

@@ -113,6 +113,34 @@ test_decide_no_verdict(void **state)
 	assert_contains(why, "no verdict");
 }
 
+/* An invalidated verdict promotes nothing, whatever it says and whatever
+ * approves it (it passed on a broken staging, say). */
+static void
+test_decide_invalidated(void **state)
+{
+	static const enum slg_verdict_kind kinds[] = { SLG_V_PASS, SLG_V_WARN,
+	    SLG_V_FAIL };
+	struct slg_approval ap[1];
+
+	(void)state;
+	make_approval(&ap[0], 7, "alice", "hotfix");
+	for (size_t i = 0; i < NELEM(kinds); i++) {
+		const struct slg_approval *by = (const struct slg_approval *)1;
+		struct slg_verdict v;
+		char why[256] = "";
+
+		make_verdict(&v, kinds[i]);
+		v.approvals = ap;
+		v.napprovals = 1;
+		v.invalidated = 1;
+		v.invalidated_reason = (char *)"staging was down";
+		assert_int_equal(slg_promote_decide(&v, NOW, why, sizeof(why),
+		    &by), 0);
+		assert_null(by);
+		assert_contains(why, "was invalidated: staging was down");
+	}
+}
+
 /* Pass and warn may be promoted; their approvals do not matter. */
 static void
 test_decide_pass_warn(void **state)
@@ -392,6 +420,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_approval_live),
 		cmocka_unit_test(test_decide_no_verdict),
+		cmocka_unit_test(test_decide_invalidated),
 		cmocka_unit_test(test_decide_pass_warn),
 		cmocka_unit_test(test_decide_blocked_not_approved),
 		cmocka_unit_test(test_decide_live_approval),

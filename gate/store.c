@@ -1936,7 +1936,7 @@ slg_store_audit_verify(struct slg_store *st, const char *expect_head,
 	sqlite3_stmt *s = NULL;
 	char prev[65] = ZERO_HASH, want[65];
 	int64_t expect = 1;
-	int r, rc = 0;
+	int r = SQLITE_DONE, rc = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->ok = 1;

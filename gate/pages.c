@@ -161,6 +161,34 @@ error_page(struct slg_page *out, int status, const char *title,
 	finish(out, &b, status);
 }
 
+/* Drops the verdicts of services the caller's token does not cover. */
+static void
+keep_covered(const struct slg_page_req *q, struct slg_verdict **list,
+    size_t *n)
+{
+	for (size_t i = 0; q->who != NULL && i < *n;) {
+		if (slg_caller_may(q->who, SLG_ROLE_READ, list[i]->service)) {
+			i++;
+			continue;
+		}
+		slg_verdict_free(list[i]);
+		memmove(&list[i], &list[i + 1], (*n - i - 1) * sizeof(*list));
+		(*n)--;
+	}
+}
+
+/* 1 when the caller may read service; else a 403 page in out. */
+static int
+covered(const struct slg_page_req *q, const char *service,
+    struct slg_page *out)
+{
+	if (q->who == NULL || slg_caller_may(q->who, SLG_ROLE_READ, service))
+		return 1;
+	error_page(out, 403, "slogate: forbidden", "this token does not cover "
+	    "the service");
+	return 0;
+}
+
 /* ---- index: services and environments ---- */
 
 static void
@@ -175,6 +203,7 @@ index_page(const struct slg_page_req *q, struct slg_page *out)
 		error_page(out, 503, "slogate: database unavailable", err.msg);
 		return;
 	}
+	keep_covered(q, list, &n);
 	for (size_t i = 0; i < n; i++)
 		counts[list[i]->verdict]++;
 	slg_buf_puts(&title, "slogate:");
@@ -374,6 +403,8 @@ service_page(const struct slg_page_req *q, const char *service,
 	size_t n = 0, nall = 0, nn = 0;
 	char *end;
 
+	if (!covered(q, service, out))
+		return;
 	if (slg_store_latest_per_service(q->store, &all, &nall, &err) != 0) {
 		error_page(out, 503, "slogate: database unavailable", err.msg);
 		return;
@@ -776,6 +807,7 @@ commit_page(const struct slg_page_req *q, const char *sha,
 		error_page(out, 503, "slogate: database unavailable", err.msg);
 		return;
 	}
+	keep_covered(q, list, &n);
 	/* evaluations still waiting come first; they count as the latest */
 	live = running(&ev, q, full);
 	if (n == 0 && live == 0) {
@@ -829,6 +861,9 @@ audit_page(const struct slg_page_req *q, struct slg_page *out)
 	f.service = q->arg(q->arg_cls, "service");
 	f.environment = q->arg(q->arg_cls, "environment");
 	f.limit = PAGE_SIZE;
+	/* without a service, every service's: a token of some sees none */
+	if (!covered(q, f.service, out))
+		return;
 	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
 		f.before = strtoll(a, &end, 10);
 		if (*end != '\0' || f.before < 1) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "store.h"
 
 struct slg_page_req {
@@ -17,6 +18,8 @@ struct slg_page_req {
 	const char *prometheus_url;	/* for links to the graph page */
 	const char *version;
 	int64_t now;
+	const struct slg_caller *who;	/* NULL: anonymous; else only the
+					 * services its token covers */
 };
 
 struct slg_page {

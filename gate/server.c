@@ -543,7 +543,7 @@ work(struct job *j, struct slg_store *st)
 	} else {
 		struct slg_page_req q = { j->path, job_arg, j, st,
 		    S.conf->api.prom.url, S.conf->api.version,
-		    (int64_t)time(NULL) };
+		    (int64_t)time(NULL), j->who.name ? &j->who : NULL };
 		struct slg_page p;
 
 		slg_pages_handle(&q, &p);

@@ -352,7 +352,8 @@ arg(void *cls, const char *name)
 static void
 page(const char *path, struct args *a)
 {
-	struct slg_page_req q = { path, arg, a, F.st, F.url, "fuzz", NOW };
+	struct slg_page_req q = { path, arg, a, F.st, F.url, "fuzz", NOW,
+	    NULL };
 	struct slg_page p;
 
 	slg_pages_handle(&q, &p);

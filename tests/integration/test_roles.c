@@ -464,6 +464,26 @@ pages_need_a_read_token_and_send_a_csp(void **state)
 	free(out);
 	assert_int_equal(h_http("GET", target, bearer, NULL, &out), 200);
 	free(out);
+	/* a token of other services sees none of this one, on any page */
+	{
+		const char *other[] = { "Authorization: Bearer " OTHER, NULL };
+
+		assert_int_equal(h_http("GET", target, other, NULL, &out), 200);
+		assert_null(strstr(out, "payment-gateway"));
+		free(out);
+		snprintf(target, sizeof(target), "%s/services/payment-gateway",
+		    s.url);
+		assert_int_equal(h_http("GET", target, other, NULL, &out), 403);
+		free(out);
+		snprintf(target, sizeof(target), "%s/commits/2222222", s.url);
+		assert_int_equal(h_http("GET", target, other, NULL, &out), 404);
+		free(out);
+		snprintf(target, sizeof(target), "%s/audit", s.url);
+		assert_int_equal(h_http("GET", target, other, NULL, &out), 403);
+		free(out);
+		assert_int_equal(h_http("GET", target, bearer, NULL, &out), 200);
+		free(out);
+	}
 	snprintf(target, sizeof(target), "%s/commits/2222222", s.url);
 	assert_int_equal(h_http("GET", target, NULL, NULL, &out), 401);
 	free(out);

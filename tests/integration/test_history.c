@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -228,6 +229,7 @@ approval_and_status(void **state)
 	char abbrev[10];
 	struct run r;
 	cJSON *a, *ap;
+	time_t t0;
 
 	(void)state;
 	memcpy(abbrev, f1, 9);
@@ -303,17 +305,18 @@ approval_and_status(void **state)
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM approvals WHERE "
 	    "revoked_at IS NOT NULL AND reason != ''"), 1);
 
-	/* an approval that expires */
+	/* an approval that expires: 10 s leave room for a slow machine, or
+	 * slogate under valgrind, between the two commands (3 s did not) */
+	t0 = time(NULL);
 	assert_int_equal(run(&r, NULL, "approve", "--commit", f1, "--service",
 	    "payment-gateway", "--environment", "staging", "--by", "relmgr",
-	    "--reason", "short window", "--expires", "3s", NULL), 0);
+	    "--reason", "short window", "--expires", "10s", NULL), 0);
 	h_run_free(&r);
-	/* 3 s leave room for a slow machine between the two commands (1 s
-	 * did not: an approval made late in a second had expired) */
 	assert_int_equal(run(&r, NULL, "status", "--commit", f1, "--service",
 	    "payment-gateway", "--environment", "staging", NULL), 0);
 	h_run_free(&r);
-	sleep(4);
+	while (time(NULL) < t0 + 12)
+		sleep(1);
 	assert_int_equal(run(&r, NULL, "status", "--commit", f1, "--service",
 	    "payment-gateway", "--environment", "staging", NULL), 1);
 	assert_non_null(strstr(r.out, "expired"));

@@ -162,19 +162,10 @@ write_page(FILE *f, const void *arg)
 static void
 next_arg(struct slg_buf *b, const char *name, const char *v)
 {
-	static const char hex[] = "0123456789ABCDEF";
-
 	if (v == NULL)
 		return;
 	slg_buf_printf(b, "&%s=", name);
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-
-		if (isalnum(c) || strchr("-._~", c))
-			slg_buf_add(b, v, 1);
-		else
-			slg_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
+	slg_buf_urlencode(b, v);
 }
 
 /* The body as a JSON object, with only the allowed keys. */

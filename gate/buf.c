@@ -144,3 +144,21 @@ slg_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
+
+int
+slg_buf_urlencode(struct slg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = 0;
+
+	for (; s && *s && rc == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c))
+			rc = slg_buf_add(b, s, 1);
+		else
+			rc = slg_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+	return rc;
+}

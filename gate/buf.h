@@ -25,6 +25,10 @@ int slg_buf_printf(struct slg_buf *b, const char *fmt, ...)
  * NULL). */
 int slg_buf_json(struct slg_buf *b, const char *s);
 
+/* Appends s percent-encoded (all but unreserved characters), for query
+ * strings and path segments; nothing for NULL. */
+int slg_buf_urlencode(struct slg_buf *b, const char *s);
+
 /* Hands the data to the caller (never NULL: "" for an empty buffer). */
 char *slg_buf_detach(struct slg_buf *b);
 void slg_buf_release(struct slg_buf *b);

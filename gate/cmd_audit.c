@@ -61,7 +61,7 @@ verify(const struct opts *o)
 		slg_buf_puts(&path, "/api/v1/audit/verify");
 		if (o->head != NULL) {
 			slg_buf_puts(&path, "?head=");
-			slg_remote_escape(&path, o->head);
+			slg_buf_urlencode(&path, o->head);
 		}
 		rc = slg_remote_json("audit", &remote, "GET", path.data, NULL,
 		    200, &out);
@@ -93,7 +93,7 @@ arg(struct slg_buf *b, const char *name, const char *value)
 	if (value == NULL)
 		return;
 	slg_buf_printf(b, "%c%s=", strchr(b->data, '?') ? '&' : '?', name);
-	slg_remote_escape(b, value);
+	slg_buf_urlencode(b, value);
 }
 
 static int

@@ -292,9 +292,9 @@ remote(const char *sub, const struct slg_remote *r, const struct opts *o)
 		goto out;
 	}
 	slg_buf_puts(&path, "/api/v1/baselines/");
-	slg_remote_escape(&path, service);
+	slg_buf_urlencode(&path, service);
 	slg_buf_puts(&path, "/");
-	slg_remote_escape(&path, env);
+	slg_buf_urlencode(&path, env);
 	if (strcmp(sub, "show") == 0) {
 		if (o->history)
 			slg_buf_puts(&path, "?history=1");

@@ -36,7 +36,7 @@ query_arg(struct slg_buf *b, const char *name, const char *value)
 	if (value == NULL)
 		return;
 	slg_buf_printf(b, "&%s=", name);
-	slg_remote_escape(b, value);
+	slg_buf_urlencode(b, value);
 }
 
 int

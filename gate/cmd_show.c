@@ -88,7 +88,7 @@ cmd_show(int argc, char **argv)
 			slg_buf_printf(&path, "/api/v1/evaluations/%lld", id);
 		} else {
 			slg_buf_puts(&path, "/api/v1/commits/");
-			slg_remote_escape(&path, what);
+			slg_buf_urlencode(&path, what);
 		}
 		rc = slg_remote_json("show", &remote, "GET", path.data, NULL,
 		    200, &out);

@@ -52,11 +52,11 @@ remote_status(const struct slg_remote *r, const char *commit,
 	int rc;
 
 	slg_buf_puts(&path, "/api/v1/status?commit=");
-	slg_remote_escape(&path, commit);
+	slg_buf_urlencode(&path, commit);
 	slg_buf_puts(&path, "&service=");
-	slg_remote_escape(&path, service);
+	slg_buf_urlencode(&path, service);
 	slg_buf_puts(&path, "&environment=");
-	slg_remote_escape(&path, env);
+	slg_buf_urlencode(&path, env);
 	if ((rc = slg_remote_json("status", r, "GET", path.data, NULL, 200,
 	    &out)) != 0)
 		goto out;

@@ -90,23 +90,6 @@ link(struct slg_buf *b, const char *u, const char *text)
 	slg_buf_puts(b, "</code>");
 }
 
-/* Percent-encodes everything but unreserved characters, for URLs. */
-static void
-url(struct slg_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			slg_buf_add(b, s, 1);
-		else
-			slg_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-}
-
 static void
 head(struct slg_buf *b, const char *title)
 {
@@ -222,9 +205,9 @@ index_page(const struct slg_page_req *q, struct slg_page *out)
 		const struct slg_verdict *v = list[i];
 
 		slg_buf_puts(&b, "<tr><td><a href=\"/services/");
-		url(&b, v->service);
+		slg_buf_urlencode(&b, v->service);
 		slg_buf_puts(&b, "?environment=");
-		url(&b, v->environment);
+		slg_buf_urlencode(&b, v->environment);
 		slg_buf_puts(&b, "\">");
 		esc(&b, v->service);
 		slg_buf_puts(&b, "</a></td><td>");
@@ -232,7 +215,7 @@ index_page(const struct slg_page_req *q, struct slg_page *out)
 		slg_buf_puts(&b, "</td><td>");
 		badge(&b, slg_verdict_str(v->verdict));
 		slg_buf_puts(&b, "</td><td><a href=\"/commits/");
-		url(&b, v->commit);
+		slg_buf_urlencode(&b, v->commit);
 		slg_buf_printf(&b, "\"><code>%.8s</code></a></td><td>", v->commit);
 		esc(&b, v->branch ? v->branch : "-");
 		slg_buf_puts(&b, "</td><td>");
@@ -446,17 +429,17 @@ service_page(const struct slg_page_req *q, const char *service,
 		if (strcmp(all[i]->service, service) != 0)
 			continue;
 		slg_buf_puts(&b, " <a href=\"/services/");
-		url(&b, service);
+		slg_buf_urlencode(&b, service);
 		slg_buf_puts(&b, "?environment=");
-		url(&b, all[i]->environment);
+		slg_buf_urlencode(&b, all[i]->environment);
 		slg_buf_puts(&b, "\">");
 		esc(&b, all[i]->environment);
 		slg_buf_puts(&b, "</a>");
 	}
 	slg_buf_puts(&b, " &middot; <a href=\"/audit?service=");
-	url(&b, service);
+	slg_buf_urlencode(&b, service);
 	slg_buf_puts(&b, "&amp;environment=");
-	url(&b, f.environment);
+	slg_buf_urlencode(&b, f.environment);
 	slg_buf_puts(&b, "\">audit trail</a></p>");
 
 	/* objective names, in the newest verdict's order first */
@@ -485,7 +468,7 @@ service_page(const struct slg_page_req *q, const char *service,
 
 		slg_buf_printf(&b, "<tr class=\"verdict-row %s\"><td><a href=\""
 		    "/commits/", slg_verdict_str(v->verdict));
-		url(&b, v->commit);
+		slg_buf_urlencode(&b, v->commit);
 		slg_buf_printf(&b, "\"><code>%.8s</code></a></td><td>", v->commit);
 		esc(&b, v->branch ? v->branch : "-");
 		slg_buf_puts(&b, "</td><td>");
@@ -520,9 +503,9 @@ service_page(const struct slg_page_req *q, const char *service,
 	slg_buf_puts(&b, "</table></div>");
 	if (n == PAGE_SIZE) {
 		slg_buf_puts(&b, "<p><a rel=\"next\" href=\"/services/");
-		url(&b, service);
+		slg_buf_urlencode(&b, service);
 		slg_buf_puts(&b, "?environment=");
-		url(&b, f.environment);
+		slg_buf_urlencode(&b, f.environment);
 		slg_buf_printf(&b, "&amp;before=%lld\">Older verdicts</a></p>",
 		    (long long)list[n - 1]->id);
 	}
@@ -558,10 +541,10 @@ graph_link(struct slg_buf *b, const char *prom, const struct slg_verdict *v,
 	slg_buf_puts(b, "<a class=\"graph\" href=\"");
 	esc(b, prom);
 	slg_buf_puts(b, "/graph?g0.expr=");
-	url(b, o->promql);
+	slg_buf_urlencode(b, o->promql);
 	slg_buf_printf(b, "&amp;g0.tab=0&amp;g0.range_input=%s&amp;"
 	    "g0.end_input=", range);
-	url(b, end);
+	slg_buf_urlencode(b, end);
 	slg_buf_printf(b, "&amp;g0.step_input=%lld\">open in Prometheus</a>",
 	    (long long)v->step);
 }
@@ -900,7 +883,7 @@ audit_page(const struct slg_page_req *q, struct slg_page *out)
 		slg_buf_puts(&b, "</td><td>");
 		if (e[i].commit) {
 			slg_buf_puts(&b, "<a href=\"/commits/");
-			url(&b, e[i].commit);
+			slg_buf_urlencode(&b, e[i].commit);
 			char sha[13];
 
 			snprintf(sha, sizeof(sha), "%s", e[i].commit);
@@ -920,12 +903,12 @@ audit_page(const struct slg_page_req *q, struct slg_page *out)
 		slg_buf_puts(&b, "<p><a rel=\"next\" href=\"/audit?");
 		if (f.service) {
 			slg_buf_puts(&b, "service=");
-			url(&b, f.service);
+			slg_buf_urlencode(&b, f.service);
 			slg_buf_puts(&b, "&amp;");
 		}
 		if (f.environment) {
 			slg_buf_puts(&b, "environment=");
-			url(&b, f.environment);
+			slg_buf_urlencode(&b, f.environment);
 			slg_buf_puts(&b, "&amp;");
 		}
 		slg_buf_printf(&b, "before=%lld\">older</a></p>",

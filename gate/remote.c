@@ -15,24 +15,6 @@ on_write(char *p, size_t size, size_t n, void *arg)
 }
 
 int
-slg_remote_escape(struct slg_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int rc = 0;
-
-	for (; *s && rc == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			rc = slg_buf_add(b, s, 1);
-		else
-			rc = slg_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-	return rc;
-}
-
-int
 slg_remote_call(const struct slg_remote *r, const char *method,
     const char *path, const char *body, long *status, struct slg_buf *out,
     struct slg_err *err)

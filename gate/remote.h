@@ -21,7 +21,5 @@ int slg_remote_call(const struct slg_remote *r, const char *method,
     const char *path, const char *body, long *status, struct slg_buf *out,
     struct slg_err *err);
 
-/* Appends s percent-encoded, for query strings and path segments. */
-int slg_remote_escape(struct slg_buf *b, const char *s);
 
 #endif

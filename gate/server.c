@@ -150,9 +150,6 @@ tokens_refresh(void)
 	struct slg_err err = { 0 };
 	struct slg_buf text = SLG_BUF_INIT;
 	struct stat st = { 0 };
-	char chunk[4096];
-	size_t got;
-	FILE *f = NULL;
 
 	if (c->token_file != NULL && stat(c->token_file, &st) != 0)
 		memset(&st, 0, sizeof(st));
@@ -165,19 +162,11 @@ tokens_refresh(void)
 	S.tokens_read = 1;
 	S.token_stat = st;
 	if (c->token_file != NULL) {
-		text.max = (size_t)1 << 20;
-		if ((f = fopen(c->token_file, "r")) == NULL)
-			logmsg("slogate: cannot read token file '%s': %s",
-			    c->token_file, strerror(errno));
-		while (f != NULL && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			if (slg_buf_add(&text, chunk, got) != 0) {
-				logmsg("slogate: token file '%s' is larger than 1 "
-				    "MiB: it grants nothing", c->token_file);
-				slg_buf_release(&text);
-				break;
-			}
-		if (f != NULL)
-			fclose(f);
+		if (slg_buf_read_file(&text, c->token_file, (size_t)1 << 20,
+		    "token file", &err) != 0) {
+			logmsg("slogate: %s: it grants nothing", err.msg);
+			slg_buf_release(&text);
+		}
 		if (text.len > 0 && slg_tokens_parse(text.data, text.len, &t,
 		    bad_line, (void *)c->token_file) != 0)
 			logmsg("slogate: token file '%s': out of memory",

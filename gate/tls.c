@@ -2,7 +2,6 @@
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,28 +21,20 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cred *current;
 
 static int
-read_file(const char *path, gnutls_datum_t *d, struct slg_err *err)
+read_file(const char *path, const char *what, gnutls_datum_t *d,
+    struct slg_err *err)
 {
 	struct slg_buf b = SLG_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
+	int rc = slg_buf_read_file(&b, path, (size_t)1 << 20, what, err);
 
-	if (f == NULL)
-		return slg_err_set(err, SLG_EIO, "cannot read '%s'", path);
-	b.max = (size_t)1 << 20;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (slg_buf_add(&b, chunk, n) != 0) {
-			fclose(f);
-			slg_buf_release(&b);
-			return slg_err_set(err, SLG_EINPUT, "'%s' is larger than "
-			    "1 MiB", path);
-		}
+	if (rc != 0) {
+		slg_buf_release(&b);
+		return rc;
 	}
-	fclose(f);
 	d->size = (unsigned)b.len;
 	d->data = (unsigned char *)slg_buf_detach(&b);
-	return d->data ? 0 : slg_err_set(err, SLG_EINPUT, "'%s' is empty", path);
+	return d->size > 0 ? 0 : slg_err_set(err, SLG_EINPUT, "%s '%s' is "
+	    "empty", what, path);
 }
 
 static void
@@ -71,8 +62,8 @@ slg_tls_load(const char *cert_file, const char *key_file,
 
 	if (c == NULL)
 		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	if ((rc = read_file(cert_file, &cert, err)) != 0 ||
-	    (rc = read_file(key_file, &key, err)) != 0)
+	if ((rc = read_file(cert_file, "certificate", &cert, err)) != 0 ||
+	    (rc = read_file(key_file, "key", &key, err)) != 0)
 		goto out;
 	c->n = MAX_CHAIN;
 	if ((g = gnutls_pcert_list_import_x509_raw(c->pcert, &c->n, &cert,

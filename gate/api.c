@@ -228,6 +228,40 @@ full_sha(const char *s)
 	return (n == 40 || n == 64) && strspn(s, "0123456789abcdef") == n;
 }
 
+/* The limit (1 to 1000, else *limit as it is) and before (an id) of a
+ * paged list; -1 after answering 400 for either. */
+static int
+paging(const struct slg_api_req *q, struct slg_api_resp *r, int *limit,
+    int64_t *before, const char *id)
+{
+	const char *a;
+	char *end, msg[64];
+	long v;
+
+	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
+		/* range checked before it becomes an int: 4294967297 is
+		 * not 1 */
+		errno = 0;
+		v = strtol(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || errno != 0 || v < 1 ||
+		    v > 1000) {
+			fail(r, 400, "bad request", "'limit' must be 1 to 1000");
+			return -1;
+		}
+		*limit = (int)v;
+	}
+	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
+		errno = 0;
+		*before = strtoll(a, &end, 10);
+		if (*a == '\0' || *end != '\0' || errno != 0 || *before < 1) {
+			snprintf(msg, sizeof(msg), "'before' must be %s", id);
+			fail(r, 400, "bad request", msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Full, or resolved among recorded verdicts. */
 static int
 commit_arg(struct slg_store *st, const char *s, char out[65],
@@ -743,8 +777,7 @@ get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
 	struct slg_err err = { 0 };
 	struct slg_buf next = SLG_BUF_INIT;
 	const char *a;
-	char sha[65], *end;
-	long limit;
+	char sha[65];
 
 	f.service = q->arg(q->arg_cls, "service");
 	f.environment = q->arg(q->arg_cls, "environment");
@@ -752,26 +785,8 @@ get_verdicts(const struct slg_api_req *q, struct slg_api_resp *r)
 	f.limit = 50;
 	if (allowed(q, r, SLG_ROLE_READ, f.service) != 0)
 		return;
-	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
-		/* range checked before it becomes an int: 4294967297 is
-		 * not 1 */
-		errno = 0;
-		limit = strtol(a, &end, 10);
-		if (*a == '\0' || *end != '\0' || errno != 0 || limit < 1 ||
-		    limit > 1000) {
-			fail(r, 400, "bad request", "'limit' must be 1 to 1000");
-			return;
-		}
-		f.limit = (int)limit;
-	}
-	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
-		errno = 0;
-		f.before = strtoll(a, &end, 10);
-		if (*a == '\0' || *end != '\0' || errno != 0 || f.before < 1) {
-			fail(r, 400, "bad request", "'before' must be a verdict id");
-			return;
-		}
-	}
+	if (paging(q, r, &f.limit, &f.before, "a verdict id") != 0)
+		return;
 	if ((a = q->arg(q->arg_cls, "since")) != NULL &&
 	    slg_time_parse(a, &f.since, &err) != 0) {
 		fail(r, 400, "bad request", err.msg);
@@ -1266,16 +1281,12 @@ write_audit_check(FILE *f, const void *arg)
 static void
 get_audit(const struct slg_api_req *q, struct slg_api_resp *r)
 {
-	static const char *const kinds[] = { "evaluation", "trial", "approval",
-	    "revocation", "baseline", "invalidation", NULL };
 	struct slg_audit_filter f = { 0 };
 	struct audit_page x = { NULL, 0, NULL };
 	struct slg_buf next = SLG_BUF_INIT;
 	struct slg_err err = { 0 };
 	const char *a;
-	char *end, sha[65];
-	long limit;
-	size_t k;
+	char sha[65];
 
 	f.service = q->arg(q->arg_cls, "service");
 	f.environment = q->arg(q->arg_cls, "environment");
@@ -1283,31 +1294,13 @@ get_audit(const struct slg_api_req *q, struct slg_api_resp *r)
 	f.limit = 50;
 	if (allowed(q, r, SLG_ROLE_READ, f.service) != 0)
 		return;
-	for (k = 0; f.kind && kinds[k] && strcmp(kinds[k], f.kind) != 0; k++)
-		;
-	if (f.kind && kinds[k] == NULL) {
+	if (f.kind && slg_audit_kind(f.kind) == NULL) {
 		fail(r, 400, "bad request", "'kind' must be evaluation, trial, "
 		    "approval, revocation, baseline or invalidation");
 		return;
 	}
-	if ((a = q->arg(q->arg_cls, "limit")) != NULL) {
-		errno = 0;
-		limit = strtol(a, &end, 10);
-		if (*a == '\0' || *end != '\0' || errno != 0 || limit < 1 ||
-		    limit > 1000) {
-			fail(r, 400, "bad request", "'limit' must be 1 to 1000");
-			return;
-		}
-		f.limit = (int)limit;
-	}
-	if ((a = q->arg(q->arg_cls, "before")) != NULL) {
-		errno = 0;
-		f.before = strtoll(a, &end, 10);
-		if (*a == '\0' || *end != '\0' || errno != 0 || f.before < 1) {
-			fail(r, 400, "bad request", "'before' must be an entry id");
-			return;
-		}
-	}
+	if (paging(q, r, &f.limit, &f.before, "an entry id") != 0)
+		return;
 	if ((a = q->arg(q->arg_cls, "commit")) != NULL) {
 		int rc = commit_arg(q->store, a, sha, &err);
 

@@ -174,8 +174,6 @@ cmd_audit(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const kinds[] = { "evaluation", "trial", "approval",
-	    "revocation", "baseline", "invalidation", NULL };
 	struct opts o = { 0 };
 	int c, verify_cmd = 0;
 	long limit = 50;
@@ -223,15 +221,9 @@ cmd_audit(int argc, char **argv)
 			    "an entry's hash, 64 lower-case hex digits");
 		return verify(&o);
 	}
-	if (o.kind != NULL) {
-		size_t k;
-
-		for (k = 0; kinds[k] && strcmp(kinds[k], o.kind) != 0; k++)
-			;
-		if (kinds[k] == NULL)
-			return slg_usage_error("audit", usage_text, "--kind: unknown "
-			    "kind '%s'", o.kind);
-	}
+	if (o.kind != NULL && slg_audit_kind(o.kind) == NULL)
+		return slg_usage_error("audit", usage_text, "--kind: unknown kind "
+		    "'%s'", o.kind);
 	if (o.limit != NULL) {
 		limit = strtol(o.limit, &end, 10);
 		if (*o.limit == '\0' || *end != '\0' || limit < 1 || limit > 1000)

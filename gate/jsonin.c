@@ -443,19 +443,6 @@ slg_jsonin_error(const char *json, size_t len)
 	return msg;
 }
 
-static const char *
-audit_kind(const char *k)
-{
-	static const char *const kinds[] = { "evaluation", "trial", "approval",
-	    "revocation", "baseline", "invalidation" };
-
-	for (size_t i = 0; k != NULL && i < sizeof(kinds) / sizeof(*kinds); i++) {
-		if (strcmp(kinds[i], k) == 0)
-			return kinds[i];
-	}
-	return "unknown";
-}
-
 static void
 hash_member(const cJSON *o, const char *key, char out[65])
 {
@@ -489,7 +476,10 @@ slg_jsonin_audit(const char *json, size_t len, struct slg_audit_entry **out,
 		e[cnt].id = whole(it, "id");
 		e[cnt].at = when(it, "at");
 		e[cnt].actor = text(it, "actor");
-		e[cnt].kind = audit_kind(cJSON_IsString(k) ? k->valuestring : NULL);
+		e[cnt].kind = slg_audit_kind(cJSON_IsString(k) ? k->valuestring :
+		    NULL);
+		if (e[cnt].kind == NULL)
+			e[cnt].kind = "unknown";
 		e[cnt].service = text(it, "service");
 		e[cnt].environment = text(it, "environment");
 		e[cnt].commit = text(it, "commit");

@@ -1746,16 +1746,6 @@ audit_verdict(struct slg_store *st, const struct slg_verdict *v,
 	return audit_append(st, &e, err);
 }
 
-static const char *
-kind_name(const char *k)
-{
-	for (size_t i = 0; k && i < sizeof(contents) / sizeof(contents[0]); i++) {
-		if (strcmp(contents[i].kind, k) == 0)
-			return contents[i].kind;
-	}
-	return "unknown";
-}
-
 #define AUDIT_COLUMNS "id, at, actor, kind, service, environment, " \
     "commit_sha, subject_id, what, why, content_hash, prev_hash, hash"
 
@@ -1766,7 +1756,9 @@ row_audit(sqlite3_stmt *s, struct slg_audit_entry *e)
 	e->id = sqlite3_column_int64(s, 0);
 	e->at = sqlite3_column_int64(s, 1);
 	e->actor = col_text(s, 2);
-	e->kind = kind_name((const char *)sqlite3_column_text(s, 3));
+	e->kind = slg_audit_kind((const char *)sqlite3_column_text(s, 3));
+	if (e->kind == NULL)
+		e->kind = "unknown";
 	e->service = col_text(s, 4);
 	e->environment = col_text(s, 5);
 	e->commit = col_text(s, 6);

@@ -204,3 +204,16 @@ slg_audit_entry_release(struct slg_audit_entry *e)
 	free(e->why);
 	memset(e, 0, sizeof(*e));
 }
+
+const char *
+slg_audit_kind(const char *k)
+{
+	static const char *const kinds[] = { "evaluation", "trial", "approval",
+	    "revocation", "baseline", "invalidation" };
+
+	for (size_t i = 0; k != NULL && i < sizeof(kinds) / sizeof(*kinds); i++) {
+		if (strcmp(kinds[i], k) == 0)
+			return kinds[i];
+	}
+	return NULL;
+}

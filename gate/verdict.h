@@ -233,6 +233,10 @@ struct slg_audit_check {
 	char head_hash[65];		/* note it to check a cut later */
 };
 
+/* The kind's own static name ("evaluation", "trial", "approval",
+ * "revocation", "baseline", "invalidation") when k is one, else NULL. */
+const char *slg_audit_kind(const char *k);
+
 /* Frees the strings of an entry read back from the store. */
 void slg_audit_entry_release(struct slg_audit_entry *e);
 

@@ -109,6 +109,23 @@ h_read(const char *path)
 	return buf;
 }
 
+char *
+h_read_until(const char *path, const char *needle)
+{
+	char *text = NULL;
+	int i;
+
+	/* the service logs a request once its answer has gone out */
+	for (i = 0; i < 100; i++) {
+		free(text);
+		text = h_read(path);
+		if (text != NULL && strstr(text, needle) != NULL)
+			break;
+		usleep(50000);
+	}
+	return text;
+}
+
 int
 h_free_port(void)
 {

@@ -62,6 +62,10 @@ char *h_write(const char *dir, const char *name, const char *text);
 /* Reads a whole file (caller frees), NULL when missing. */
 char *h_read(const char *path);
 
+/* As h_read, once the file holds needle, or after 5 s (what a writer
+ * after the fact, such as the service's request log, needs). */
+char *h_read_until(const char *path, const char *needle);
+
 /* One value from the database; -1 / NULL when no row. h_db_text's string
  * belongs to the harness and lasts for the next 15 calls, so tests can
  * compare it in place. */

@@ -17,8 +17,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Igate -I$(BUILD)
 LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 
 # everything but the CLI goes into a library the tests link too
-LIB_SRC   := $(filter-out gate/main.c gate/cmd%.c,$(wildcard gate/*.c))
-CLI_SRC   := gate/main.c $(wildcard gate/cmd_*.c)
+LIB_SRC   := $(filter-out gate/cli/%,$(wildcard gate/*/*.c))
+CLI_SRC   := $(wildcard gate/cli/*.c)
 LIB_OBJ   := $(LIB_SRC:gate/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/schema.o
 CLI_OBJ   := $(CLI_SRC:gate/%.c=$(BUILD)/obj/%.o)
 
@@ -63,11 +63,12 @@ $(BUILD)/libslogate.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/obj/%.o: gate/%.c | $(BUILD)/obj
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/main.o: $(BUILD)/version.h
-$(BUILD)/obj/main.o: ALL_CFLAGS += -include $(BUILD)/version.h
-$(BUILD)/obj/cmd_check.o: ALL_CFLAGS += -DSLG_DATADIR='"$(DATADIR)"'
+$(BUILD)/obj/cli/main.o: $(BUILD)/version.h
+$(BUILD)/obj/cli/main.o: ALL_CFLAGS += -include $(BUILD)/version.h
+$(BUILD)/obj/cli/cmd_check.o: ALL_CFLAGS += -DSLG_DATADIR='"$(DATADIR)"'
 
 # rewritten only when the commit changes, so builds stay incremental
 $(BUILD)/version.h: FORCE | $(BUILD)/obj
@@ -219,5 +220,5 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/tests/fuzz/*.d \
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/fuzz/*.d \
     $(BUILD)/fuzzers/*.d)

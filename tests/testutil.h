@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "core/policy.h"
 
 /* SLOGATE_TEST_ONLY=PATTERN runs only the tests whose names match it
  * (cmocka's * and ? globs): one row of a table, reproduced alone. */

@@ -24,14 +24,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "buf.h"
+#include "service/api.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "gitmeta.h"
-#include "jsonin.h"
-#include "pages.h"
-#include "prom.h"
-#include "store.h"
+#include "io/gitmeta.h"
+#include "report/jsonin.h"
+#include "service/pages.h"
+#include "io/prom.h"
+#include "store/store.h"
 
 #define NOW 1795677800LL
 #define MAX_ARGS 32

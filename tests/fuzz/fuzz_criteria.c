@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "criteria.h"
+#include "core/criteria.h"
 #include "fuzz.h"
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 #define MAX_LINES 16
 #define MAX_VALUES (4 * MAX_LINES)

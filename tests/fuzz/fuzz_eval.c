@@ -23,14 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval.h"
+#include "core/eval.h"
 #include "fuzz.h"
-#include "jsonin.h"
-#include "policy.h"
-#include "prom.h"
-#include "report.h"
+#include "report/jsonin.h"
+#include "core/policy.h"
+#include "io/prom.h"
+#include "report/report.h"
 #include "same.h"
-#include "watch.h"
+#include "core/watch.h"
 
 #define END 1795677720LL
 #define SEP "\n----\n"

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "jsonin.h"
-#include "report.h"
+#include "report/jsonin.h"
+#include "report/report.h"
 #include "same.h"
 
 int

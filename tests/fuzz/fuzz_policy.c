@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "policy.h"
+#include "core/policy.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

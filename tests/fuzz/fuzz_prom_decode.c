@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "prom.h"
+#include "io/prom.h"
 
 #define START 1795675980LL
 #define END 1795677720LL

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "core/verdict.h"
 
 static inline int
 same_str(const char *a, const char *b)

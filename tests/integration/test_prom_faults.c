@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "prom.h"
+#include "io/prom.h"
 #include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

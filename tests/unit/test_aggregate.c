@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aggregate.h"
+#include "core/aggregate.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXV 12

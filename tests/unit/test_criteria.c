@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "criteria.h"
+#include "core/criteria.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "err.h"
+#include "util/err.h"
 
 static void
 test_set_and_prefix(void **state)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "promote.h"
+#include "core/promote.h"
 #include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "testutil.h"
 
 /* A failing verdict whose value is just below its threshold and whose

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "template.h"
+#include "core/template.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "text.h"
+#include "util/text.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval.h"
-#include "report.h"
-#include "watch.h"
+#include "core/eval.h"
+#include "report/report.h"
+#include "core/watch.h"
 #include "testutil.h"
 
 /* The deploy: 2026-11-26T07:00:00Z; window 10m by 1m. */

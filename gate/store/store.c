@@ -1,0 +1,2011 @@
+/* store: verdicts and baselines in SQLite. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/digest.h"
+#include "store/store.h"
+
+/* Made from schema/ at build time (scripts/embed-schema.sh). */
+extern const char *const slg_schema_migrations[];
+extern const size_t slg_schema_count;
+
+#define BUSY_TIMEOUT_MS 15000
+#define WAL_RETRY_MS 10
+
+/* Statements run once per verdict read back, prepared once per handle. */
+enum { Q_OBJECTIVES, Q_APPROVALS, Q_INVALIDATION, NCACHED };
+
+struct slg_store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *cache[NCACHED];
+};
+
+static int
+db_fail(struct slg_store *st, struct slg_err *err, const char *what)
+{
+	return slg_err_set(err, SLG_ESTORE, "database '%s': %s: %s", st->path,
+	    what, sqlite3_errmsg(st->db));
+}
+
+static int
+exec(struct slg_store *st, const char *sql, const char *what,
+    struct slg_err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		slg_err_set(err, SLG_ESTORE, "database '%s': %s: %s", st->path,
+		    what, msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return SLG_ESTORE;
+	}
+	return 0;
+}
+
+static int
+user_version(struct slg_store *st, int *v, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot read the schema version");
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 :
+	    db_fail(st, err, "cannot read the schema version");
+}
+
+static int
+migrate(struct slg_store *st, struct slg_err *err)
+{
+	char sql[64];
+	int v;
+
+	/* IMMEDIATE: two jobs opening a new file must not both migrate it */
+	if (exec(st, "BEGIN IMMEDIATE", "cannot start the migration", err) != 0)
+		return SLG_ESTORE;
+	if (user_version(st, &v, err) != 0)
+		goto fail;
+	if (v > (int)slg_schema_count) {
+		slg_err_set(err, SLG_ESTORE, "database '%s' has schema version "
+		    "%d, newer than this slogate knows (%zu): use a newer "
+		    "slogate", st->path, v, slg_schema_count);
+		goto fail;
+	}
+	for (size_t i = (size_t)v; i < slg_schema_count; i++) {
+		if (exec(st, slg_schema_migrations[i], "migration failed",
+		    err) != 0)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		if (exec(st, sql, "cannot record the schema version", err) != 0)
+			goto fail;
+	}
+	return exec(st, "COMMIT", "cannot commit the migration", err);
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return SLG_ESTORE;
+}
+
+/* Puts the database in WAL mode; a no-op when it is. Switching a new file
+ * writes its header, and SQLite answers SQLITE_BUSY at once, without the
+ * busy handler, when another connection holds the write lock meanwhile:
+ * as when parallel jobs open a new database together and one of them
+ * makes it. So the switch waits here, as long as the busy timeout. */
+static int
+use_wal(struct slg_store *st, struct slg_err *err)
+{
+	int rc, waited = 0;
+
+	while ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL,
+	    NULL, NULL)) != SQLITE_OK) {
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_TIMEOUT_MS)
+			return db_fail(st, err, "cannot use WAL");
+		sqlite3_sleep(WAL_RETRY_MS);
+		waited += WAL_RETRY_MS;
+	}
+	return 0;
+}
+
+int
+slg_store_open(const char *path, struct slg_store **out, struct slg_err *err)
+{
+	struct slg_store *st;
+	int rc, v;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		free(st);
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = slg_err_set(err, SLG_ESTORE, "cannot open database '%s': %s",
+		    path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* refuse a newer database before changing anything in it */
+	if ((rc = user_version(st, &v, err)) != 0)
+		goto fail;
+	if (v > (int)slg_schema_count) {
+		rc = slg_err_set(err, SLG_ESTORE, "database '%s' has schema "
+		    "version %d, newer than this slogate knows (%zu): use a newer "
+		    "slogate", path, v, slg_schema_count);
+		goto fail;
+	}
+	/* WAL lets parallel CI jobs write one file; FULL: a recorded verdict
+	 * survives a power cut */
+	if ((rc = use_wal(st, err)) != 0 ||
+	    (rc = exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+	    "cannot set up the connection", err)) != 0 ||
+	    (rc = migrate(st, err)) != 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	slg_store_close(st);
+	return rc;
+}
+
+void
+slg_store_close(struct slg_store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < NCACHED; i++)
+		sqlite3_finalize(st->cache[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+slg_store_schema_latest(void)
+{
+	return (int)slg_schema_count;
+}
+
+int
+slg_store_schema_version(struct slg_store *st)
+{
+	int v = -1;
+
+	user_version(st, &v, NULL);
+	return v;
+}
+
+/* ---- binding helpers: NULL text and NaN become SQL NULL ---- */
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_real(sqlite3_stmt *s, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
+static void
+bind_time(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+/* Verdicts and watches share one sequence of ids, so a watched
+ * evaluation's verdict keeps the id it was given when it started. */
+#define NEXT_ID "(SELECT max(coalesce((SELECT max(id) FROM verdicts), 0), " \
+    "coalesce((SELECT max(id) FROM watches), 0)) + 1)"
+
+static const char INSERT_VERDICT[] =
+    "INSERT INTO verdicts (id, watch_id, service, environment, commit_sha, "
+    "commit_time, "
+    "commit_author, commit_subject, branch, build_time, evaluated_at, "
+    "window_start, window_end, step, pipeline_id, pipeline_url, job_url, "
+    "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, "
+    "verdict, reason, guard_promql, guard_value, guard_min, score, "
+    "score_max, score_pass, score_warn, trial) VALUES (coalesce(?1, " NEXT_ID
+    "), ?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static const char INSERT_OBJECTIVE[] =
+    "INSERT INTO objective_results (verdict_id, position, name, promql, "
+    "sustained, judged, unit, pass_criteria, warn_criteria, status, value, "
+    "value_at, baseline, baseline_source, points, points_failed, "
+    "points_warn, points_missing, detail, baseline_commits, "
+    "baseline_detail, weight, key) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static int
+insert_verdict(struct slg_store *st, const struct slg_verdict *v,
+    int64_t *id, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int i = 1, rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, INSERT_VERDICT, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot record the verdict");
+	bind_time(s, i++, v->watch_id);
+	bind_text(s, i++, v->service);
+	bind_text(s, i++, v->environment);
+	bind_text(s, i++, v->commit);
+	bind_time(s, i++, v->commit_time);
+	bind_text(s, i++, v->commit_author);
+	bind_text(s, i++, v->commit_subject);
+	bind_text(s, i++, v->branch);
+	sqlite3_bind_int64(s, i++, v->build_time);
+	sqlite3_bind_int64(s, i++, v->evaluated_at);
+	sqlite3_bind_int64(s, i++, v->window_start);
+	sqlite3_bind_int64(s, i++, v->window_end);
+	sqlite3_bind_int64(s, i++, v->step);
+	bind_text(s, i++, v->pipeline_id);
+	bind_text(s, i++, v->pipeline_url);
+	bind_text(s, i++, v->job_url);
+	bind_text(s, i++, v->ref_name);
+	bind_text(s, i++, v->policy_path);
+	bind_text(s, i++, v->policy_digest);
+	bind_text(s, i++, v->prometheus_url);
+	bind_text(s, i++, v->version);
+	bind_text(s, i++, slg_verdict_str(v->verdict));
+	bind_text(s, i++, v->reason);
+	bind_text(s, i++, v->has_guard ? v->guard_promql : NULL);
+	bind_real(s, i++, v->has_guard ? v->guard_value : NAN);
+	bind_real(s, i++, v->has_guard ? v->guard_min : NAN);
+	bind_real(s, i++, v->has_score ? v->score : NAN);
+	bind_real(s, i++, v->has_score ? v->score_max : NAN);
+	bind_real(s, i++, v->has_score ? v->score_pass : NAN);
+	bind_real(s, i++, v->has_score ? v->score_warn : NAN);
+	sqlite3_bind_int(s, i++, v->trial != 0);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot record the verdict");
+	else
+		*id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+insert_objectives(struct slg_store *st, const struct slg_verdict *v,
+    int64_t id, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, INSERT_OBJECTIVE, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot record an objective");
+	for (size_t k = 0; k < v->nobj && rc == 0; k++) {
+		const struct slg_objective_result *o = &v->obj[k];
+		int i = 1;
+
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, i++, id);
+		sqlite3_bind_int64(s, i++, (int64_t)k);
+		bind_text(s, i++, o->name);
+		bind_text(s, i++, o->promql);
+		sqlite3_bind_int(s, i++, o->sustained);
+		sqlite3_bind_int(s, i++, o->judged);
+		sqlite3_bind_int(s, i++, (int)o->unit);
+		bind_text(s, i++, o->pass_text);
+		bind_text(s, i++, o->warn_text);
+		bind_text(s, i++, slg_status_str(o->status));
+		bind_real(s, i++, o->value);
+		bind_real(s, i++, o->value_at != 0 ? o->value_at : NAN);
+		bind_real(s, i++, o->has_baseline ? o->baseline : NAN);
+		bind_text(s, i++, o->has_baseline ? o->baseline_source : NULL);
+		sqlite3_bind_int64(s, i++, (int64_t)o->points);
+		sqlite3_bind_int64(s, i++, (int64_t)o->points_failed);
+		sqlite3_bind_int64(s, i++, (int64_t)o->points_warn);
+		sqlite3_bind_int64(s, i++, (int64_t)o->points_missing);
+		bind_text(s, i++, o->detail ? o->detail : "");
+		bind_text(s, i++, o->has_baseline ? o->baseline_commits : NULL);
+		bind_text(s, i++, o->baseline_detail);
+		sqlite3_bind_double(s, i++, o->weight > 0 ? o->weight : 1);
+		sqlite3_bind_int(s, i++, o->key);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = db_fail(st, err, "cannot record an objective");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int audit_verdict(struct slg_store *st, const struct slg_verdict *v,
+    struct slg_err *err);
+static int audit_append(struct slg_store *st, struct slg_audit_entry *e,
+    struct slg_err *err);
+
+int
+slg_store_record_batch(struct slg_store *st, struct slg_verdict **v, size_t n,
+    struct slg_err *err)
+{
+	int64_t id = 0;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot start recording", err) != 0)
+		return SLG_ESTORE;
+	for (size_t i = 0; i < n; i++) {
+		if (insert_verdict(st, v[i], &id, err) != 0 ||
+		    insert_objectives(st, v[i], id, err) != 0)
+			goto fail;
+		v[i]->id = id;
+		if (audit_verdict(st, v[i], err) != 0)
+			goto fail;
+	}
+	if (exec(st, "COMMIT", "cannot commit the verdict", err) == 0)
+		return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < n; i++)
+		v[i]->id = 0;
+	return SLG_ESTORE;
+}
+
+int
+slg_store_record(struct slg_store *st, struct slg_verdict *v,
+    struct slg_err *err)
+{
+	return slg_store_record_batch(st, &v, 1, err);
+}
+
+int
+slg_store_baseline_add(struct slg_store *st,
+    const struct slg_stored_baseline *rows, size_t n, struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO baselines (service, environment, "
+	    "objective, value, set_at, set_by, source_commit, source_verdict, "
+	    "note) VALUES (?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (!isfinite(rows[k].value))
+			return slg_err_set(err, SLG_EINPUT, "baseline of '%s' "
+			    "must be a finite number", rows[k].objective);
+	}
+	if (exec(st, "BEGIN IMMEDIATE", "cannot store baselines", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot store the baseline");
+		goto out;
+	}
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		const struct slg_stored_baseline *b = &rows[k];
+
+		sqlite3_reset(s);
+		bind_text(s, 1, b->service);
+		bind_text(s, 2, b->environment);
+		bind_text(s, 3, b->objective);
+		sqlite3_bind_double(s, 4, b->value);
+		sqlite3_bind_int64(s, 5, b->set_at);
+		bind_text(s, 6, b->set_by);
+		bind_text(s, 7, b->source_commit);
+		bind_time(s, 8, b->source_verdict);
+		bind_text(s, 9, b->note);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			rc = db_fail(st, err, "cannot store the baseline");
+		} else {
+			struct slg_audit_entry e = { 0 };
+			char what[256];
+
+			snprintf(what, sizeof(what), "baseline %.100s = %.17g (%s)",
+			    b->objective, b->value, b->note ? b->note : "set");
+			e.at = b->set_at;
+			e.actor = b->set_by;
+			e.kind = "baseline";
+			e.service = b->service;
+			e.environment = b->environment;
+			e.commit = b->source_commit;
+			e.subject_id = sqlite3_last_insert_rowid(st->db);
+			e.what = what;
+			rc = audit_append(st, &e, err);
+		}
+	}
+out:
+	sqlite3_finalize(s);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit baselines", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+slg_store_baseline_set(struct slg_store *st, const char *service,
+    const char *environment, const char *objective, double value,
+    int64_t set_at, const char *set_by, const char *source_commit,
+    struct slg_err *err)
+{
+	struct slg_stored_baseline b = { 0, (char *)service, (char *)environment,
+	    (char *)objective, value, set_at, (char *)set_by,
+	    (char *)source_commit, 0, NULL };
+
+	return slg_store_baseline_add(st, &b, 1, err);
+}
+
+#define BASELINE_COLUMNS "id, service, environment, objective, value, " \
+    "set_at, set_by, source_commit, source_verdict, note"
+
+static char *col_text(sqlite3_stmt *s, int i);
+
+static void
+row_baseline(sqlite3_stmt *s, struct slg_stored_baseline *b)
+{
+	b->id = sqlite3_column_int64(s, 0);
+	b->service = col_text(s, 1);
+	b->environment = col_text(s, 2);
+	b->objective = col_text(s, 3);
+	b->value = sqlite3_column_double(s, 4);
+	b->set_at = sqlite3_column_int64(s, 5);
+	b->set_by = col_text(s, 6);
+	b->source_commit = col_text(s, 7);
+	b->source_verdict = sqlite3_column_int64(s, 8);
+	b->note = col_text(s, 9);
+}
+
+int
+slg_store_baseline_current(struct slg_store *st, const char *service,
+    const char *environment, const char *objective,
+    struct slg_stored_baseline *out, int *found, struct slg_err *err)
+{
+	static const char sql[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	    "WHERE service = ? AND environment = ? AND objective = ? "
+	    "ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *s = NULL;
+	int rc = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read the baseline");
+	bind_text(s, 1, service);
+	bind_text(s, 2, environment);
+	bind_text(s, 3, objective);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		row_baseline(s, out);
+		*found = 1;
+	} else if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the baseline");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+slg_store_baseline_get(struct slg_store *st, const char *service,
+    const char *environment, const char *objective, int *found,
+    double *value, struct slg_err *err)
+{
+	struct slg_stored_baseline b;
+	int rc = slg_store_baseline_current(st, service, environment, objective,
+	    &b, found, err);
+
+	*value = *found ? b.value : NAN;
+	slg_stored_baseline_release(&b);
+	return rc;
+}
+
+int
+slg_store_baseline_list(struct slg_store *st, const char *service,
+    const char *environment, int history, struct slg_stored_baseline **out,
+    size_t *n, struct slg_err *err)
+{
+	/* current: the newest row of each objective */
+	static const char current[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	    "b WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
+	    "environment = ?2) AND id = (SELECT max(id) FROM baselines c WHERE "
+	    "c.service = b.service AND c.environment = b.environment AND "
+	    "c.objective = b.objective) ORDER BY service, environment, objective";
+	static const char all[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	    "WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
+	    "environment = ?2) ORDER BY id DESC";
+	struct slg_stored_baseline *list = NULL, *p;
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, history ? all : current, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot read baselines");
+	bind_text(s, 1, service);
+	bind_text(s, 2, environment);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((p = realloc(list, cap * sizeof(*list))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = p;
+		}
+		row_baseline(s, &list[cnt++]);
+	}
+	if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read baselines");
+		goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	for (size_t i = 0; list != NULL && i < cnt; i++)
+		slg_stored_baseline_release(&list[i]);
+	free(list);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Verdicts usable as a baseline: passing the filter, never invalidated,
+ * never overridden by an approval. */
+/* A baseline is made only of values the gate accepted: the verdict and
+ * the objective itself passed (or warned, with pass_or_warn), so neither
+ * an outscored failure nor an informational value becomes one. */
+#define USABLE_VERDICT \
+    "v.verdict IN ('pass', ?4) AND o.status IN ('pass', ?4) AND " \
+    "o.value IS NOT NULL AND v.trial = 0 " \
+    "AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.verdict_id = v.id) " \
+    "AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.verdict_id = v.id)"
+
+int
+slg_store_past_values(struct slg_store *st, const char *service,
+    const char *environment, const char *objective, enum slg_bfilter filter,
+    const char *const *commits, size_t ncommits, int limit,
+    struct slg_past_value **out, size_t *n, struct slg_err *err)
+{
+	static const char previous[] = "SELECT v.id, v.commit_sha, o.value FROM "
+	    "verdicts v JOIN objective_results o ON o.verdict_id = v.id WHERE "
+	    "v.service = ?1 AND v.environment = ?2 AND o.name = ?3 AND "
+	    USABLE_VERDICT " ORDER BY v.id DESC LIMIT ?5";
+	static const char of_commit[] = "SELECT v.id, v.commit_sha, o.value FROM "
+	    "verdicts v JOIN objective_results o ON o.verdict_id = v.id WHERE "
+	    "v.service = ?1 AND v.environment = ?2 AND o.name = ?3 AND "
+	    USABLE_VERDICT " AND v.commit_sha = ?5 ORDER BY v.id DESC LIMIT 1";
+	struct slg_past_value *vals = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0, rounds = commits ? ncommits : 1;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (limit < 1)
+		return 0;
+	if ((vals = calloc((size_t)limit, sizeof(*vals))) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, commits ? of_commit : previous, -1, &s,
+	    NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read past verdicts");
+		goto out;
+	}
+	for (size_t k = 0; k < rounds && cnt < (size_t)limit; k++) {
+		sqlite3_reset(s);
+		bind_text(s, 1, service);
+		bind_text(s, 2, environment);
+		bind_text(s, 3, objective);
+		/* 'pass' twice when warn is not wanted */
+		bind_text(s, 4, filter == SLG_BFILTER_PASS_OR_WARN ? "warn" :
+		    "pass");
+		if (commits)
+			bind_text(s, 5, commits[k]);
+		else
+			sqlite3_bind_int(s, 5, limit);
+		while ((r = sqlite3_step(s)) == SQLITE_ROW && cnt < (size_t)limit) {
+			vals[cnt].verdict_id = sqlite3_column_int64(s, 0);
+			snprintf(vals[cnt].commit, sizeof(vals[cnt].commit), "%s",
+			    (const char *)sqlite3_column_text(s, 1));
+			vals[cnt].value = sqlite3_column_double(s, 2);
+			cnt++;
+		}
+		if (r != SQLITE_DONE && r != SQLITE_ROW) {
+			rc = db_fail(st, err, "cannot read past verdicts");
+			goto out;
+		}
+	}
+	*out = vals;
+	*n = cnt;
+	vals = NULL;
+out:
+	free(vals);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+verdict_exists(struct slg_store *st, int64_t id, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM verdicts WHERE id = ?", -1,
+	    &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read verdicts");
+	sqlite3_bind_int64(s, 1, id);
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r == SQLITE_ROW)
+		return 0;
+	if (r == SQLITE_DONE)
+		return slg_err_set(err, SLG_ENOTFOUND, "no verdict with id %lld",
+		    (long long)id);
+	return db_fail(st, err, "cannot read verdicts");
+}
+
+int
+slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
+    struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO approvals (verdict_id, commit_sha, "
+	    "service, environment, approved_by, reason, created_at, expires_at, "
+	    "named_by) VALUES (?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot record the approval", err) != 0)
+		return SLG_ESTORE;
+	if ((rc = verdict_exists(st, a->verdict_id, err)) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot record the approval");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, a->verdict_id);
+	bind_text(s, 2, a->commit);
+	bind_text(s, 3, a->service);
+	bind_text(s, 4, a->environment);
+	bind_text(s, 5, a->by);
+	bind_text(s, 6, a->reason);
+	sqlite3_bind_int64(s, 7, a->created_at);
+	bind_time(s, 8, a->expires_at);
+	bind_text(s, 9, a->named_by);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot record the approval");
+	else
+		a->id = sqlite3_last_insert_rowid(st->db);
+	if (rc == 0) {
+		struct slg_audit_entry e = { 0 };
+		char what[128];
+
+		snprintf(what, sizeof(what), "approval %lld of verdict %lld",
+		    (long long)a->id, (long long)a->verdict_id);
+		e.at = a->created_at;
+		e.actor = a->by;
+		e.kind = "approval";
+		e.service = a->service;
+		e.environment = a->environment;
+		e.commit = a->commit;
+		e.subject_id = a->id;
+		e.what = what;
+		e.why = a->reason;
+		rc = audit_append(st, &e, err);
+	}
+out:
+	sqlite3_finalize(s);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit the approval", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	a->id = 0;
+	return rc;
+}
+
+#define APPROVAL_COLUMNS "id, verdict_id, commit_sha, service, environment, " \
+    "approved_by, reason, created_at, expires_at, revoked_at, revoked_by, " \
+    "revoke_reason, named_by, revoked_named_by"
+
+static void
+row_approval(sqlite3_stmt *s, struct slg_approval *a)
+{
+	a->id = sqlite3_column_int64(s, 0);
+	a->verdict_id = sqlite3_column_int64(s, 1);
+	a->commit = col_text(s, 2);
+	a->service = col_text(s, 3);
+	a->environment = col_text(s, 4);
+	a->by = col_text(s, 5);
+	a->reason = col_text(s, 6);
+	a->created_at = sqlite3_column_int64(s, 7);
+	a->expires_at = sqlite3_column_int64(s, 8);
+	a->revoked_at = sqlite3_column_int64(s, 9);
+	a->revoked_by = col_text(s, 10);
+	a->revoke_reason = col_text(s, 11);
+	a->named_by = col_text(s, 12);
+	a->revoked_named_by = col_text(s, 13);
+}
+
+int
+slg_store_approval_get(struct slg_store *st, int64_t id,
+    struct slg_approval *out, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(st->db, "SELECT " APPROVAL_COLUMNS " FROM "
+	    "approvals WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read the approval");
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+		row_approval(s, out);
+	else if (r == SQLITE_DONE)
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no approval with id %lld",
+		    (long long)id);
+	else
+		rc = db_fail(st, err, "cannot read the approval");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
+    const char *named_by, const char *reason, int64_t at, struct slg_err *err)
+{
+	static const char sql[] = "UPDATE approvals SET revoked_at = ?, "
+	    "revoked_by = ?, revoke_reason = ?, revoked_named_by = ? WHERE id = ? "
+	    "AND revoked_at IS NULL";
+	struct slg_approval a;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot revoke", err) != 0)
+		return SLG_ESTORE;
+	if ((rc = slg_store_approval_get(st, id, &a, err)) != 0)
+		goto out;
+	if (a.revoked_at != 0) {
+		rc = slg_err_set(err, SLG_ECONFLICT, "approval %lld was revoked "
+		    "already", (long long)id);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot revoke the approval");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, at);
+	bind_text(s, 2, by);
+	bind_text(s, 3, reason);
+	bind_text(s, 4, named_by);
+	sqlite3_bind_int64(s, 5, id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot revoke the approval");
+	} else {
+		struct slg_audit_entry e = { 0 };
+		char what[128];
+
+		snprintf(what, sizeof(what), "revoked approval %lld of verdict "
+		    "%lld", (long long)id, (long long)a.verdict_id);
+		e.at = at;
+		e.actor = (char *)by;
+		e.kind = "revocation";
+		e.service = a.service;
+		e.environment = a.environment;
+		e.commit = a.commit;
+		e.subject_id = id;
+		e.what = what;
+		e.why = (char *)reason;
+		rc = audit_append(st, &e, err);
+	}
+out:
+	sqlite3_finalize(s);
+	slg_approval_release(&a);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit the revocation", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
+    const char *reason, int64_t at, struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO invalidations (verdict_id, "
+	    "invalidated_by, reason, created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT "
+	    "EXISTS (SELECT 1 FROM invalidations WHERE verdict_id = ?1)";
+	sqlite3_stmt *s = NULL;
+	struct slg_verdict *v = NULL;
+	int rc;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot invalidate", err) != 0)
+		return SLG_ESTORE;
+	if ((rc = slg_store_get(st, verdict_id, &v, err)) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot invalidate the verdict");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, verdict_id);
+	bind_text(s, 2, by);
+	bind_text(s, 3, reason);
+	sqlite3_bind_int64(s, 4, at);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot invalidate the verdict");
+	else if (sqlite3_changes(st->db) == 0)
+		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld is invalidated "
+		    "already", (long long)verdict_id);
+	else {
+		struct slg_audit_entry e = { 0 };
+		char what[128];
+
+		snprintf(what, sizeof(what), "invalidated verdict %lld (%s)",
+		    (long long)verdict_id, slg_verdict_str(v->verdict));
+		e.at = at;
+		e.actor = (char *)by;
+		e.kind = "invalidation";
+		e.service = v->service;
+		e.environment = v->environment;
+		e.commit = v->commit;
+		e.subject_id = sqlite3_last_insert_rowid(st->db);
+		e.what = what;
+		e.why = (char *)reason;
+		rc = audit_append(st, &e, err);
+	}
+out:
+	sqlite3_finalize(s);
+	slg_verdict_free(v);
+	if (rc == 0)
+		return exec(st, "COMMIT", "cannot commit the invalidation", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+slg_store_resolve_commit(struct slg_store *st, const char *prefix,
+    char out[65], struct slg_err *err)
+{
+	static const char sql[] = "SELECT DISTINCT commit_sha FROM verdicts "
+	    "WHERE commit_sha >= ?1 AND commit_sha < ?1 || char(127) LIMIT 2";
+	sqlite3_stmt *s = NULL;
+	int rc = 0, found = 0, r;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot look up the commit");
+	bind_text(s, 1, prefix);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (found++ == 0)
+			snprintf(out, 65, "%s", sqlite3_column_text(s, 0));
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot look up the commit");
+	else if (found == 0)
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no verdict recorded for "
+		    "commit '%s'", prefix);
+	else if (found > 1)
+		rc = slg_err_set(err, SLG_EAMBIGUOUS, "commit '%s' is ambiguous: "
+		    "give more of it", prefix);
+	sqlite3_finalize(s);
+	if (rc != 0)
+		out[0] = '\0';
+	return rc;
+}
+
+/* ---- reading verdicts back ---- */
+
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static double
+col_real(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(s, i);
+}
+
+#define VERDICT_COLUMNS "id, service, environment, commit_sha, commit_time, " \
+    "commit_author, commit_subject, branch, build_time, evaluated_at, " \
+    "window_start, window_end, step, pipeline_id, pipeline_url, job_url, " \
+    "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, " \
+    "verdict, reason, guard_promql, guard_value, guard_min, score, " \
+    "score_max, score_pass, score_warn, watch_id, trial, " \
+    "(SELECT count(*) FROM invalidations " \
+    "i WHERE i.verdict_id = verdicts.id)"
+
+static struct slg_verdict *
+row_verdict(sqlite3_stmt *s)
+{
+	struct slg_verdict *v = calloc(1, sizeof(*v));
+	int i = 0;
+
+	if (v == NULL)
+		return NULL;
+	v->id = sqlite3_column_int64(s, i++);
+	v->service = col_text(s, i++);
+	v->environment = col_text(s, i++);
+	v->commit = col_text(s, i++);
+	v->commit_time = sqlite3_column_int64(s, i++);
+	v->commit_author = col_text(s, i++);
+	v->commit_subject = col_text(s, i++);
+	v->branch = col_text(s, i++);
+	v->build_time = sqlite3_column_int64(s, i++);
+	v->evaluated_at = sqlite3_column_int64(s, i++);
+	v->window_start = sqlite3_column_int64(s, i++);
+	v->window_end = sqlite3_column_int64(s, i++);
+	v->step = sqlite3_column_int64(s, i++);
+	v->pipeline_id = col_text(s, i++);
+	v->pipeline_url = col_text(s, i++);
+	v->job_url = col_text(s, i++);
+	v->ref_name = col_text(s, i++);
+	v->policy_path = col_text(s, i++);
+	v->policy_digest = col_text(s, i++);
+	v->prometheus_url = col_text(s, i++);
+	v->version = col_text(s, i++);
+	v->verdict = slg_verdict_parse((const char *)sqlite3_column_text(s, i++));
+	v->reason = col_text(s, i++);
+	v->guard_promql = col_text(s, i++);
+	v->has_guard = v->guard_promql != NULL;
+	v->guard_value = col_real(s, i++);
+	v->guard_min = col_real(s, i++);
+	v->has_score = sqlite3_column_type(s, i) != SQLITE_NULL;
+	v->score = col_real(s, i++);
+	v->score_max = col_real(s, i++);
+	v->score_pass = col_real(s, i++);
+	v->score_warn = col_real(s, i++);
+	v->watch_id = sqlite3_column_int64(s, i++);
+	v->trial = sqlite3_column_int(s, i++);
+	v->invalidated = sqlite3_column_int(s, i++) > 0;
+	return v;
+}
+
+/* A cached statement, reset and ready to bind; NULL after db_fail. The
+ * caller resets it when done, so no read snapshot stays open. */
+static sqlite3_stmt *
+cached(struct slg_store *st, int which, const char *sql, struct slg_err *err)
+{
+	if (st->cache[which] == NULL && sqlite3_prepare_v3(st->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &st->cache[which], NULL) != SQLITE_OK) {
+		db_fail(st, err, "cannot read verdicts");
+		return NULL;
+	}
+	sqlite3_reset(st->cache[which]);
+	sqlite3_clear_bindings(st->cache[which]);
+	return st->cache[which];
+}
+
+static int
+load_objectives(struct slg_store *st, struct slg_verdict *v,
+    struct slg_err *err)
+{
+	static const char sql[] = "SELECT name, promql, sustained, judged, unit, "
+	    "pass_criteria, warn_criteria, status, value, value_at, baseline, "
+	    "baseline_source, points, points_failed, points_warn, "
+	    "points_missing, detail, baseline_commits, baseline_detail, weight, "
+	    "key FROM objective_results WHERE verdict_id = ? ORDER BY position";
+	sqlite3_stmt *s = cached(st, Q_OBJECTIVES, sql, err);
+	size_t cap = 0;
+	int rc = 0, r;
+
+	if (s == NULL)
+		return SLG_ESTORE;
+	sqlite3_bind_int64(s, 1, v->id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct slg_objective_result *o;
+		int i = 0, st_;
+
+		if (v->nobj == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((o = realloc(v->obj, cap * sizeof(*o))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			v->obj = o;
+		}
+		o = &v->obj[v->nobj++];
+		memset(o, 0, sizeof(*o));
+		o->name = col_text(s, i++);
+		o->promql = col_text(s, i++);
+		o->sustained = sqlite3_column_int(s, i++);
+		o->judged = sqlite3_column_int(s, i++);
+		o->unit = (enum slg_unit)sqlite3_column_int(s, i++);
+		o->pass_text = col_text(s, i++);
+		o->warn_text = col_text(s, i++);
+		st_ = slg_status_parse((const char *)sqlite3_column_text(s, i++));
+		o->status = st_ < 0 ? SLG_ST_ERROR : (enum slg_status)st_;
+		o->value = col_real(s, i++);
+		o->value_at = sqlite3_column_double(s, i++);
+		o->baseline = col_real(s, i++);
+		o->has_baseline = !isnan(o->baseline);
+		o->baseline_source = col_text(s, i++);
+		o->points = (size_t)sqlite3_column_int64(s, i++);
+		o->points_failed = (size_t)sqlite3_column_int64(s, i++);
+		o->points_warn = (size_t)sqlite3_column_int64(s, i++);
+		o->points_missing = (size_t)sqlite3_column_int64(s, i++);
+		o->detail = col_text(s, i++);
+		o->baseline_commits = col_text(s, i++);
+		o->baseline_detail = col_text(s, i++);
+		o->weight = sqlite3_column_double(s, i++);
+		o->key = sqlite3_column_int(s, i++);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read objectives");
+out:
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Approvals of the verdict and its invalidation, if any. */
+static int
+load_audit(struct slg_store *st, struct slg_verdict *v, struct slg_err *err)
+{
+	sqlite3_stmt *s = cached(st, Q_APPROVALS, "SELECT " APPROVAL_COLUMNS
+	    " FROM approvals WHERE verdict_id = ? ORDER BY id", err);
+	size_t cap = 0;
+	int r;
+
+	if (s == NULL)
+		return SLG_ESTORE;
+	sqlite3_bind_int64(s, 1, v->id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (v->napprovals == cap) {
+			struct slg_approval *p;
+
+			cap = cap ? cap * 2 : 2;
+			if ((p = realloc(v->approvals, cap * sizeof(*p))) == NULL) {
+				sqlite3_reset(s);
+				return slg_err_set(err, SLG_ENOMEM, "out of memory");
+			}
+			v->approvals = p;
+		}
+		row_approval(s, &v->approvals[v->napprovals++]);
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		return db_fail(st, err, "cannot read approvals");
+	if (!v->invalidated)
+		return 0;
+	if ((s = cached(st, Q_INVALIDATION, "SELECT invalidated_by, reason, "
+	    "created_at FROM invalidations WHERE verdict_id = ?", err)) == NULL)
+		return SLG_ESTORE;
+	sqlite3_bind_int64(s, 1, v->id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		v->invalidated_by = col_text(s, 0);
+		v->invalidated_reason = col_text(s, 1);
+		v->invalidated_at = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+void
+slg_store_list_free(struct slg_verdict **list, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++)
+		slg_verdict_free(list[i]);
+	free(list);
+}
+
+int
+slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
+    struct slg_verdict ***out, size_t *n, struct slg_err *err)
+{
+	struct slg_verdict **list = NULL;
+	struct slg_buf sql = SLG_BUF_INIT, like = SLG_BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	int limit = f->limit > 0 ? f->limit : 20, i = 1, rc = 0, r, full;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	slg_buf_puts(&sql, "SELECT " VERDICT_COLUMNS " FROM verdicts WHERE 1");
+	if (f->service)
+		slg_buf_puts(&sql, " AND service = ?");
+	if (f->environment)
+		slg_buf_puts(&sql, " AND environment = ?");
+	full = f->commit && (strlen(f->commit) == 40 || strlen(f->commit) == 64);
+	if (full)
+		slg_buf_puts(&sql, " AND commit_sha = ?");
+	else if (f->commit)	/* a range keeps the commit index usable */
+		slg_buf_puts(&sql, " AND commit_sha >= ? AND commit_sha < ?");
+	if (f->branch)
+		slg_buf_puts(&sql, " AND branch = ?");
+	if (f->since)
+		slg_buf_puts(&sql, " AND evaluated_at >= ?");
+	if (f->before)
+		slg_buf_puts(&sql, " AND id < ?");
+	if (f->counted)
+		slg_buf_puts(&sql, " AND trial = 0");
+	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+	if ((list = calloc((size_t)limit, sizeof(*list))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read the history");
+		goto out;
+	}
+	if (f->service)
+		bind_text(s, i++, f->service);
+	if (f->environment)
+		bind_text(s, i++, f->environment);
+	if (full) {
+		bind_text(s, i++, f->commit);
+	} else if (f->commit) {
+		bind_text(s, i++, f->commit);
+		slg_buf_puts(&like, f->commit);
+		slg_buf_puts(&like, "\x7f");
+		bind_text(s, i++, like.data);
+	}
+	if (f->branch)
+		bind_text(s, i++, f->branch);
+	if (f->since)
+		sqlite3_bind_int64(s, i++, f->since);
+	if (f->before)
+		sqlite3_bind_int64(s, i++, f->before);
+	sqlite3_bind_int(s, i++, limit);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((list[cnt] = row_verdict(s)) == NULL) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the history");
+		goto out;
+	}
+	for (size_t k = 0; k < cnt; k++) {
+		if ((rc = load_objectives(st, list[k], err)) != 0 ||
+		    (rc = load_audit(st, list[k], err)) != 0)
+			goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	sqlite3_finalize(s);
+	slg_store_list_free(list, cnt);
+	slg_buf_release(&sql);
+	slg_buf_release(&like);
+	return rc;
+}
+
+int
+slg_store_get(struct slg_store *st, int64_t id, struct slg_verdict **out,
+    struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct slg_verdict *v = NULL;
+	int rc = 0, r;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT " VERDICT_COLUMNS " FROM verdicts "
+	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read the verdict");
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((v = row_verdict(s)) == NULL)
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+	} else if (r == SQLITE_DONE) {
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no verdict with id %lld",
+		    (long long)id);
+	} else {
+		rc = db_fail(st, err, "cannot read the verdict");
+	}
+	sqlite3_finalize(s);
+	if (rc == 0 && (rc = load_objectives(st, v, err)) == 0 &&
+	    (rc = load_audit(st, v, err)) == 0) {
+		*out = v;
+		v = NULL;
+	}
+	slg_verdict_free(v);
+	return rc;
+}
+
+int
+slg_store_latest_per_service(struct slg_store *st, struct slg_verdict ***out,
+    size_t *n, struct slg_err *err)
+{
+	static const char sql[] = "SELECT " VERDICT_COLUMNS " FROM verdicts "
+	    "WHERE id IN (SELECT max(id) FROM verdicts GROUP BY service, "
+	    "environment) ORDER BY service, environment";
+	struct slg_verdict **list = NULL, **p;
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot list services");
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((p = realloc(list, cap * sizeof(*p))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = p;
+		}
+		if ((list[cnt] = row_verdict(s)) == NULL) {
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot list services");
+		goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	sqlite3_finalize(s);
+	slg_store_list_free(list, cnt);
+	return rc;
+}
+
+int
+slg_store_ping(struct slg_store *st, struct slg_err *err)
+{
+	return exec(st, "SELECT 1 FROM verdicts LIMIT 1", "not ready", err);
+}
+
+/* ---- watches: evaluations that wait for their window ---- */
+
+int
+slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
+    struct slg_err *err)
+{
+	static const char sql[] = "INSERT INTO watches (id, service, "
+	    "environment, commit_sha, since, deadline, created_at, state, "
+	    "request) VALUES (" NEXT_ID ", ?, ?, ?, ?, ?, ?, 'running', ?)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot record the evaluation");
+	bind_text(s, 1, w->service);
+	bind_text(s, 2, w->environment);
+	bind_text(s, 3, w->commit);
+	sqlite3_bind_int64(s, 4, w->since);
+	sqlite3_bind_int64(s, 5, w->deadline);
+	sqlite3_bind_int64(s, 6, w->created_at);
+	bind_text(s, 7, w->request ? w->request : "{}");
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot record the evaluation");
+	else
+		w->id = sqlite3_last_insert_rowid(st->db);
+	w->running = rc == 0;
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
+    const struct slg_watch_poll *p, struct slg_verdict *final,
+    struct slg_err *err)
+{
+	static const char ins[] = "INSERT INTO watch_polls (watch_id, seq, "
+	    "polled_at, window_end, verdict, summary, reason) VALUES "
+	    "(?, (SELECT count(*) + 1 FROM watch_polls WHERE watch_id = ?1), "
+	    "?, ?, ?, ?, ?)";
+	static const char upd[] = "UPDATE watches SET errors = ?, settle = ?, "
+	    "progress = ?, state = ? WHERE id = ? AND state = 'running'";
+	sqlite3_stmt *s = NULL;
+	int changed;
+
+	if (exec(st, "BEGIN IMMEDIATE", "cannot start recording", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, w->id);
+	sqlite3_bind_int64(s, 2, p->polled_at);
+	sqlite3_bind_int64(s, 3, p->window_end);
+	bind_text(s, 4, slg_verdict_str(p->verdict));
+	bind_text(s, 5, p->summary ? p->summary : "");
+	bind_text(s, 6, p->reason ? p->reason : "");
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, upd, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(s, 1, w->errors);
+	sqlite3_bind_int(s, 2, w->settle);
+	bind_text(s, 3, p->summary);
+	bind_text(s, 4, final ? "done" : "running");
+	sqlite3_bind_int64(s, 5, w->id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	changed = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (changed != 1) {
+		/* another process ended it: it is not polled twice */
+		slg_err_set(err, SLG_ECONFLICT, "evaluation %lld has ended already",
+		    (long long)w->id);
+		goto rollback;
+	}
+	if (final != NULL) {
+		final->watch_id = w->id;
+		if (insert_verdict(st, final, &final->id, err) != 0 ||
+		    insert_objectives(st, final, final->id, err) != 0 ||
+		    audit_verdict(st, final, err) != 0)
+			goto rollback;
+	}
+	if (exec(st, "COMMIT", "cannot commit the poll", err) != 0)
+		goto rollback;
+	w->polls++;
+	w->running = final == NULL;
+	return 0;
+fail:
+	db_fail(st, err, "cannot record the poll");
+	sqlite3_finalize(s);
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (final != NULL)
+		final->id = final->watch_id = 0;
+	return err->code;
+}
+
+#define WATCH_COLUMNS "id, service, environment, commit_sha, since, " \
+    "deadline, created_at, state, errors, settle, progress, request, " \
+    "(SELECT count(*) FROM watch_polls p WHERE p.watch_id = watches.id)"
+
+static void
+row_watch(sqlite3_stmt *s, struct slg_watch *w)
+{
+	const unsigned char *state = sqlite3_column_text(s, 7);
+
+	memset(w, 0, sizeof(*w));
+	w->id = sqlite3_column_int64(s, 0);
+	w->service = col_text(s, 1);
+	w->environment = col_text(s, 2);
+	w->commit = col_text(s, 3);
+	w->since = sqlite3_column_int64(s, 4);
+	w->deadline = sqlite3_column_int64(s, 5);
+	w->created_at = sqlite3_column_int64(s, 6);
+	w->running = state && strcmp((const char *)state, "running") == 0;
+	w->errors = sqlite3_column_int(s, 8);
+	w->settle = sqlite3_column_int(s, 9);
+	w->progress = col_text(s, 10);
+	w->request = col_text(s, 11);
+	w->polls = sqlite3_column_int(s, 12);
+}
+
+int
+slg_store_watch_get(struct slg_store *st, int64_t id, struct slg_watch *out,
+    struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(st->db, "SELECT " WATCH_COLUMNS " FROM watches "
+	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read evaluations");
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+		row_watch(s, out);
+	else if (r == SQLITE_DONE)
+		rc = slg_err_set(err, SLG_ENOTFOUND, "no evaluation %lld",
+		    (long long)id);
+	else
+		rc = db_fail(st, err, "cannot read evaluations");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void
+slg_store_watch_list_free(struct slg_watch *w, size_t n)
+{
+	for (size_t i = 0; w != NULL && i < n; i++)
+		slg_watch_release(&w[i]);
+	free(w);
+}
+
+int
+slg_store_watch_list(struct slg_store *st, const char *commit,
+    struct slg_watch **out, size_t *n, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct slg_watch *list = NULL, *w;
+	size_t cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, commit ? "SELECT " WATCH_COLUMNS
+	    " FROM watches WHERE commit_sha = ? ORDER BY id" : "SELECT "
+	    WATCH_COLUMNS " FROM watches WHERE state = 'running' ORDER BY id",
+	    -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read evaluations");
+	if (commit)
+		bind_text(s, 1, commit);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((w = realloc(list, cap * sizeof(*w))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = w;
+		}
+		row_watch(s, &list[(*n)++]);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read evaluations");
+out:
+	sqlite3_finalize(s);
+	if (rc != 0) {
+		slg_store_watch_list_free(list, *n);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+int
+slg_store_watch_polls(struct slg_store *st, int64_t id,
+    struct slg_watch_poll **out, size_t *n, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct slg_watch_poll *list = NULL, *p;
+	size_t cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT polled_at, window_end, verdict, "
+	    "summary, reason FROM watch_polls WHERE watch_id = ? ORDER BY seq",
+	    -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read polls");
+	sqlite3_bind_int64(s, 1, id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((p = realloc(list, cap * sizeof(*p))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = p;
+		}
+		p = &list[(*n)++];
+		p->polled_at = sqlite3_column_int64(s, 0);
+		p->window_end = sqlite3_column_int64(s, 1);
+		p->verdict = slg_verdict_parse((const char *)
+		    sqlite3_column_text(s, 2));
+		p->summary = col_text(s, 3);
+		p->reason = col_text(s, 4);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read polls");
+out:
+	sqlite3_finalize(s);
+	if (rc != 0) {
+		for (size_t i = 0; i < *n; i++)
+			slg_watch_poll_release(&list[i]);
+		free(list);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+/* ---- the audit trail ---- */
+
+#define VERDICT_COLUMNS_AUDIT "id, watch_id, service, environment, " \
+    "commit_sha, commit_time, commit_author, commit_subject, branch, " \
+    "build_time, evaluated_at, window_start, window_end, step, pipeline_id, " \
+    "pipeline_url, job_url, ref_name, policy_path, policy_digest, " \
+    "prometheus_url, slogate_version, verdict, reason, guard_promql, " \
+    "guard_value, guard_min, score, score_max, score_pass, score_warn, trial"
+#define OBJECTIVE_COLUMNS_AUDIT "verdict_id, position, name, promql, " \
+    "sustained, judged, unit, pass_criteria, warn_criteria, status, value, " \
+    "value_at, baseline, baseline_source, points, points_failed, " \
+    "points_warn, points_missing, detail, baseline_commits, " \
+    "baseline_detail, weight, key"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* What an entry of each kind records: the columns as they were when it
+ * was written, named so that a column added later does not change the
+ * hash of an old row. ?1 is the subject's id. */
+static const struct {
+	const char *kind;
+	const char *sql[2];
+} contents[] = {
+	{ "evaluation", { "SELECT " VERDICT_COLUMNS_AUDIT " FROM verdicts "
+	    "WHERE id = ?1", "SELECT " OBJECTIVE_COLUMNS_AUDIT " FROM "
+	    "objective_results WHERE verdict_id = ?1 ORDER BY position" } },
+	{ "trial", { "SELECT " VERDICT_COLUMNS_AUDIT " FROM verdicts WHERE "
+	    "id = ?1", "SELECT " OBJECTIVE_COLUMNS_AUDIT " FROM "
+	    "objective_results WHERE verdict_id = ?1 ORDER BY position" } },
+	{ "approval", { "SELECT id, verdict_id, commit_sha, service, "
+	    "environment, approved_by, named_by, reason, created_at, expires_at "
+	    "FROM approvals WHERE id = ?1", NULL } },
+	{ "revocation", { "SELECT id, revoked_at, revoked_by, revoked_named_by, "
+	    "revoke_reason FROM approvals WHERE id = ?1 AND revoked_at IS NOT "
+	    "NULL", NULL } },
+	{ "baseline", { "SELECT " BASELINE_COLUMNS " FROM baselines WHERE "
+	    "id = ?1", NULL } },
+	{ "invalidation", { "SELECT id, verdict_id, invalidated_by, reason, "
+	    "created_at FROM invalidations WHERE id = ?1", NULL } },
+};
+
+/* One value in a form that cannot be read two ways: a type letter, then
+ * the value, text with its length in front. */
+static void
+hash_value(struct slg_sha256 *h, int type, long long i, double r,
+    const char *t, size_t tl)
+{
+	char num[64];
+	int n;
+
+	switch (type) {
+	case SQLITE_INTEGER:
+		n = snprintf(num, sizeof(num), "I%lld;", i);
+		break;
+	case SQLITE_FLOAT:
+		n = snprintf(num, sizeof(num), "R%.17g;", r);
+		break;
+	case SQLITE_NULL:
+		n = snprintf(num, sizeof(num), "N;");
+		break;
+	default:
+		n = snprintf(num, sizeof(num), "T%zu:", tl);
+		slg_sha256_add(h, num, (size_t)n);
+		slg_sha256_add(h, t, tl);
+		n = snprintf(num, sizeof(num), ";");
+		break;
+	}
+	slg_sha256_add(h, num, (size_t)n);
+}
+
+static void
+hash_text(struct slg_sha256 *h, const char *t)
+{
+	hash_value(h, t ? SQLITE_TEXT : SQLITE_NULL, 0, 0, t, t ? strlen(t) : 0);
+}
+
+/* Adds every row sql gives for id to h; *rows is how many. */
+static int
+hash_rows(struct slg_store *st, const char *sql, int64_t id,
+    struct slg_sha256 *h, int *rows, struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	*rows = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read what the audit trail records");
+	sqlite3_bind_int64(s, 1, id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(s); c++) {
+			int type = sqlite3_column_type(s, c);
+
+			hash_value(h, type, sqlite3_column_int64(s, c),
+			    sqlite3_column_double(s, c),
+			    (const char *)sqlite3_column_blob(s, c),
+			    (size_t)sqlite3_column_bytes(s, c));
+		}
+		slg_sha256_add(h, "\n", 1);
+		(*rows)++;
+	}
+	sqlite3_finalize(s);
+	return r == SQLITE_DONE ? 0 :
+	    db_fail(st, err, "cannot read what the audit trail records");
+}
+
+/* The SHA-256 of what an entry of kind records about id; *found 0 when
+ * the subject is gone. */
+static int
+content_hash(struct slg_store *st, const char *kind, int64_t id,
+    char out[65], int *found, struct slg_err *err)
+{
+	struct slg_sha256 h;
+	size_t k;
+	int rows, rc;
+
+	*found = 0;
+	for (k = 0; k < sizeof(contents) / sizeof(contents[0]); k++) {
+		if (strcmp(contents[k].kind, kind) == 0)
+			break;
+	}
+	if (k == sizeof(contents) / sizeof(contents[0]))
+		return slg_err_set(err, SLG_ESTORE, "database '%s': audit entry of "
+		    "unknown kind '%.40s'", st->path, kind);
+	if ((rc = slg_sha256_init(&h, err)) != 0)
+		return rc;
+	slg_sha256_add(&h, kind, strlen(kind));
+	slg_sha256_add(&h, "\n", 1);
+	for (int i = 0; i < 2 && contents[k].sql[i] != NULL; i++) {
+		if ((rc = hash_rows(st, contents[k].sql[i], id, &h, &rows,
+		    err)) != 0) {
+			slg_sha256_abort(&h);
+			return rc;
+		}
+		if (i == 0)
+			*found = rows > 0;
+	}
+	slg_sha256_hex(&h, out);
+	return 0;
+}
+
+/* The hash of an entry: its fields, its content's hash and the entry
+ * before it. */
+static int
+entry_hash(const struct slg_audit_entry *e, char out[65], struct slg_err *err)
+{
+	struct slg_sha256 h;
+	int rc;
+
+	if ((rc = slg_sha256_init(&h, err)) != 0)
+		return rc;
+	hash_value(&h, SQLITE_INTEGER, e->id, 0, NULL, 0);
+	hash_value(&h, SQLITE_INTEGER, e->at, 0, NULL, 0);
+	hash_text(&h, e->actor);
+	hash_text(&h, e->kind);
+	hash_text(&h, e->service);
+	hash_text(&h, e->environment);
+	hash_text(&h, e->commit);
+	hash_value(&h, SQLITE_INTEGER, e->subject_id, 0, NULL, 0);
+	hash_text(&h, e->what);
+	hash_text(&h, e->why);
+	hash_text(&h, e->content_hash);
+	hash_text(&h, e->prev_hash);
+	slg_sha256_hex(&h, out);
+	return 0;
+}
+
+/* Appends an entry for e's subject, inside the caller's transaction:
+ * e->id, content_hash, prev_hash and hash are filled here. */
+static int
+audit_append(struct slg_store *st, struct slg_audit_entry *e,
+    struct slg_err *err)
+{
+	static const char last[] = "SELECT id, hash FROM audit ORDER BY id DESC "
+	    "LIMIT 1";
+	static const char ins[] = "INSERT INTO audit (id, at, actor, kind, "
+	    "service, environment, commit_sha, subject_id, what, why, "
+	    "content_hash, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = NULL;
+	int found, rc, i = 1;
+
+	if (e->actor == NULL)
+		e->actor = (char *)"unknown";
+	if ((rc = content_hash(st, e->kind, e->subject_id, e->content_hash,
+	    &found, err)) != 0)
+		return rc;
+	if (!found)
+		return slg_err_set(err, SLG_ESTORE, "database '%s': the %s to "
+		    "record in the audit trail is not there", st->path, e->kind);
+	if (sqlite3_prepare_v2(st->db, last, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot read the audit trail");
+	e->id = 1;
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", ZERO_HASH);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(s, 0) + 1;
+		snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read the audit trail");
+	if ((rc = entry_hash(e, e->hash, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot write the audit trail");
+	sqlite3_bind_int64(s, i++, e->id);
+	sqlite3_bind_int64(s, i++, e->at);
+	bind_text(s, i++, e->actor);
+	bind_text(s, i++, e->kind);
+	bind_text(s, i++, e->service);
+	bind_text(s, i++, e->environment);
+	bind_text(s, i++, e->commit);
+	sqlite3_bind_int64(s, i++, e->subject_id);
+	bind_text(s, i++, e->what);
+	bind_text(s, i++, e->why);
+	bind_text(s, i++, e->content_hash);
+	bind_text(s, i++, e->prev_hash);
+	bind_text(s, i++, e->hash);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 :
+	    db_fail(st, err, "cannot write the audit trail");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+audit_verdict(struct slg_store *st, const struct slg_verdict *v,
+    struct slg_err *err)
+{
+	struct slg_audit_entry e = { 0 };
+	char what[256];
+
+	snprintf(what, sizeof(what), "verdict %lld: %s, policy %.12s",
+	    (long long)v->id, slg_verdict_str(v->verdict),
+	    v->policy_digest ? v->policy_digest : "?");
+	e.at = v->evaluated_at;
+	e.actor = v->actor;
+	e.kind = v->trial ? "trial" : "evaluation";
+	e.service = v->service;
+	e.environment = v->environment;
+	e.commit = v->commit;
+	e.subject_id = v->id;
+	e.what = what;
+	return audit_append(st, &e, err);
+}
+
+#define AUDIT_COLUMNS "id, at, actor, kind, service, environment, " \
+    "commit_sha, subject_id, what, why, content_hash, prev_hash, hash"
+
+static void
+row_audit(sqlite3_stmt *s, struct slg_audit_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	e->at = sqlite3_column_int64(s, 1);
+	e->actor = col_text(s, 2);
+	e->kind = slg_audit_kind((const char *)sqlite3_column_text(s, 3));
+	if (e->kind == NULL)
+		e->kind = "unknown";
+	e->service = col_text(s, 4);
+	e->environment = col_text(s, 5);
+	e->commit = col_text(s, 6);
+	e->subject_id = sqlite3_column_int64(s, 7);
+	e->what = col_text(s, 8);
+	e->why = col_text(s, 9);
+	snprintf(e->content_hash, sizeof(e->content_hash), "%s",
+	    sqlite3_column_text(s, 10) ? (const char *)sqlite3_column_text(s, 10) :
+	    "");
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
+	    sqlite3_column_text(s, 11) ? (const char *)sqlite3_column_text(s, 11) :
+	    "");
+	snprintf(e->hash, sizeof(e->hash), "%s", sqlite3_column_text(s, 12) ?
+	    (const char *)sqlite3_column_text(s, 12) : "");
+}
+
+void
+slg_store_audit_list_free(struct slg_audit_entry *e, size_t n)
+{
+	for (size_t i = 0; e != NULL && i < n; i++)
+		slg_audit_entry_release(&e[i]);
+	free(e);
+}
+
+int
+slg_store_audit_list(struct slg_store *st, const struct slg_audit_filter *f,
+    struct slg_audit_entry **out, size_t *n, struct slg_err *err)
+{
+	struct slg_buf sql = SLG_BUF_INIT;
+	struct slg_audit_entry *list = NULL;
+	sqlite3_stmt *s = NULL;
+	int limit = f->limit > 0 ? f->limit : 50, i = 1, r, rc = 0;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	slg_buf_puts(&sql, "SELECT " AUDIT_COLUMNS " FROM audit WHERE 1");
+	if (f->service)
+		slg_buf_puts(&sql, " AND service = ?");
+	if (f->environment)
+		slg_buf_puts(&sql, " AND environment = ?");
+	if (f->commit)
+		slg_buf_puts(&sql, " AND commit_sha = ?");
+	if (f->kind)
+		slg_buf_puts(&sql, " AND kind = ?");
+	if (f->before)
+		slg_buf_puts(&sql, " AND id < ?");
+	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+	if (sql.data == NULL || (list = calloc((size_t)limit,
+	    sizeof(*list))) == NULL) {
+		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	if (f->service)
+		bind_text(s, i++, f->service);
+	if (f->environment)
+		bind_text(s, i++, f->environment);
+	if (f->commit)
+		bind_text(s, i++, f->commit);
+	if (f->kind)
+		bind_text(s, i++, f->kind);
+	if (f->before)
+		sqlite3_bind_int64(s, i++, f->before);
+	sqlite3_bind_int(s, i++, limit);
+	while (cnt < (size_t)limit && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		row_audit(s, &list[cnt]);
+		if (list[cnt].actor == NULL || list[cnt].what == NULL) {
+			cnt++;
+			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	if (cnt < (size_t)limit && r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	*out = list;
+	*n = cnt;
+	list = NULL;
+out:
+	sqlite3_finalize(s);
+	slg_store_audit_list_free(list, cnt);
+	slg_buf_release(&sql);
+	return rc;
+}
+
+/* The first row of a table newer than the trail's start that has no entry
+ * of its kind: a row written around slogate. */
+static int
+unrecorded(struct slg_store *st, struct slg_audit_check *c,
+    struct slg_err *err)
+{
+	static const struct {
+		const char *sql, *what;
+	} q[] = {
+		/* where the trail starts is no row of its own: moved past a
+		 * recorded subject, it would hide the rows after it */
+		{ "SELECT 1 WHERE (SELECT count(*) FROM audit_start) != 1 OR "
+		    "(SELECT verdicts FROM audit_start) >= (SELECT min(subject_id) "
+		    "FROM audit WHERE kind IN ('evaluation', 'trial')) OR "
+		    "(SELECT approvals FROM audit_start) >= (SELECT min(subject_id) "
+		    "FROM audit WHERE kind = 'approval') OR (SELECT baselines FROM "
+		    "audit_start) >= (SELECT min(subject_id) FROM audit WHERE kind = "
+		    "'baseline') OR (SELECT invalidations FROM audit_start) >= "
+		    "(SELECT min(subject_id) FROM audit WHERE kind = 'invalidation')",
+		    "audit_start" },
+		{ "SELECT id FROM verdicts v WHERE (id > (SELECT verdicts FROM "
+		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		    "a.kind IN ('evaluation', 'trial') AND a.subject_id = v.id) "
+		    "ORDER BY id LIMIT 1", "verdict" },
+		{ "SELECT id FROM approvals p WHERE (id > (SELECT approvals FROM "
+		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		    "a.kind = 'approval' AND a.subject_id = p.id) ORDER BY id "
+		    "LIMIT 1", "approval" },
+		{ "SELECT id FROM approvals p WHERE (id > (SELECT approvals FROM "
+		    "audit_start) OR id < 1) AND revoked_at IS NOT NULL AND NOT EXISTS "
+		    "(SELECT 1 FROM audit a WHERE a.kind = 'revocation' AND "
+		    "a.subject_id = p.id) ORDER BY id LIMIT 1",
+		    "revocation of approval" },
+		{ "SELECT id FROM baselines b WHERE (id > (SELECT baselines FROM "
+		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
+		    "a.kind = 'baseline' AND a.subject_id = b.id) ORDER BY id "
+		    "LIMIT 1", "baseline" },
+		{ "SELECT id FROM invalidations i WHERE (id > (SELECT "
+		    "invalidations FROM audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM "
+		    "audit a WHERE a.kind = 'invalidation' AND a.subject_id = "
+		    "i.id) ORDER BY id LIMIT 1", "invalidation" },
+	};
+
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		sqlite3_stmt *s = NULL;
+		int r;
+
+		if (sqlite3_prepare_v2(st->db, q[i].sql, -1, &s, NULL) !=
+		    SQLITE_OK)
+			return db_fail(st, err, "cannot check the audit trail");
+		r = sqlite3_step(s);
+		if (r == SQLITE_ROW && i == 0) {
+			snprintf(c->why, sizeof(c->why), "where the trail starts "
+			    "(audit_start) was changed: it hides rows it recorded");
+			c->ok = 0;
+		} else if (r == SQLITE_ROW) {
+			snprintf(c->why, sizeof(c->why), "%s %lld has no entry in "
+			    "the audit trail: it was written around slogate",
+			    q[i].what, (long long)sqlite3_column_int64(s, 0));
+			c->ok = 0;
+		}
+		sqlite3_finalize(s);
+		if (r != SQLITE_ROW && r != SQLITE_DONE)
+			return db_fail(st, err, "cannot check the audit trail");
+		if (!c->ok)
+			return 0;
+	}
+	return 0;
+}
+
+int
+slg_store_audit_verify(struct slg_store *st, const char *expect_head,
+    struct slg_audit_check *c, struct slg_err *err)
+{
+	int seen = expect_head == NULL;
+	sqlite3_stmt *s = NULL;
+	char prev[65] = ZERO_HASH, want[65];
+	int64_t expect = 1;
+	int r = SQLITE_DONE, rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->ok = 1;
+	/* one snapshot: a change made meanwhile is not half seen */
+	if (exec(st, "BEGIN", "cannot check the audit trail", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, "SELECT " AUDIT_COLUMNS " FROM audit "
+	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	while (c->ok && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct slg_audit_entry e;
+		int found;
+
+		row_audit(s, &e);
+		c->entries++;
+		if (e.id != expect)
+			snprintf(c->why, sizeof(c->why), "entry %lld follows entry "
+			    "%lld: the entries between were removed",
+			    (long long)e.id, (long long)expect - 1);
+		else if (strcmp(e.prev_hash, prev) != 0)
+			snprintf(c->why, sizeof(c->why), "entry %lld does not chain "
+			    "to the entry before it", (long long)e.id);
+		else if ((rc = entry_hash(&e, want, err)) != 0)
+			;
+		else if (strcmp(want, e.hash) != 0)
+			snprintf(c->why, sizeof(c->why), "entry %lld was changed: "
+			    "its hash does not match what it holds", (long long)e.id);
+		else if ((rc = content_hash(st, e.kind, e.subject_id, want,
+		    &found, err)) != 0)
+			;
+		else if (!found)
+			snprintf(c->why, sizeof(c->why), "entry %lld records %s %lld, "
+			    "which is gone", (long long)e.id, e.kind,
+			    (long long)e.subject_id);
+		else if (strcmp(want, e.content_hash) != 0)
+			snprintf(c->why, sizeof(c->why), "entry %lld: the %s it "
+			    "records (%lld) was changed since", (long long)e.id,
+			    e.kind, (long long)e.subject_id);
+		if (rc == 0 && c->why[0] != '\0') {
+			c->ok = 0;
+			c->bad = e.id;
+		}
+		snprintf(prev, sizeof(prev), "%s", e.hash);
+		seen |= expect_head != NULL && strcmp(e.hash, expect_head) == 0;
+		c->head = e.id;
+		snprintf(c->head_hash, sizeof(c->head_hash), "%s", e.hash);
+		expect = e.id + 1;
+		slg_audit_entry_release(&e);
+		if (rc != 0)
+			goto out;
+	}
+	if (c->ok && r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot read the audit trail");
+		goto out;
+	}
+	if (c->ok && !seen) {
+		/* the end of the trail cut off: only a head kept elsewhere
+		 * tells */
+		c->ok = 0;
+		snprintf(c->why, sizeof(c->why), "no entry has the hash %.64s "
+		    "that was the head: entries after entry %lld were removed",
+		    expect_head, (long long)c->head);
+	}
+	if (c->ok)
+		rc = unrecorded(st, c, err);
+	if (rc == 0) {
+		sqlite3_finalize(s);
+		s = NULL;
+		if (sqlite3_prepare_v2(st->db, "SELECT verdicts + approvals + "
+		    "baselines + invalidations FROM audit_start", -1, &s, NULL) ==
+		    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+			c->older = sqlite3_column_int64(s, 0);
+	}
+out:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}

@@ -48,7 +48,7 @@ FUZZ_MAXLEN_api         := 16384
 FUZZ_MAXLEN_eval        := 16384
 
 .PHONY: all test unit integration demo deps install uninstall clean asan valgrind \
-        lint bench fuzz fuzz-replay fuzzers
+        lint layers bench fuzz fuzz-replay fuzzers
 
 all: $(BUILD)/slogate
 
@@ -145,6 +145,7 @@ integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
 # deps first, in its own make, so pkg-config sees what it installed
 test:
 	@sh scripts/deps.sh
+	@sh scripts/check-layers.sh
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_history
 	@$(MAKE) --no-print-directory unit fuzz-replay integration
 
@@ -202,6 +203,10 @@ fuzz:
 	    CFLAGS="-g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	    LDFLAGS="$(FUZZ_SAN)" fuzzers
 	@set -e; $(foreach t,$(FUZZ_RUN),$(call fuzz_run,$(t));)
+
+# a lower layer of gate/ never includes a higher one (scripts/check-layers.sh)
+layers:
+	@sh scripts/check-layers.sh
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

@@ -6,7 +6,7 @@
 
 #include "util/err.h"
 #include "core/policy.h"
-#include "io/prom.h"
+#include "core/series.h"
 #include "core/verdict.h"
 
 /* What was fetched for one query (an objective or the guard). */

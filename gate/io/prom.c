@@ -26,16 +26,6 @@ slg_prom_global_cleanup(void)
 	curl_global_cleanup();
 }
 
-void
-slg_series_free(struct slg_series *s)
-{
-	if (s == NULL)
-		return;
-	free(s->pts);
-	free(s->labels);
-	free(s);
-}
-
 int
 slg_prom_check_url(const char *url, struct slg_err *err)
 {

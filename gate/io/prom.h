@@ -6,20 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/series.h"
 #include "util/err.h"
 
 #define SLG_PROM_MAX_BODY ((size_t)16 << 20)
-
-struct slg_point {
-	double t;		/* unix seconds */
-	double v;		/* may be NaN or +-Inf */
-};
-
-struct slg_series {
-	size_t npts;		/* 0: the answer was empty (no data) */
-	struct slg_point *pts;
-	char *labels;		/* the series' labels as {a="b"}, for messages */
-};
 
 struct slg_prom_conf {
 	const char *url;	/* base, e.g. http://127.0.0.1:9090 */
@@ -60,8 +50,6 @@ int slg_prom_run(const struct slg_prom_conf *conf, struct slg_prom_query *q,
 int slg_prom_decode(const char *body, size_t len,
     const struct slg_prom_query *q, struct slg_series **out,
     struct slg_err *err);
-
-void slg_series_free(struct slg_series *s);
 
 /* 0 when Prometheus answers its readiness endpoint within 2 s;
  * SLG_EPROM otherwise. */

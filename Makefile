@@ -78,8 +78,8 @@ $(BUILD)/version.h: FORCE | $(BUILD)/obj
 	     "$(VERSION)" "$$c" "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" > $@; fi
 FORCE:
 
-$(BUILD)/schema.c: $(wildcard schema/*.sql) scripts/embed-schema.sh | $(BUILD)/obj
-	sh scripts/embed-schema.sh schema/*.sql > $@.tmp && mv $@.tmp $@
+$(BUILD)/schema.c: $(wildcard schema/sqlite/*.sql) scripts/embed-schema.sh | $(BUILD)/obj
+	sh scripts/embed-schema.sh schema/sqlite/*.sql > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/schema.o: $(BUILD)/schema.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Writes a C file that holds every schema/NNN_*.sql migration, in order, so
-# the binary carries its own schema. Usage: embed-schema.sh schema/*.sql
+# the binary carries its own schema. Usage: embed-schema.sh schema/sqlite/*.sql
 set -eu
-echo "/* generated from schema/ by scripts/embed-schema.sh; do not edit */"
+echo "/* generated from schema/sqlite/ by scripts/embed-schema.sh; do not edit */"
 echo "#include <stddef.h>"
 echo "const char *const slg_schema_migrations[] = {"
 n=0

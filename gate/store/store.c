@@ -9,7 +9,7 @@
 #include "util/digest.h"
 #include "store/store.h"
 
-/* Made from schema/ at build time (scripts/embed-schema.sh). */
+/* Made from schema/sqlite/ at build time (scripts/embed-schema.sh). */
 extern const char *const slg_schema_migrations[];
 extern const size_t slg_schema_count;
 

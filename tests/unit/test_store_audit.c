@@ -1083,7 +1083,7 @@ test_migrate_from_v1(void **state)
 	int found = 0;
 	size_t n = 0;
 
-	schema1 = read_text("schema/001_init.sql");
+	schema1 = read_text("schema/sqlite/001_init.sql");
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
 	sql_exec(db, "BEGIN");
 	sql_exec(db, schema1);

@@ -121,8 +121,10 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libslogate.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libslogate.a $(LIBS)
 
 # measurements, side by side in one run; never part of the tests
+# BENCH_VERDICTS: the size of the large database
+BENCH_VERDICTS ?= 100000
 bench: $(BUILD)/bench/bench_history
-	$(BUILD)/bench/bench_history $(BUILD)/bench
+	$(BUILD)/bench/bench_history $(BUILD)/bench $(BENCH_VERDICTS)
 
 # TESTS=test_check runs only those binaries; SLOGATE_TEST_ONLY='glob' (in
 # the environment) only the tests of theirs whose names match

@@ -1,8 +1,8 @@
 /* bench_history: how the history, status and baseline queries scale with
  * the number of recorded verdicts. Builds databases of 1,000 and 100,000
- * verdicts (20 services x 2 environments, 3 objectives each) and times each
- * query at both sizes in one run; the ratio shows whether the indexes keep
- * it flat. Prints medians; fails nothing. */
+ * verdicts (or argv[2]; 20 services x 2 environments, 3 objectives each)
+ * and times each query at both sizes in one run; the ratio shows whether
+ * the indexes keep it flat. Prints medians; fails nothing. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +172,21 @@ op_previous(struct slg_store *st, size_t r)
 	free(pv);
 }
 
+static void
+op_latest(struct slg_store *st, size_t r)
+{
+	/* what `/` and every service page ask first */
+	struct slg_verdict **list;
+	struct slg_err err;
+	size_t n;
+
+	(void)r;
+	if (slg_store_latest_per_service(st, &list, &n, &err) != 0 ||
+	    n != 2 * SERVICES)
+		exit(1);
+	slg_store_list_free(list, n);
+}
+
 static double
 median_us(struct slg_store *st, op_fn op)
 {
@@ -198,25 +213,28 @@ main(int argc, char **argv)
 		{ "history, one service and branch", op_branch },
 		{ "status: latest verdict of a commit", op_status },
 		{ "previous baseline: last 5 passing", op_previous },
+		{ "pages: latest verdict per service", op_latest },
 	};
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
 	char small_path[4096], big_path[4096];
 	struct slg_store *small, *big;
-	size_t big_n = 100000;
+	size_t big_n = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
 	double t0;
 
 	for (int i = 0; i < SERVICES; i++)
 		snprintf(names[i], sizeof(names[i]), "service-%02d", i);
 	snprintf(small_path, sizeof(small_path), "%s/bench-1k.db", dir);
-	snprintf(big_path, sizeof(big_path), "%s/bench-100k.db", dir);
+	if (big_n < 1000)
+		big_n = 1000;
+	snprintf(big_path, sizeof(big_path), "%s/bench-%zu.db", dir, big_n);
 	small = build(small_path, 1000);
 	t0 = now_us();
 	big = build(big_path, big_n);
 	printf("recorded %zu verdicts (3 objectives each) in %.1f s, %.0f "
 	    "verdicts/s\n\n", big_n, (now_us() - t0) / 1e6,
 	    big_n / ((now_us() - t0) / 1e6));
-	printf("%-38s %12s %12s %8s\n", "query (median of 200)", "1k verdicts",
-	    "100k", "ratio");
+	printf("%-38s %12s %11zuk %8s\n", "query (median of 200)", "1k verdicts",
+	    big_n / 1000, "ratio");
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		double a = median_us(small, ops[i].op);
 		double b = median_us(big, ops[i].op);

@@ -114,13 +114,44 @@ use_wal(struct slg_store *st, struct slg_err *err)
 	return 0;
 }
 
+/* The SQLite file a database URL names: a plain path or sqlite:PATH. Any
+ * other scheme is refused here rather than made a file of that name. The
+ * URL is not echoed: a postgresql:// one may hold a password. */
+static int
+sqlite_path(const char *url, const char **path, struct slg_err *err)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+
+	*path = NULL;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	else if (strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0)
+		return slg_err_set(err, SLG_EUSAGE, "a postgresql:// database "
+		    "needs the PostgreSQL store, which this slogate does not "
+		    "have yet: use a SQLite file");
+	else if (colon != NULL && strncmp(colon, "://", 3) == 0 &&
+	    (slash == NULL || slash > colon))
+		return slg_err_set(err, SLG_EUSAGE, "database '%.*s://...': "
+		    "unknown kind of database (a file path, sqlite:PATH or "
+		    "postgresql://...)", (int)(colon - url < 32 ? colon - url : 32),
+		    url);
+	if (*url == '\0')
+		return slg_err_set(err, SLG_EUSAGE, "empty database path");
+	*path = url;
+	return 0;
+}
+
 int
-slg_store_open(const char *path, struct slg_store **out, struct slg_err *err)
+slg_store_open(const char *url, struct slg_store **out, struct slg_err *err)
 {
 	struct slg_store *st;
+	const char *path;
 	int rc, v;
 
 	*out = NULL;
+	if ((rc = sqlite_path(url, &path, err)) != 0)
+		return rc;
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
 	    (st->path = strdup(path)) == NULL) {
 		free(st);
@@ -236,6 +267,32 @@ static const char INSERT_OBJECTIVE[] =
     "baseline_detail, weight, key) VALUES "
     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
+/* The latest verdict is the newest id, as a watch's verdict keeps the id
+ * its watch took when it started. */
+static const char UPSERT_LATEST[] =
+    "INSERT INTO latest_verdicts (service, environment, verdict_id) "
+    "VALUES (?, ?, ?) ON CONFLICT (service, environment) DO UPDATE SET "
+    "verdict_id = excluded.verdict_id "
+    "WHERE excluded.verdict_id > latest_verdicts.verdict_id";
+
+static int
+note_latest(struct slg_store *st, const struct slg_verdict *v, int64_t id,
+    struct slg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, UPSERT_LATEST, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot record the latest verdict");
+	bind_text(s, 1, v->service);
+	bind_text(s, 2, v->environment);
+	sqlite3_bind_int64(s, 3, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot record the latest verdict");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int
 insert_verdict(struct slg_store *st, const struct slg_verdict *v,
     int64_t *id, struct slg_err *err)
@@ -281,7 +338,7 @@ insert_verdict(struct slg_store *st, const struct slg_verdict *v,
 	else
 		*id = sqlite3_last_insert_rowid(st->db);
 	sqlite3_finalize(s);
-	return rc;
+	return rc == 0 ? note_latest(st, v, *id, err) : rc;
 }
 
 static int
@@ -1214,8 +1271,8 @@ slg_store_latest_per_service(struct slg_store *st, struct slg_verdict ***out,
     size_t *n, struct slg_err *err)
 {
 	static const char sql[] = "SELECT " VERDICT_COLUMNS " FROM verdicts "
-	    "WHERE id IN (SELECT max(id) FROM verdicts GROUP BY service, "
-	    "environment) ORDER BY service, environment";
+	    "WHERE id IN (SELECT verdict_id FROM latest_verdicts) "
+	    "ORDER BY service, environment";
 	struct slg_verdict **list = NULL, **p;
 	sqlite3_stmt *s = NULL;
 	size_t cnt = 0, cap = 0;

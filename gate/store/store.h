@@ -13,10 +13,11 @@
 
 struct slg_store;
 
-/* Opens (creating when missing) the database at path and brings its schema
- * up to date in one transaction. A database whose schema is newer than this
- * binary knows is refused. One handle per thread. Gives SLG_ESTORE. */
-int slg_store_open(const char *path, struct slg_store **out,
+/* Opens (creating when missing) the database url names (a file path or
+ * sqlite:PATH) and brings its schema up to date in one transaction. A
+ * database whose schema is newer than this binary knows is refused. One
+ * handle per thread. Gives SLG_EUSAGE for a URL it cannot take, SLG_ESTORE. */
+int slg_store_open(const char *url, struct slg_store **out,
     struct slg_err *err);
 void slg_store_close(struct slg_store *st);
 

@@ -363,6 +363,30 @@ test_open_newer_schema(void **state)
 	sqlite3_close(db);
 }
 
+/* --db takes a URL: sqlite:PATH is the file at PATH; a kind of database
+ * this slogate cannot open is refused, and a URL's password never shown. */
+static void
+test_open_url(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_err err = { 0, "" };
+	struct slg_store *st = NULL;
+	char url[160];
+
+	snprintf(url, sizeof(url), "sqlite:%s", fx->db);
+	assert_int_equal(slg_store_open(url, &fx->st, &err), 0);
+	assert_int_equal(stat(fx->db, &(struct stat){ 0 }), 0);
+	assert_int_equal(slg_store_open("postgresql://gate:s3cret@127.0.0.1/x",
+	    &st, &err), SLG_EUSAGE);
+	assert_null(st);
+	assert_contains(err.msg, "PostgreSQL");
+	assert_null(strstr(err.msg, "s3cret"));
+	assert_int_equal(slg_store_open("mysql://h/x", &st, &err), SLG_EUSAGE);
+	assert_contains(err.msg, "unknown kind of database");
+	assert_int_equal(slg_store_open("sqlite:", &st, &err), SLG_EUSAGE);
+	assert_null(st);
+}
+
 static void
 test_open_missing_dir(void **state)
 {
@@ -514,6 +538,40 @@ test_record_all_or_nothing(void **state)
 	assert_int_equal(list[0]->nobj, 2);
 	slg_store_list_free(list, n);
 	slg_verdict_free(v);
+}
+
+/* The pages' first question: the newest verdict of each service and
+ * environment, by service then environment. */
+static void
+test_latest_per_service(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_err err = { 0, "" };
+	struct slg_store *st = open_db(fx);
+	struct slg_verdict *v[4], **list = NULL;
+	static const char *const svc[4][2] = { { "web", "staging" },
+	    { "api", "staging" }, { "api", "prod" }, { "web", "staging" } };
+	size_t n = 0;
+
+	assert_int_equal(slg_store_latest_per_service(st, &list, &n, &err), 0);
+	assert_int_equal(n, 0);
+	for (int i = 0; i < 4; i++) {
+		v[i] = make_verdict(svc[i][0], svc[i][1], SHA_C, "main",
+		    1795676500 + i);
+		record(st, v[i]);
+	}
+	assert_int_equal(slg_store_latest_per_service(st, &list, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0]->service, "api");
+	assert_string_equal(list[0]->environment, "prod");
+	assert_int_equal(list[0]->id, v[2]->id);
+	assert_string_equal(list[1]->environment, "staging");
+	assert_int_equal(list[1]->id, v[1]->id);
+	assert_string_equal(list[2]->service, "web");
+	assert_int_equal(list[2]->id, v[3]->id);
+	slg_store_list_free(list, n);
+	for (int i = 0; i < 4; i++)
+		slg_verdict_free(v[i]);
 }
 
 /* ---- history ---- */
@@ -730,6 +788,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_newer_schema, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing_dir, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_not_a_database, setup,
@@ -742,6 +801,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record_all_or_nothing,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latest_per_service, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_default_limit,
 		    setup, teardown),

@@ -1098,6 +1098,18 @@ test_migrate_from_v1(void **state)
 	assert_int_equal(slg_store_schema_version(st),
 	    slg_store_schema_latest());
 
+	/* the migration fills the latest verdicts from the history */
+	{
+		struct slg_verdict **latest = NULL;
+		size_t nl = 0;
+
+		assert_int_equal(slg_store_latest_per_service(st, &latest, &nl,
+		    &err), 0);
+		assert_true(nl >= 1);
+		assert_string_equal(latest[0]->service, "api");
+		assert_int_equal(latest[0]->id, 7);
+		slg_store_list_free(latest, nl);
+	}
 	assert_int_equal(slg_store_get(st, 7, &got, &err), 0);
 	assert_int_equal(got->id, 7);
 	assert_int_equal(got->verdict, SLG_V_PASS);
@@ -1224,6 +1236,17 @@ test_watches(void **state)
 	assert_int_equal(back->watch_id, w.id);
 	assert_int_equal(back->verdict, SLG_V_FAIL);
 	slg_verdict_free(back);
+	/* the latest verdict stays the newest id, not the last one written */
+	{
+		struct slg_verdict **latest = NULL;
+		size_t nl = 0;
+
+		assert_int_equal(slg_store_latest_per_service(st, &latest, &nl,
+		    &err), 0);
+		assert_int_equal(nl, 1);
+		assert_int_equal(latest[0]->id, after);
+		slg_store_list_free(latest, nl);
+	}
 	/* an ended watch is not polled again, nor recorded twice */
 	v->id = 0;
 	assert_int_equal(slg_store_watch_poll(st, &w, &poll, v, &err),

@@ -29,6 +29,7 @@ int cmd_show(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_invalidate(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

@@ -37,6 +37,7 @@ static const struct slg_cmd cmds[] = {
 	{ "invalidate", cmd_invalidate, "mark a verdict unusable as a baseline" },
 	{ "audit", cmd_audit, "the audit trail of every change; audit verify" },
 	{ "serve", cmd_serve, "run the HTTP service: API, history pages, metrics" },
+	{ "db", cmd_db, "bring the database's schema up to date: db migrate" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for slogate or a command" },
 	{ NULL, NULL, NULL }

@@ -22,6 +22,7 @@ enum { Q_OBJECTIVES, Q_APPROVALS, Q_INVALIDATION, NCACHED };
 struct slg_store {
 	sqlite3 *db;
 	char *path;
+	int found_version;	/* the schema's version when opened */
 	sqlite3_stmt *cache[NCACHED];
 };
 
@@ -168,6 +169,7 @@ slg_store_open(const char *url, struct slg_store **out, struct slg_err *err)
 	/* refuse a newer database before changing anything in it */
 	if ((rc = user_version(st, &v, err)) != 0)
 		goto fail;
+	st->found_version = v;
 	if (v > (int)slg_schema_count) {
 		rc = slg_err_set(err, SLG_ESTORE, "database '%s' has schema "
 		    "version %d, newer than this slogate knows (%zu): use a newer "
@@ -204,6 +206,12 @@ int
 slg_store_schema_latest(void)
 {
 	return (int)slg_schema_count;
+}
+
+int
+slg_store_schema_found(struct slg_store *st)
+{
+	return st->found_version;
 }
 
 int

@@ -21,9 +21,11 @@ int slg_store_open(const char *url, struct slg_store **out,
     struct slg_err *err);
 void slg_store_close(struct slg_store *st);
 
-/* The schema version this binary writes, and the one the database has. */
+/* The schema version this binary writes, the one the database has, and
+ * the one it had when opened (0: it was new). */
 int slg_store_schema_latest(void);
 int slg_store_schema_version(struct slg_store *st);
+int slg_store_schema_found(struct slg_store *st);
 
 /* Records v and its objectives in one transaction and sets v->id. Nothing
  * is written when it fails. Gives SLG_ESTORE. */

@@ -872,6 +872,55 @@ newer_database_is_refused(void **state)
 	h_run_free(&r);
 }
 
+/* `slogate db migrate`: creates, migrates an older database (keeping its
+ * verdicts and filling what the new schema adds), says it is up to date
+ * after, and leaves a newer database as it was. */
+static void
+db_migrate_says_what_it_did(void **state)
+{
+	const char *pol = policy("motivating", motivating);
+	const char *d = db("migrate"), *n = db("migrate-newer");
+	const char *mig[] = { "db", "migrate", "--db", d, NULL };
+	const char *hist[] = { "history", "--db", d, "--format", "json", NULL };
+	struct run r;
+	cJSON *a;
+
+	(void)state;
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "created at schema 6");
+	h_run_free(&r);
+	check(&r, pol, d, SHA_A, prom.end, NULL);
+	assert_true(r.code == 0 || r.code == 1);	/* a verdict recorded */
+	h_run_free(&r);
+	/* back to schema 5, as an older slogate left it */
+	assert_int_equal(h_sh("sqlite3 '%s' 'DROP TABLE latest_verdicts; "
+	    "PRAGMA user_version = 5'", d), 0);
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "migrated from schema 5 to 6");
+	h_run_free(&r);
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM latest_verdicts"), 1);
+	h_slogate(&r, hist, NULL);
+	assert_int_equal(r.code, 0);
+	a = cJSON_Parse(r.out);
+	assert_int_equal(cJSON_GetArraySize(a), 1);
+	cJSON_Delete(a);
+	h_run_free(&r);
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "schema 6, up to date");
+	h_run_free(&r);
+
+	assert_int_equal(h_sh("sqlite3 '%s' 'PRAGMA user_version = 99'", n), 0);
+	mig[3] = n;
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "newer than this slogate knows");
+	h_run_free(&r);
+	assert_int_equal(h_db_int(n, "PRAGMA user_version"), 99);
+}
+
 /* Runs check as check() does, limited as h_slogate_limited says. */
 static void
 check_limited(struct run *r, const char *pol, const char *dbp, int nobody,
@@ -980,6 +1029,7 @@ main(void)
 		cmocka_unit_test(bad_policy_and_flags_are_refused),
 		cmocka_unit_test(history_lists_newest_first),
 		cmocka_unit_test(newer_database_is_refused),
+		cmocka_unit_test(db_migrate_says_what_it_did),
 		cmocka_unit_test(store_faults_are_errors),
 	};
 

@@ -1,4 +1,5 @@
-/* store: verdicts and baselines in SQLite. */
+/* sqlite: the store's SQLite backend: every SQL statement for a SQLite
+ * file, and the migrations of schema/sqlite/. Only store.c calls it. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/digest.h"
+#include "store/backend.h"
 #include "store/store.h"
 
 /* Made from schema/sqlite/ at build time (scripts/embed-schema.sh). */
@@ -19,7 +21,8 @@ extern const size_t slg_schema_count;
 /* Statements run once per verdict read back, prepared once per handle. */
 enum { Q_OBJECTIVES, Q_APPROVALS, Q_INVALIDATION, NCACHED };
 
-struct slg_store {
+struct sq_store {
+	struct slg_store base;	/* first: the interface's handle */
 	sqlite3 *db;
 	char *path;
 	int found_version;	/* the schema's version when opened */
@@ -27,14 +30,14 @@ struct slg_store {
 };
 
 static int
-db_fail(struct slg_store *st, struct slg_err *err, const char *what)
+db_fail(struct sq_store *st, struct slg_err *err, const char *what)
 {
 	return slg_err_set(err, SLG_ESTORE, "database '%s': %s: %s", st->path,
 	    what, sqlite3_errmsg(st->db));
 }
 
 static int
-exec(struct slg_store *st, const char *sql, const char *what,
+exec(struct sq_store *st, const char *sql, const char *what,
     struct slg_err *err)
 {
 	char *msg = NULL;
@@ -49,7 +52,7 @@ exec(struct slg_store *st, const char *sql, const char *what,
 }
 
 static int
-user_version(struct slg_store *st, int *v, struct slg_err *err)
+user_version(struct sq_store *st, int *v, struct slg_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -65,7 +68,7 @@ user_version(struct slg_store *st, int *v, struct slg_err *err)
 }
 
 static int
-migrate(struct slg_store *st, struct slg_err *err)
+migrate(struct sq_store *st, struct slg_err *err)
 {
 	char sql[64];
 	int v;
@@ -101,7 +104,7 @@ fail:
  * as when parallel jobs open a new database together and one of them
  * makes it. So the switch waits here, as long as the busy timeout. */
 static int
-use_wal(struct slg_store *st, struct slg_err *err)
+use_wal(struct sq_store *st, struct slg_err *err)
 {
 	int rc, waited = 0;
 
@@ -115,84 +118,12 @@ use_wal(struct slg_store *st, struct slg_err *err)
 	return 0;
 }
 
-/* The SQLite file a database URL names: a plain path or sqlite:PATH. Any
- * other scheme is refused here rather than made a file of that name. The
- * URL is not echoed: a postgresql:// one may hold a password. */
-static int
-sqlite_path(const char *url, const char **path, struct slg_err *err)
+
+static void
+sq_close(struct slg_store *base)
 {
-	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	struct sq_store *st = (struct sq_store *)base;
 
-	*path = NULL;
-	if (strncmp(url, "sqlite:", 7) == 0)
-		url += 7;
-	else if (strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0)
-		return slg_err_set(err, SLG_EUSAGE, "a postgresql:// database "
-		    "needs the PostgreSQL store, which this slogate does not "
-		    "have yet: use a SQLite file");
-	else if (colon != NULL && strncmp(colon, "://", 3) == 0 &&
-	    (slash == NULL || slash > colon))
-		return slg_err_set(err, SLG_EUSAGE, "database '%.*s://...': "
-		    "unknown kind of database (a file path, sqlite:PATH or "
-		    "postgresql://...)", (int)(colon - url < 32 ? colon - url : 32),
-		    url);
-	if (*url == '\0')
-		return slg_err_set(err, SLG_EUSAGE, "empty database path");
-	*path = url;
-	return 0;
-}
-
-int
-slg_store_open(const char *url, struct slg_store **out, struct slg_err *err)
-{
-	struct slg_store *st;
-	const char *path;
-	int rc, v;
-
-	*out = NULL;
-	if ((rc = sqlite_path(url, &path, err)) != 0)
-		return rc;
-	if ((st = calloc(1, sizeof(*st))) == NULL ||
-	    (st->path = strdup(path)) == NULL) {
-		free(st);
-		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = slg_err_set(err, SLG_ESTORE, "cannot open database '%s': %s",
-		    path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(st->db, 1);
-	/* refuse a newer database before changing anything in it */
-	if ((rc = user_version(st, &v, err)) != 0)
-		goto fail;
-	st->found_version = v;
-	if (v > (int)slg_schema_count) {
-		rc = slg_err_set(err, SLG_ESTORE, "database '%s' has schema "
-		    "version %d, newer than this slogate knows (%zu): use a newer "
-		    "slogate", path, v, slg_schema_count);
-		goto fail;
-	}
-	/* WAL lets parallel CI jobs write one file; FULL: a recorded verdict
-	 * survives a power cut */
-	if ((rc = use_wal(st, err)) != 0 ||
-	    (rc = exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
-	    "cannot set up the connection", err)) != 0 ||
-	    (rc = migrate(st, err)) != 0)
-		goto fail;
-	*out = st;
-	return 0;
-fail:
-	slg_store_close(st);
-	return rc;
-}
-
-void
-slg_store_close(struct slg_store *st)
-{
 	if (st == NULL)
 		return;
 	for (int i = 0; i < NCACHED; i++)
@@ -208,15 +139,18 @@ slg_store_schema_latest(void)
 	return (int)slg_schema_count;
 }
 
-int
-slg_store_schema_found(struct slg_store *st)
+static int
+sq_schema_found(struct slg_store *base)
 {
+	struct sq_store *st = (struct sq_store *)base;
+
 	return st->found_version;
 }
 
-int
-slg_store_schema_version(struct slg_store *st)
+static int
+sq_schema_version(struct slg_store *base)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	int v = -1;
 
 	user_version(st, &v, NULL);
@@ -284,7 +218,7 @@ static const char UPSERT_LATEST[] =
     "WHERE excluded.verdict_id > latest_verdicts.verdict_id";
 
 static int
-note_latest(struct slg_store *st, const struct slg_verdict *v, int64_t id,
+note_latest(struct sq_store *st, const struct slg_verdict *v, int64_t id,
     struct slg_err *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -302,7 +236,7 @@ note_latest(struct slg_store *st, const struct slg_verdict *v, int64_t id,
 }
 
 static int
-insert_verdict(struct slg_store *st, const struct slg_verdict *v,
+insert_verdict(struct sq_store *st, const struct slg_verdict *v,
     int64_t *id, struct slg_err *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -350,7 +284,7 @@ insert_verdict(struct slg_store *st, const struct slg_verdict *v,
 }
 
 static int
-insert_objectives(struct slg_store *st, const struct slg_verdict *v,
+insert_objectives(struct sq_store *st, const struct slg_verdict *v,
     int64_t id, struct slg_err *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -394,15 +328,16 @@ insert_objectives(struct slg_store *st, const struct slg_verdict *v,
 	return rc;
 }
 
-static int audit_verdict(struct slg_store *st, const struct slg_verdict *v,
+static int audit_verdict(struct sq_store *st, const struct slg_verdict *v,
     struct slg_err *err);
-static int audit_append(struct slg_store *st, struct slg_audit_entry *e,
+static int audit_append(struct sq_store *st, struct slg_audit_entry *e,
     struct slg_err *err);
 
-int
-slg_store_record_batch(struct slg_store *st, struct slg_verdict **v, size_t n,
+static int
+sq_record_batch(struct slg_store *base, struct slg_verdict **v, size_t n,
     struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	int64_t id = 0;
 
 	if (exec(st, "BEGIN IMMEDIATE", "cannot start recording", err) != 0)
@@ -424,17 +359,12 @@ fail:
 	return SLG_ESTORE;
 }
 
-int
-slg_store_record(struct slg_store *st, struct slg_verdict *v,
-    struct slg_err *err)
-{
-	return slg_store_record_batch(st, &v, 1, err);
-}
 
-int
-slg_store_baseline_add(struct slg_store *st,
+static int
+sq_baseline_add(struct slg_store *base,
     const struct slg_stored_baseline *rows, size_t n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "INSERT INTO baselines (service, environment, "
 	    "objective, value, set_at, set_by, source_commit, source_verdict, "
 	    "note) VALUES (?,?,?,?,?,?,?,?,?)";
@@ -492,18 +422,6 @@ out:
 	return rc;
 }
 
-int
-slg_store_baseline_set(struct slg_store *st, const char *service,
-    const char *environment, const char *objective, double value,
-    int64_t set_at, const char *set_by, const char *source_commit,
-    struct slg_err *err)
-{
-	struct slg_stored_baseline b = { 0, (char *)service, (char *)environment,
-	    (char *)objective, value, set_at, (char *)set_by,
-	    (char *)source_commit, 0, NULL };
-
-	return slg_store_baseline_add(st, &b, 1, err);
-}
 
 #define BASELINE_COLUMNS "id, service, environment, objective, value, " \
     "set_at, set_by, source_commit, source_verdict, note"
@@ -525,11 +443,12 @@ row_baseline(sqlite3_stmt *s, struct slg_stored_baseline *b)
 	b->note = col_text(s, 9);
 }
 
-int
-slg_store_baseline_current(struct slg_store *st, const char *service,
+static int
+sq_baseline_current(struct slg_store *base, const char *service,
     const char *environment, const char *objective,
     struct slg_stored_baseline *out, int *found, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
 	    "WHERE service = ? AND environment = ? AND objective = ? "
 	    "ORDER BY id DESC LIMIT 1";
@@ -553,25 +472,14 @@ slg_store_baseline_current(struct slg_store *st, const char *service,
 	return rc;
 }
 
-int
-slg_store_baseline_get(struct slg_store *st, const char *service,
-    const char *environment, const char *objective, int *found,
-    double *value, struct slg_err *err)
-{
-	struct slg_stored_baseline b;
-	int rc = slg_store_baseline_current(st, service, environment, objective,
-	    &b, found, err);
 
-	*value = *found ? b.value : NAN;
-	slg_stored_baseline_release(&b);
-	return rc;
-}
-
-int
-slg_store_baseline_list(struct slg_store *st, const char *service,
+static int
+sq_baseline_list(struct slg_store *base, const char *service,
     const char *environment, int history, struct slg_stored_baseline **out,
     size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
+
 	/* current: the newest row of each objective */
 	static const char current[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
 	    "b WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
@@ -630,12 +538,13 @@ out:
     "AND NOT EXISTS (SELECT 1 FROM invalidations i WHERE i.verdict_id = v.id) " \
     "AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.verdict_id = v.id)"
 
-int
-slg_store_past_values(struct slg_store *st, const char *service,
+static int
+sq_past_values(struct slg_store *base, const char *service,
     const char *environment, const char *objective, enum slg_bfilter filter,
     const char *const *commits, size_t ncommits, int limit,
     struct slg_past_value **out, size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char previous[] = "SELECT v.id, v.commit_sha, o.value FROM "
 	    "verdicts v JOIN objective_results o ON o.verdict_id = v.id WHERE "
 	    "v.service = ?1 AND v.environment = ?2 AND o.name = ?3 AND "
@@ -694,7 +603,7 @@ out:
 }
 
 static int
-verdict_exists(struct slg_store *st, int64_t id, struct slg_err *err)
+verdict_exists(struct sq_store *st, int64_t id, struct slg_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int r;
@@ -713,10 +622,11 @@ verdict_exists(struct slg_store *st, int64_t id, struct slg_err *err)
 	return db_fail(st, err, "cannot read verdicts");
 }
 
-int
-slg_store_approval_add(struct slg_store *st, struct slg_approval *a,
+static int
+sq_approval_add(struct slg_store *base, struct slg_approval *a,
     struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "INSERT INTO approvals (verdict_id, commit_sha, "
 	    "service, environment, approved_by, reason, created_at, expires_at, "
 	    "named_by) VALUES (?,?,?,?,?,?,?,?,?)";
@@ -793,10 +703,11 @@ row_approval(sqlite3_stmt *s, struct slg_approval *a)
 	a->revoked_named_by = col_text(s, 13);
 }
 
-int
-slg_store_approval_get(struct slg_store *st, int64_t id,
+static int
+sq_approval_get(struct slg_store *base, int64_t id,
     struct slg_approval *out, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	sqlite3_stmt *s = NULL;
 	int rc = 0, r;
 
@@ -816,10 +727,11 @@ slg_store_approval_get(struct slg_store *st, int64_t id,
 	return rc;
 }
 
-int
-slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
+static int
+sq_approval_revoke(struct slg_store *base, int64_t id, const char *by,
     const char *named_by, const char *reason, int64_t at, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "UPDATE approvals SET revoked_at = ?, "
 	    "revoked_by = ?, revoke_reason = ?, revoked_named_by = ? WHERE id = ? "
 	    "AND revoked_at IS NULL";
@@ -829,7 +741,7 @@ slg_store_approval_revoke(struct slg_store *st, int64_t id, const char *by,
 
 	if (exec(st, "BEGIN IMMEDIATE", "cannot revoke", err) != 0)
 		return SLG_ESTORE;
-	if ((rc = slg_store_approval_get(st, id, &a, err)) != 0)
+	if ((rc = sq_approval_get(&st->base, id, &a, err)) != 0)
 		goto out;
 	if (a.revoked_at != 0) {
 		rc = slg_err_set(err, SLG_ECONFLICT, "approval %lld was revoked "
@@ -873,10 +785,14 @@ out:
 	return rc;
 }
 
-int
-slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
+static int sq_get(struct slg_store *base, int64_t id,
+    struct slg_verdict **out, struct slg_err *err);
+
+static int
+sq_invalidate(struct slg_store *base, int64_t verdict_id, const char *by,
     const char *reason, int64_t at, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "INSERT INTO invalidations (verdict_id, "
 	    "invalidated_by, reason, created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT "
 	    "EXISTS (SELECT 1 FROM invalidations WHERE verdict_id = ?1)";
@@ -886,7 +802,7 @@ slg_store_invalidate(struct slg_store *st, int64_t verdict_id, const char *by,
 
 	if (exec(st, "BEGIN IMMEDIATE", "cannot invalidate", err) != 0)
 		return SLG_ESTORE;
-	if ((rc = slg_store_get(st, verdict_id, &v, err)) != 0)
+	if ((rc = sq_get(&st->base, verdict_id, &v, err)) != 0)
 		goto out;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		rc = db_fail(st, err, "cannot invalidate the verdict");
@@ -927,10 +843,11 @@ out:
 	return rc;
 }
 
-int
-slg_store_resolve_commit(struct slg_store *st, const char *prefix,
+static int
+sq_resolve_commit(struct slg_store *base, const char *prefix,
     char out[65], struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "SELECT DISTINCT commit_sha FROM verdicts "
 	    "WHERE commit_sha >= ?1 AND commit_sha < ?1 || char(127) LIMIT 2";
 	sqlite3_stmt *s = NULL;
@@ -1033,7 +950,7 @@ row_verdict(sqlite3_stmt *s)
 /* A cached statement, reset and ready to bind; NULL after db_fail. The
  * caller resets it when done, so no read snapshot stays open. */
 static sqlite3_stmt *
-cached(struct slg_store *st, int which, const char *sql, struct slg_err *err)
+cached(struct sq_store *st, int which, const char *sql, struct slg_err *err)
 {
 	if (st->cache[which] == NULL && sqlite3_prepare_v3(st->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &st->cache[which], NULL) != SQLITE_OK) {
@@ -1046,7 +963,7 @@ cached(struct slg_store *st, int which, const char *sql, struct slg_err *err)
 }
 
 static int
-load_objectives(struct slg_store *st, struct slg_verdict *v,
+load_objectives(struct sq_store *st, struct slg_verdict *v,
     struct slg_err *err)
 {
 	static const char sql[] = "SELECT name, promql, sustained, judged, unit, "
@@ -1108,7 +1025,7 @@ out:
 
 /* Approvals of the verdict and its invalidation, if any. */
 static int
-load_audit(struct slg_store *st, struct slg_verdict *v, struct slg_err *err)
+load_audit(struct sq_store *st, struct slg_verdict *v, struct slg_err *err)
 {
 	sqlite3_stmt *s = cached(st, Q_APPROVALS, "SELECT " APPROVAL_COLUMNS
 	    " FROM approvals WHERE verdict_id = ? ORDER BY id", err);
@@ -1149,18 +1066,12 @@ load_audit(struct slg_store *st, struct slg_verdict *v, struct slg_err *err)
 	return 0;
 }
 
-void
-slg_store_list_free(struct slg_verdict **list, size_t n)
-{
-	for (size_t i = 0; list != NULL && i < n; i++)
-		slg_verdict_free(list[i]);
-	free(list);
-}
 
-int
-slg_store_history(struct slg_store *st, const struct slg_history_filter *f,
+static int
+sq_history(struct slg_store *base, const struct slg_history_filter *f,
     struct slg_verdict ***out, size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	struct slg_verdict **list = NULL;
 	struct slg_buf sql = SLG_BUF_INIT, like = SLG_BUF_INIT;
 	sqlite3_stmt *s = NULL;
@@ -1242,10 +1153,11 @@ out:
 	return rc;
 }
 
-int
-slg_store_get(struct slg_store *st, int64_t id, struct slg_verdict **out,
+static int
+sq_get(struct slg_store *base, int64_t id, struct slg_verdict **out,
     struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	sqlite3_stmt *s = NULL;
 	struct slg_verdict *v = NULL;
 	int rc = 0, r;
@@ -1274,10 +1186,11 @@ slg_store_get(struct slg_store *st, int64_t id, struct slg_verdict **out,
 	return rc;
 }
 
-int
-slg_store_latest_per_service(struct slg_store *st, struct slg_verdict ***out,
+static int
+sq_latest_per_service(struct slg_store *base, struct slg_verdict ***out,
     size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "SELECT " VERDICT_COLUMNS " FROM verdicts "
 	    "WHERE id IN (SELECT verdict_id FROM latest_verdicts) "
 	    "ORDER BY service, environment";
@@ -1318,18 +1231,21 @@ out:
 	return rc;
 }
 
-int
-slg_store_ping(struct slg_store *st, struct slg_err *err)
+static int
+sq_ping(struct slg_store *base, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
+
 	return exec(st, "SELECT 1 FROM verdicts LIMIT 1", "not ready", err);
 }
 
 /* ---- watches: evaluations that wait for their window ---- */
 
-int
-slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
+static int
+sq_watch_add(struct slg_store *base, struct slg_watch *w,
     struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "INSERT INTO watches (id, service, "
 	    "environment, commit_sha, since, deadline, created_at, state, "
 	    "request) VALUES (" NEXT_ID ", ?, ?, ?, ?, ?, ?, 'running', ?)";
@@ -1354,11 +1270,12 @@ slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
 	return rc;
 }
 
-int
-slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
+static int
+sq_watch_poll(struct slg_store *base, struct slg_watch *w,
     const struct slg_watch_poll *p, struct slg_verdict *final,
     struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	static const char ins[] = "INSERT INTO watch_polls (watch_id, seq, "
 	    "polled_at, window_end, verdict, summary, reason) VALUES "
 	    "(?, (SELECT count(*) + 1 FROM watch_polls WHERE watch_id = ?1), "
@@ -1446,10 +1363,11 @@ row_watch(sqlite3_stmt *s, struct slg_watch *w)
 	w->polls = sqlite3_column_int(s, 12);
 }
 
-int
-slg_store_watch_get(struct slg_store *st, int64_t id, struct slg_watch *out,
+static int
+sq_watch_get(struct slg_store *base, int64_t id, struct slg_watch *out,
     struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	sqlite3_stmt *s = NULL;
 	int rc = 0, r;
 
@@ -1469,18 +1387,12 @@ slg_store_watch_get(struct slg_store *st, int64_t id, struct slg_watch *out,
 	return rc;
 }
 
-void
-slg_store_watch_list_free(struct slg_watch *w, size_t n)
-{
-	for (size_t i = 0; w != NULL && i < n; i++)
-		slg_watch_release(&w[i]);
-	free(w);
-}
 
-int
-slg_store_watch_list(struct slg_store *st, const char *commit,
+static int
+sq_watch_list(struct slg_store *base, const char *commit,
     struct slg_watch **out, size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	sqlite3_stmt *s = NULL;
 	struct slg_watch *list = NULL, *w;
 	size_t cap = 0;
@@ -1519,10 +1431,11 @@ out:
 	return 0;
 }
 
-int
-slg_store_watch_polls(struct slg_store *st, int64_t id,
+static int
+sq_watch_polls(struct slg_store *base, int64_t id,
     struct slg_watch_poll **out, size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	sqlite3_stmt *s = NULL;
 	struct slg_watch_poll *list = NULL, *p;
 	size_t cap = 0;
@@ -1645,7 +1558,7 @@ hash_text(struct slg_sha256 *h, const char *t)
 
 /* Adds every row sql gives for id to h; *rows is how many. */
 static int
-hash_rows(struct slg_store *st, const char *sql, int64_t id,
+hash_rows(struct sq_store *st, const char *sql, int64_t id,
     struct slg_sha256 *h, int *rows, struct slg_err *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -1675,7 +1588,7 @@ hash_rows(struct slg_store *st, const char *sql, int64_t id,
 /* The SHA-256 of what an entry of kind records about id; *found 0 when
  * the subject is gone. */
 static int
-content_hash(struct slg_store *st, const char *kind, int64_t id,
+content_hash(struct sq_store *st, const char *kind, int64_t id,
     char out[65], int *found, struct slg_err *err)
 {
 	struct slg_sha256 h;
@@ -1736,7 +1649,7 @@ entry_hash(const struct slg_audit_entry *e, char out[65], struct slg_err *err)
 /* Appends an entry for e's subject, inside the caller's transaction:
  * e->id, content_hash, prev_hash and hash are filled here. */
 static int
-audit_append(struct slg_store *st, struct slg_audit_entry *e,
+audit_append(struct sq_store *st, struct slg_audit_entry *e,
     struct slg_err *err)
 {
 	static const char last[] = "SELECT id, hash FROM audit ORDER BY id DESC "
@@ -1791,7 +1704,7 @@ audit_append(struct slg_store *st, struct slg_audit_entry *e,
 }
 
 static int
-audit_verdict(struct slg_store *st, const struct slg_verdict *v,
+audit_verdict(struct sq_store *st, const struct slg_verdict *v,
     struct slg_err *err)
 {
 	struct slg_audit_entry e = { 0 };
@@ -1840,18 +1753,12 @@ row_audit(sqlite3_stmt *s, struct slg_audit_entry *e)
 	    (const char *)sqlite3_column_text(s, 12) : "");
 }
 
-void
-slg_store_audit_list_free(struct slg_audit_entry *e, size_t n)
-{
-	for (size_t i = 0; e != NULL && i < n; i++)
-		slg_audit_entry_release(&e[i]);
-	free(e);
-}
 
-int
-slg_store_audit_list(struct slg_store *st, const struct slg_audit_filter *f,
+static int
+sq_audit_list(struct slg_store *base, const struct slg_audit_filter *f,
     struct slg_audit_entry **out, size_t *n, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	struct slg_buf sql = SLG_BUF_INIT;
 	struct slg_audit_entry *list = NULL;
 	sqlite3_stmt *s = NULL;
@@ -1918,7 +1825,7 @@ out:
 /* The first row of a table newer than the trail's start that has no entry
  * of its kind: a row written around slogate. */
 static int
-unrecorded(struct slg_store *st, struct slg_audit_check *c,
+unrecorded(struct sq_store *st, struct slg_audit_check *c,
     struct slg_err *err)
 {
 	static const struct {
@@ -1985,10 +1892,11 @@ unrecorded(struct slg_store *st, struct slg_audit_check *c,
 	return 0;
 }
 
-int
-slg_store_audit_verify(struct slg_store *st, const char *expect_head,
+static int
+sq_audit_verify(struct slg_store *base, const char *expect_head,
     struct slg_audit_check *c, struct slg_err *err)
 {
+	struct sq_store *st = (struct sq_store *)base;
 	int seen = expect_head == NULL;
 	sqlite3_stmt *s = NULL;
 	char prev[65] = ZERO_HASH, want[65];
@@ -2072,5 +1980,80 @@ slg_store_audit_verify(struct slg_store *st, const char *expect_head,
 out:
 	sqlite3_finalize(s);
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- the handle ---- */
+
+static const struct slg_store_ops sq_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.schema_found = sq_schema_found,
+	.record_batch = sq_record_batch,
+	.baseline_add = sq_baseline_add,
+	.baseline_current = sq_baseline_current,
+	.baseline_list = sq_baseline_list,
+	.past_values = sq_past_values,
+	.approval_add = sq_approval_add,
+	.approval_revoke = sq_approval_revoke,
+	.approval_get = sq_approval_get,
+	.invalidate = sq_invalidate,
+	.resolve_commit = sq_resolve_commit,
+	.history = sq_history,
+	.get = sq_get,
+	.latest_per_service = sq_latest_per_service,
+	.watch_add = sq_watch_add,
+	.watch_poll = sq_watch_poll,
+	.watch_get = sq_watch_get,
+	.watch_list = sq_watch_list,
+	.watch_polls = sq_watch_polls,
+	.ping = sq_ping,
+	.audit_list = sq_audit_list,
+	.audit_verify = sq_audit_verify,
+};
+
+int
+slg_sqlite_open(const char *path, struct slg_store **out, struct slg_err *err)
+{
+	struct sq_store *st;
+	int rc, v;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		free(st);
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+	st->base.ops = &sq_ops;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = slg_err_set(err, SLG_ESTORE, "cannot open database '%s': %s",
+		    path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* refuse a newer database before changing anything in it */
+	if ((rc = user_version(st, &v, err)) != 0)
+		goto fail;
+	st->found_version = v;
+	if (v > (int)slg_schema_count) {
+		rc = slg_err_set(err, SLG_ESTORE, "database '%s' has schema "
+		    "version %d, newer than this slogate knows (%zu): use a newer "
+		    "slogate", path, v, slg_schema_count);
+		goto fail;
+	}
+	/* WAL lets parallel CI jobs write one file; FULL: a recorded verdict
+	 * survives a power cut */
+	if ((rc = use_wal(st, err)) != 0 ||
+	    (rc = exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+	    "cannot set up the connection", err)) != 0 ||
+	    (rc = migrate(st, err)) != 0)
+		goto fail;
+	*out = &st->base;
+	return 0;
+fail:
+	sq_close(&st->base);
 	return rc;
 }

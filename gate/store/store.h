@@ -1,6 +1,6 @@
-/* store: keeps verdicts and baselines in SQLite and applies the schema/
- * migrations. Every SQL statement of slogate lives here. Must not see HTTP
- * or argv, and must not print. */
+/* store: keeps verdicts, approvals, baselines, watches and the audit trail
+ * in a database, one backend per kind (store/sqlite.c: every SQL statement).
+ * Must not see HTTP or argv, must not print, and shows no backend's types. */
 #ifndef SLG_STORE_H
 #define SLG_STORE_H
 

@@ -245,6 +245,10 @@ main(int argc, char **argv)
 	slg_store_close(small);
 	slg_store_close(big);
 	unlink(small_path);
-	unlink(big_path);
+	/* BENCH_KEEP=1 leaves the large database, to time the pages on it */
+	if (getenv("BENCH_KEEP") != NULL && strcmp(getenv("BENCH_KEEP"), "1") == 0)
+		printf("\nkept %s\n", big_path);
+	else
+		unlink(big_path);
 	return 0;
 }

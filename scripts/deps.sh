@@ -7,6 +7,7 @@ set -eu
 PKGS="build-essential pkg-config git ca-certificates
 libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libmicrohttpd-dev
 libcmocka-dev libgnutls28-dev sqlite3 prometheus curl python3 chromium rsync
+postgresql libpq-dev
 clang libclang-rt-14-dev"
 
 # make valgrind runs the tests under memcheck.

@@ -700,3 +700,71 @@ h_slow_prom_stop(void)
 	close(slow.fd);
 	pthread_join(slow.thread, NULL);
 }
+
+/* The newest postgresql-NN's programs, e.g. /usr/lib/postgresql/15/bin. */
+static const char *
+pg_bindir(void)
+{
+	static char dir[256];
+	FILE *p;
+
+	if (dir[0] == '\0' && (p = popen("ls -d /usr/lib/postgresql/*/bin "
+	    "2>/dev/null | sort -V | tail -1", "r")) != NULL) {
+		if (fgets(dir, sizeof(dir), p) != NULL)
+			dir[strcspn(dir, "\n")] = '\0';
+		pclose(p);
+	}
+	return dir;
+}
+
+/* PostgreSQL's programs refuse to run as root. */
+static const char *
+pg_as(void)
+{
+	return geteuid() == 0 ? "runuser -u nobody -- " : "";
+}
+
+int
+h_pg_start(struct h_pg *pg, const char *dir)
+{
+	const char *bin = pg_bindir();
+
+	if (*bin == '\0') {
+		fprintf(stderr, "harness: no PostgreSQL (scripts/deps.sh installs "
+		    "it)\n");
+		return -1;
+	}
+	if (pg->port == 0) {
+		snprintf(pg->dir, sizeof(pg->dir), "%s/pg", dir);
+		if ((pg->port = h_free_port()) < 0 ||
+		    h_sh("chmod 755 '%s' && mkdir -p '%s' && chmod 700 '%s'",
+		    dir, pg->dir, pg->dir) != 0 ||
+		    (geteuid() == 0 && h_sh("chown nobody '%s'", pg->dir) != 0) ||
+		    h_sh("%s%s/initdb -D '%s/data' -U slogate --auth=trust "
+		    "-E UTF8 --no-sync --no-instructions >'%s/initdb.log' 2>&1",
+		    pg_as(), bin, pg->dir, dir) != 0) {
+			fprintf(stderr, "harness: initdb failed, see %s/initdb.log\n",
+			    dir);
+			return -1;
+		}
+		snprintf(pg->url, sizeof(pg->url),
+		    "postgresql://slogate@127.0.0.1:%d/postgres", pg->port);
+	}
+	/* fsync off: a test's database need not survive a power cut */
+	if (h_sh("%s%s/pg_ctl -D '%s/data' -l '%s/log' -w -t 30 -o \"-p %d "
+	    "-k '%s' -c listen_addresses=127.0.0.1 -c fsync=off\" start "
+	    ">/dev/null", pg_as(), bin, pg->dir, pg->dir, pg->port, pg->dir)
+	    != 0) {
+		fprintf(stderr, "harness: PostgreSQL did not start, see %s/log\n",
+		    pg->dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+h_pg_stop(struct h_pg *pg)
+{
+	return h_sh("%s%s/pg_ctl -D '%s/data' -m fast -w -t 30 stop "
+	    ">/dev/null", pg_as(), pg_bindir(), pg->dir);
+}

@@ -121,6 +121,21 @@ int h_slow_prom_start(int delay_ms);	/* returns its port */
 int h_slow_prom_answered(void);		/* answers sent since the start */
 void h_slow_prom_stop(void);
 
+/* A real PostgreSQL of the test's own: initdb and pg_ctl of Debian's
+ * postgresql into dir/pg, listening on a free loopback port and a socket in
+ * that folder, run as nobody when the tests run as root (PostgreSQL
+ * refuses root). Trust authentication, for the user slogate. */
+struct h_pg {
+	char dir[300];		/* dir/pg: the data, the socket, the log */
+	int port;
+	char url[128];		/* postgresql://slogate@127.0.0.1:PORT/postgres */
+};
+
+/* 0 when the server answers; h_pg_stop stops it fast (and returns 0 when
+ * it stopped), h_pg_start may then start it again on the same port. */
+int h_pg_start(struct h_pg *pg, const char *dir);
+int h_pg_stop(struct h_pg *pg);
+
 /* Paths from the Makefile's environment. */
 const char *h_bin(void);
 const char *h_top(void);

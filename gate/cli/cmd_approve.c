@@ -1,14 +1,13 @@
 /* cmd_approve: `slogate approve`: a release manager's approval of a commit
  * the gate blocked, with a recorded reason; and its revocation. */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "engine/usecase.h"
 #include "report/jsonin.h"
-#include "core/promote.h"
 #include "io/remote.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -142,9 +141,8 @@ revoke(struct slg_store *st, const struct opts *o, struct slg_err *err)
 	if (revoke_id(o->revoke, &id) != 0)
 		return slg_err_set(err, SLG_EUSAGE, "--revoke: '%s' is not an "
 		    "approval id", o->revoke);
-	if ((rc = slg_store_approval_revoke(st, id, slg_who(o->by), NULL,
-	    o->reason,
-	    slg_now(), err)) != 0)
+	if ((rc = slg_usecase_revoke(st, id, slg_who(o->by), NULL, o->reason,
+	    slg_now(), NULL, err)) != 0)
 		return rc;
 	print_revoked(id, slg_who(o->by));
 	return 0;
@@ -153,12 +151,11 @@ revoke(struct slg_store *st, const struct opts *o, struct slg_err *err)
 static int
 approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
 {
-	struct slg_history_filter f = { 0 };
-	struct slg_verdict **list = NULL;
+	struct slg_usecase_approve in = { 0 };
 	struct slg_approval a = { 0 };
+	struct slg_verdict *v = NULL;
 	char sha[65];
 	double secs = 0;
-	size_t n = 0;
 	int rc;
 
 	if (o->expires != NULL && (slg_duration_parse(o->expires, &secs, err) != 0
@@ -167,29 +164,19 @@ approve(struct slg_store *st, const struct opts *o, struct slg_err *err)
 		    "'%s' (1s to 100 years)", o->expires);
 	if ((rc = slg_commit_arg(st, o->commit, sha, err)) != 0)
 		return rc;
-	f.commit = sha;
-	f.service = o->service;
-	f.environment = o->env;
-	f.limit = 1;
-	f.counted = 1;
-	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
+	in.commit = sha;
+	in.service = o->service;
+	in.environment = o->env;
+	in.by = slg_who(o->by);
+	in.reason = o->reason;
+	in.expires = secs;
+	in.now = slg_now();
+	if ((rc = slg_usecase_approve(st, &in, &a, &v, err)) != 0)
 		return rc;
-	if ((rc = slg_approval_allowed(n ? list[0] : NULL, err)) != 0)
-		goto out;
-	a.verdict_id = list[0]->id;
-	a.commit = sha;
-	a.service = (char *)o->service;
-	a.environment = (char *)o->env;
-	a.by = (char *)slg_who(o->by);
-	a.reason = (char *)o->reason;
-	a.created_at = slg_now();
-	a.expires_at = secs > 0 ? a.created_at + (int64_t)ceil(secs) : 0;
-	if ((rc = slg_store_approval_add(st, &a, err)) != 0)
-		goto out;
-	print_approval(&a, slg_verdict_str(list[0]->verdict));
-out:
-	slg_store_list_free(list, n);
-	return rc;
+	print_approval(&a, slg_verdict_str(v->verdict));
+	slg_approval_release(&a);
+	slg_verdict_free(v);
+	return 0;
 }
 
 static int run(struct opts *op);
@@ -263,8 +250,7 @@ run(struct opts *op)
 			return slg_usage_error("approve", usage_text, "needs "
 			    "--commit (or $CI_COMMIT_SHA), --service and "
 			    "--environment");
-		if (o.reason == NULL || strspn(o.reason, " \t\r\n") ==
-		    strlen(o.reason))
+		if (!slg_usecase_reason_given(o.reason))
 			return slg_usage_error("approve", usage_text, "--reason "
 			    "is required: say why the release may go on");
 	}

@@ -12,6 +12,7 @@
 
 #include "cli/cmd.h"
 #include "engine/engine.h"
+#include "engine/usecase.h"
 #include "io/gitmeta.h"
 #include "report/jsonin.h"
 #include "io/remote.h"
@@ -565,8 +566,8 @@ cmd_check(int argc, char **argv)
 	struct opts o;
 	char ua[64];
 	const char *bt;
-	double qt = 30, to = 0;
-	int64_t timeout;
+	double qt = 30;
+	int64_t timeout, to;
 	int rc, is_remote;
 
 	if ((rc = parse(argc, argv, &o)) != 0)
@@ -596,19 +597,18 @@ cmd_check(int argc, char **argv)
 	if (o.since != NULL && slg_time_parse(o.since, &run.since, &err) != 0)
 		return slg_usage_error("check", usage_text, "--since: %s",
 		    err.msg);
-	if (run.since > run.now + 300)
-		return slg_usage_error("check", usage_text, "--since is more "
-		    "than 5 minutes in the future: is the clock right?");
-	if (o.timeout != NULL && (slg_duration_parse(o.timeout, &to, &err) != 0
-	    || to < 1 || to > 7 * 86400))
-		return slg_usage_error("check", usage_text, "--timeout: bad "
-		    "duration '%s' (1s to 7d)", o.timeout);
+	if (slg_usecase_since_check(run.since, run.now, "--since", &err) != 0)
+		return slg_usage_error("check", usage_text, "%s: is the clock "
+		    "right?", err.msg);
+	if (slg_usecase_timeout_parse(o.timeout, &to, &err) != 0)
+		return slg_usage_error("check", usage_text, "--timeout: %s",
+		    err.msg);
 	subj.build_time = run.now;
 	bt = o.build_time ? o.build_time : slg_env("CI_PIPELINE_CREATED_AT");
 	if (bt != NULL && slg_time_parse(bt, &subj.build_time, &err) != 0)
 		return slg_usage_error("check", usage_text, "%s: %s", o.build_time ?
 		    "--build-time" : "CI_PIPELINE_CREATED_AT", err.msg);
-	if (bt != NULL && run.since && run.since < subj.build_time - 300)
+	if (bt != NULL && slg_usecase_since_early(run.since, subj.build_time))
 		fprintf(stderr, "slogate check: warning: --since is before the "
 		    "build time: the window may hold the release before this "
 		    "one\n");
@@ -620,8 +620,8 @@ cmd_check(int argc, char **argv)
 	    &err)) != 0)
 		goto fail;
 	/* a window before the build judges another release */
-	if (policy != NULL && !o.trial && slg_engine_window_check(policy,
-	    run.at, run.since, subj.build_time, &err) != 0) {
+	if (policy != NULL && !o.trial && slg_usecase_window_judgeable(policy,
+	    run.at, run.since, subj.build_time, run.now, 0, &err) != 0) {
 		rc = slg_usage_error("check", usage_text, "%s (--trial records "
 		    "it as a trial)", err.msg);
 		goto out;
@@ -637,8 +637,7 @@ cmd_check(int argc, char **argv)
 	subj.pipeline_id = slg_env("CI_PIPELINE_ID");
 	subj.pipeline_url = slg_env("CI_PIPELINE_URL");
 	subj.job_url = slg_env("CI_JOB_URL");
-	/* by default a wait may last the window and ten minutes more */
-	timeout = to > 0 ? (int64_t)to : policy ? policy->window + 600 : 0;
+	timeout = slg_usecase_wait_timeout(policy, to);
 	if (is_remote) {
 		if (o.wait)
 			remote.timeout_ms = 60000;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "engine/usecase.h"
 #include "io/remote.h"
 
 static const char usage_text[] =
@@ -59,8 +60,7 @@ cmd_invalidate(int argc, char **argv)
 	if (optind < argc)
 		return slg_usage_error("invalidate", usage_text,
 		    "unexpected argument '%s'", argv[optind]);
-	if (verdict == NULL || reason == NULL ||
-	    strspn(reason, " \t\r\n") == strlen(reason))
+	if (verdict == NULL || !slg_usecase_reason_given(reason))
 		return slg_usage_error("invalidate", usage_text, "needs --verdict "
 		    "and a --reason");
 	id = strtoll(verdict, &end, 10);
@@ -88,8 +88,8 @@ cmd_invalidate(int argc, char **argv)
 		return rc;
 	}
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0 ||
-	    (rc = slg_store_invalidate(st, id, slg_who(by), reason, slg_now(),
-	    &err)) != 0)
+	    (rc = slg_usecase_invalidate(st, id, slg_who(by), reason,
+	    slg_now(), &err)) != 0)
 		rc = slg_fail("invalidate", &err);
 	else
 		printf("verdict %lld invalidated: it is no longer used as a "

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "engine/usecase.h"
 #include "report/jsonin.h"
 #include "core/policy.h"
-#include "core/promote.h"
 #include "io/remote.h"
 #include "report/report.h"
 
@@ -86,48 +86,44 @@ static int
 run_status(const char *commit, const char *service, const char *env,
     const char *format, const char *db, const char *server)
 {
-	struct slg_history_filter f = { 0 };
-	struct slg_verdict **list = NULL;
+	struct slg_usecase_status in = { 0 };
+	struct slg_usecase_status_result res;
 	struct slg_store *st = NULL;
 	struct slg_status_report rep = { 0 };
 	struct slg_err err = { 0 };
 	struct slg_remote remote;
-	char sha[65], why[1024];
-	size_t n = 0;
+	char sha[65];
 	int rc;
 
+	memset(&res, 0, sizeof(res));
 	if (slg_remote_from(server, &remote, 60000))
 		return remote_status(&remote, commit, service, env, format);
 	if ((rc = slg_store_open(slg_db_path(db), &st, &err)) != 0)
 		goto fail;
 	rc = slg_commit_arg(st, commit, sha, &err);
-	if (rc == SLG_ENOTFOUND) {
-		/* never recorded: the answer is no, not an error */
-		snprintf(sha, sizeof(sha), "%s", commit);
-	} else if (rc != 0) {
+	if (rc != 0 && rc != SLG_ENOTFOUND)
 		goto fail;
-	} else {
-		f.commit = sha;
-		f.service = service;
-		f.environment = env;
-		f.limit = 1;
-		f.counted = 1;
-		if ((rc = slg_store_history(st, &f, &list, &n, &err)) != 0)
-			goto fail;
-	}
-	rep.commit = sha;
+	/* never recorded: the answer is no, not an error */
+	in.commit = rc == 0 ? sha : commit;
+	in.recorded = rc == 0;
+	in.service = service;
+	in.environment = env;
+	in.now = slg_now();
+	if ((rc = slg_usecase_status(st, &in, &res, &err)) != 0)
+		goto fail;
+	rep.commit = res.commit;
 	rep.service = service;
 	rep.environment = env;
-	rep.verdict = n > 0 ? list[0] : NULL;
-	rep.promote = slg_promote_decide(rep.verdict, slg_now(), why,
-	    sizeof(why), &rep.approval);
-	rep.reason = why;
+	rep.verdict = res.verdict;
+	rep.promote = res.promote;
+	rep.approval = res.approval;
+	rep.reason = res.reason;
 	rc = print(&rep, format);
 	goto out;
 fail:
 	rc = slg_fail("status", &err);
 out:
-	slg_store_list_free(list, n);
+	slg_usecase_status_release(&res);
 	slg_store_close(st);
 	return rc;
 }

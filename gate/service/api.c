@@ -12,6 +12,7 @@
 #include "service/api.h"
 #include "util/buf.h"
 #include "engine/engine.h"
+#include "engine/usecase.h"
 #include "io/gitmeta.h"
 #include "core/policy.h"
 #include "core/promote.h"
@@ -422,7 +423,7 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 {
 	const cJSON *o = e->o, *w, *tr, *pol;
 	const char *s, *env, *t;
-	double secs;
+	int64_t secs;
 	int bad = 0;
 
 	e->subj.commit = str(o, "commit", &bad);
@@ -487,14 +488,11 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 	    ((t = str(o, "commit_time", &bad)) &&
 	    slg_time_parse(t, &e->subj.commit_time, err)))
 		return slg_err_set(err, SLG_EUSAGE, "%s", err->msg);
-	e->timeout = e->policy->window + 600;
-	if ((t = str(o, "timeout", &bad)) != NULL) {
-		if (slg_duration_parse(t, &secs, err) != 0 || secs < 1 ||
-		    secs > 7 * 86400)
-			return slg_err_set(err, SLG_EUSAGE, "'timeout' must be a "
-			    "duration from 1s to 7d, not '%.40s'", t);
-		e->timeout = (int64_t)secs;
-	}
+	t = str(o, "timeout", &bad);
+	if (slg_usecase_timeout_parse(t, &secs, err) != 0)
+		return slg_err_set(err, SLG_EUSAGE, "'timeout' must be a "
+		    "duration from 1s to 7d, not '%.40s'", t);
+	e->timeout = slg_usecase_wait_timeout(e->policy, secs);
 	w = cJSON_GetObjectItemCaseSensitive(o, "wait");
 	if (w != NULL && !cJSON_IsBool(w))
 		return slg_err_set(err, SLG_EUSAGE, "'wait' must be true or "
@@ -506,10 +504,8 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 	if (e->since && str(o, "at", &bad))
 		return slg_err_set(err, SLG_EUSAGE, "'since' and 'at' both place "
 		    "the window: send one");
-	/* a deploy in the future is a clock or a mistake, not a window */
-	if (e->since > now + 300)
-		return slg_err_set(err, SLG_EUSAGE, "'since' is more than 5 "
-		    "minutes in the future");
+	if (slg_usecase_since_check(e->since, now, "'since'", err) != 0)
+		return err->code;
 	e->subj.branch = str(o, "branch", &bad);
 	e->subj.commit_author = str(o, "commit_author", &bad);
 	e->subj.commit_subject = str(o, "commit_subject", &bad);
@@ -606,25 +602,6 @@ out:
 	return rc;
 }
 
-/* 1 (with why in err) when e's window ended more than max_window_age
- * before now. */
-static int
-window_too_old(const struct slg_api_conf *c, const struct eval_req *e,
-    int64_t now, struct slg_err *err)
-{
-	int64_t end = e->since ? e->since + e->policy->window : e->at;
-	char t[32], age[32];
-
-	if (c->max_window_age <= 0 || end >= now - c->max_window_age)
-		return 0;
-	slg_time_format(end, t, sizeof(t));
-	slg_duration_format(c->max_window_age, age, sizeof(age));
-	slg_err_set(err, SLG_EUSAGE, "the window ends at %s, more than %s "
-	    "before now (--max-window-age): an evaluation judges what runs now "
-	    "(an admin may ask for a trial)", t, age);
-	return 1;
-}
-
 static void
 post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
     struct slg_api_resp *r)
@@ -651,9 +628,8 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	 * ended long before now another moment (the build time is the
 	 * client's word; the clock here is not): refused, or for an admin
 	 * a trial */
-	if (slg_engine_window_check(e.policy, e.at, e.since,
-	    e.subj.build_time, &err) != 0 || window_too_old(c, &e, q->now,
-	    &err)) {
+	if (slg_usecase_window_judgeable(e.policy, e.at, e.since,
+	    e.subj.build_time, q->now, c->max_window_age, &err) != 0) {
 		if (q->who == NULL || !(q->who->roles & SLG_ROLE_ADMIN)) {
 			fail_err(r, &err);
 			goto out;
@@ -866,21 +842,38 @@ write_status(FILE *f, const void *s)
 	return slg_report_status_json(f, s);
 }
 
+/* For slg_usecase_status: the digest of the policy registered for service
+ * and environment, when there is one. */
+static int
+registered_digest(void *cls, const char *service, const char *env,
+    char digest[41], int *found, struct slg_err *err)
+{
+	struct slg_policy *reg = NULL;
+	int rc;
+
+	*found = 0;
+	if ((rc = registered_policy(cls, service, env, &reg, err)) != 0)
+		return rc;
+	if (reg != NULL && (rc = slg_git_blob_id(reg->source, reg->source_len,
+	    digest, err)) == 0)
+		*found = 1;
+	slg_policy_free(reg);
+	return rc;
+}
+
 static void
 get_status(const struct slg_api_conf *c, const struct slg_api_req *q,
     struct slg_api_resp *r)
 {
-	struct slg_policy *reg = NULL;
-	char digest[41];
-	struct slg_history_filter f = { 0 };
-	struct slg_verdict **list = NULL;
+	struct slg_usecase_status in = { 0 };
+	struct slg_usecase_status_result res;
 	struct slg_status_report rep = { 0 };
 	struct slg_err err = { 0 };
 	const char *commit = q->arg(q->arg_cls, "commit");
-	char sha[65], why[1024];
-	size_t n = 0;
+	char sha[65];
 	int rc;
 
+	memset(&res, 0, sizeof(res));
 	rep.service = q->arg(q->arg_cls, "service");
 	rep.environment = q->arg(q->arg_cls, "environment");
 	if (commit == NULL || rep.service == NULL || rep.environment == NULL) {
@@ -895,40 +888,26 @@ get_status(const struct slg_api_conf *c, const struct slg_api_req *q,
 		fail_err(r, &err);
 		return;
 	}
-	if (rc == SLG_ENOTFOUND) {
-		snprintf(sha, sizeof(sha), "%s", commit);
-	} else {
-		f.commit = sha;
-		f.service = rep.service;
-		f.environment = rep.environment;
-		f.limit = 1;
-		f.counted = 1;
-		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
-			fail_err(r, &err);
-			return;
-		}
-	}
+	in.commit = rc == 0 ? sha : commit;
+	in.recorded = rc == 0;
+	in.service = rep.service;
+	in.environment = rep.environment;
+	in.now = q->now;
 	/* only a verdict of the policy registered now counts */
-	if (registered_policy(c, rep.service, rep.environment, &reg, &err) != 0 ||
-	    (reg != NULL && slg_git_blob_id(reg->source, reg->source_len,
-	    digest, &err) != 0)) {
+	in.registered = registered_digest;
+	in.registered_cls = (void *)c;
+	if (slg_usecase_status(q->store, &in, &res, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
-	rep.commit = sha;
-	rep.verdict = n ? list[0] : NULL;
-	rep.promote = slg_promote_decide(rep.verdict, q->now, why, sizeof(why),
-	    &rep.approval);
-	if (!slg_promote_policy_current(rep.verdict, reg ? digest : NULL, why,
-	    sizeof(why))) {
-		rep.promote = 0;
-		rep.approval = NULL;
-	}
-	rep.reason = why;
+	rep.commit = res.commit;
+	rep.verdict = res.verdict;
+	rep.promote = res.promote;
+	rep.approval = res.approval;
+	rep.reason = res.reason;
 	answer(r, 200, write_status, &rep);
 out:
-	slg_policy_free(reg);
-	slg_store_list_free(list, n);
+	slg_usecase_status_release(&res);
 }
 
 /* ---- approvals ---- */
@@ -952,30 +931,29 @@ post_approval(const struct slg_api_conf *c, const struct slg_api_req *q,
 {
 	static const char *const keys[] = { "commit", "service", "environment",
 	    "by", "reason", "expires", NULL };
-	struct slg_history_filter f = { 0 };
-	struct slg_verdict **list = NULL;
+	struct slg_usecase_approve in = { 0 };
 	struct slg_approval a = { 0 };
+	struct slg_verdict *v = NULL;
 	struct approval_answer x;
 	struct slg_err err = { 0 };
-	const char *commit, *expires;
+	const char *commit, *expires, *service, *environment, *named_by;
+	const char *reason;
 	char sha[65];
 	double secs = 0;
-	size_t n = 0;
 	cJSON *o;
 	int bad = 0;
 
 	if ((o = body_object(q, keys, r)) == NULL)
 		return;
 	commit = str(o, "commit", &bad);
-	a.service = (char *)str(o, "service", &bad);
-	a.environment = (char *)str(o, "environment", &bad);
-	/* who approves is the token; "by" only names a person beside it */
-	a.named_by = (char *)str(o, "by", &bad);
-	a.reason = (char *)str(o, "reason", &bad);
+	service = str(o, "service", &bad);
+	environment = str(o, "environment", &bad);
+	named_by = str(o, "by", &bad);
+	reason = str(o, "reason", &bad);
 	expires = str(o, "expires", &bad);
-	if (bad || !commit || !a.service || !a.environment || !a.reason ||
-	    strspn(a.reason, " \t\r\n") == strlen(a.reason) ||
-	    (a.named_by && *a.named_by == '\0')) {
+	if (bad || !commit || !service || !environment ||
+	    !slg_usecase_reason_given(reason) ||
+	    (named_by && *named_by == '\0')) {
 		fail(r, 400, "bad request", "needs commit, service, environment "
 		    "and a reason, as strings ('by' is optional)");
 		goto out;
@@ -985,54 +963,35 @@ post_approval(const struct slg_api_conf *c, const struct slg_api_req *q,
 		fail(r, 400, "bad request", "'expires' must be a duration like 24h");
 		goto out;
 	}
-	if (allowed(q, r, SLG_ROLE_APPROVE, a.service) != 0)
+	if (allowed(q, r, SLG_ROLE_APPROVE, service) != 0)
 		goto out;
 	if (commit_arg(q->store, commit, sha, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
-	f.commit = sha;
-	f.service = a.service;
-	f.environment = a.environment;
-	f.limit = 1;
-	f.counted = 1;
-	if (slg_store_history(q->store, &f, &list, &n, &err) != 0 ||
-	    slg_approval_allowed(n ? list[0] : NULL, &err) != 0) {
-		fail_err(r, &err);
-		goto out;
-	}
-	if (q->who == NULL) {
-		fail(r, 401, "unauthorized", "send Authorization: Bearer TOKEN");
-		goto out;
-	}
-	a.by = q->who->name;
-	/* a token a group shares says nothing of the person: one must be
-	 * named for the rule to have someone to compare */
-	if (c->forbid_self_approval && a.named_by == NULL) {
-		fail(r, 403, "forbidden", "name the person who approves ('by'): "
-		    "with --forbid-self-approval an approval says who gives it");
-		goto out;
-	}
-	if (c->forbid_self_approval && slg_approval_self(list[0]->commit_author,
-	    a.by, a.named_by, &err) != 0) {
-		fail_err(r, &err);
-		goto out;
-	}
-	a.verdict_id = list[0]->id;
-	a.commit = sha;
-	a.created_at = q->now;
-	a.expires_at = secs > 0 ? q->now + (int64_t)ceil(secs) : 0;
-	if (slg_store_approval_add(q->store, &a, &err) != 0) {
+	/* allowed() let no anonymous caller this far */
+	in.commit = sha;
+	in.service = service;
+	in.environment = environment;
+	in.by = q->who->name;
+	/* who approves is the token; "by" only names a person beside it */
+	in.named_by = named_by;
+	in.reason = reason;
+	in.expires = secs;
+	in.now = q->now;
+	in.forbid_self = c->forbid_self_approval;
+	if (slg_usecase_approve(q->store, &in, &a, &v, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
 	x.a = &a;
-	x.v = list[0];
+	x.v = v;
 	snprintf(r->location, sizeof(r->location), PREFIX "/approvals/%lld",
 	    (long long)a.id);
 	answer(r, 201, write_approval, &x);
 out:
-	slg_store_list_free(list, n);
+	slg_approval_release(&a);
+	slg_verdict_free(v);
 	cJSON_Delete(o);
 }
 
@@ -1060,12 +1019,11 @@ delete_approval(const struct slg_api_req *q, int64_t id,
 		fail_err(r, &err);
 	else if (allowed(q, r, SLG_ROLE_APPROVE, a.service) != 0)
 		;
-	else if (slg_store_approval_revoke(q->store, id, q->who->name, by,
-	    reason, q->now, &err) != 0) {
-		fail_err(r, &err);
-	} else {
+	else {
+		/* the approval as it is after the revocation is the answer */
 		slg_approval_release(&a);
-		if (slg_store_approval_get(q->store, id, &a, &err) != 0)
+		if (slg_usecase_revoke(q->store, id, q->who->name, by, reason,
+		    q->now, &a, &err) != 0)
 			fail_err(r, &err);
 		else
 			answer(r, 200, write_approval, &x);
@@ -1241,11 +1199,11 @@ post_invalidate(const struct slg_api_req *q, int64_t id,
 		goto out;
 	by = str(o, "by", &bad);
 	reason = str(o, "reason", &bad);
-	if (bad || reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
+	if (bad || !slg_usecase_reason_given(reason))
 		fail(r, 400, "bad request", "needs a 'reason'");
 	else if ((who = slg_who_display(q->who->name, by)) == NULL)
 		fail(r, 500, "internal error", "out of memory");
-	else if (slg_store_invalidate(q->store, id, who, reason, q->now,
+	else if (slg_usecase_invalidate(q->store, id, who, reason, q->now,
 	    &err) != 0)
 		fail_err(r, &err);
 	else

@@ -1,17 +1,16 @@
 /* cmd_baseline: `slogate baseline set|import|promote|show`: the stored
  * baselines that relative criteria compare with. */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
 #include "cli/cmd.h"
+#include "engine/usecase.h"
 #include "core/criteria.h"
 #include "report/jsonin.h"
 #include "core/policy.h"
-#include "core/promote.h"
 #include "io/remote.h"
 #include "report/report.h"
 
@@ -119,6 +118,7 @@ parse_value(const char *s, double *out)
 static int
 do_set(struct slg_store *st, const struct opts *o, struct slg_err *err)
 {
+	struct slg_usecase_baselines in = { 0 };
 	struct slg_stored_baseline b = { 0 };
 	char sha[65];
 	int rc;
@@ -135,15 +135,15 @@ do_set(struct slg_store *st, const struct opts *o, struct slg_err *err)
 			snprintf(sha, sizeof(sha), "%s", o->commit);
 		else if (rc != 0)
 			return rc;
-		b.source_commit = sha;
+		in.source_commit = sha;
 	}
-	b.service = (char *)o->service;
-	b.environment = (char *)o->env;
 	b.objective = (char *)o->objective;
-	b.set_at = slg_now();
-	b.set_by = (char *)slg_who(o->by);
-	b.note = (char *)"set";
-	if ((rc = slg_store_baseline_add(st, &b, 1, err)) != 0)
+	in.service = o->service;
+	in.environment = o->env;
+	in.by = slg_who(o->by);
+	in.note = "set";
+	in.now = slg_now();
+	if ((rc = slg_usecase_baseline_set(st, &in, &b, 1, err)) != 0)
 		return rc;
 	slg_say("baseline for %s/%s %s set to %.17g", o->service, o->env,
 	    o->objective, b.value);
@@ -153,6 +153,7 @@ do_set(struct slg_store *st, const struct opts *o, struct slg_err *err)
 static int
 do_import(struct slg_store *st, const struct opts *o, struct slg_err *err)
 {
+	struct slg_usecase_baselines in = { 0 };
 	struct slg_stored_baseline *rows = NULL;
 	size_t n = 0;
 	char note[300];
@@ -160,87 +161,44 @@ do_import(struct slg_store *st, const struct opts *o, struct slg_err *err)
 
 	if (o->file == NULL)
 		return slg_err_set(err, SLG_EUSAGE, "import needs a FILE");
-	if ((rc = slg_baseline_file_load(o->file, &rows, &n, err)) != 0)
-		return rc;
 	snprintf(note, sizeof(note), "import %s", o->file);
-	for (size_t i = 0; i < n; i++) {
-		rows[i].set_at = slg_now();
-		rows[i].set_by = slg_strdup(slg_who(o->by));
-		rows[i].note = strdup(note);
-	}
-	if ((rc = slg_store_baseline_add(st, rows, n, err)) == 0)
-		slg_say("imported %zu baseline%s for %s/%s from %s", n,
-		    n == 1 ? "" : "s", rows[0].service, rows[0].environment,
-		    o->file);
+	in.by = slg_who(o->by);
+	in.note = note;
+	in.now = slg_now();
+	if ((rc = slg_usecase_baseline_import(st, o->file, &in, &rows, &n,
+	    err)) != 0)
+		return rc;
+	slg_say("imported %zu baseline%s for %s/%s from %s", n,
+	    n == 1 ? "" : "s", rows[0].service, rows[0].environment, o->file);
 	for (size_t i = 0; i < n; i++)
 		slg_stored_baseline_release(&rows[i]);
 	free(rows);
-	return rc;
+	return 0;
 }
 
 static int
 do_promote(struct slg_store *st, const struct opts *o, struct slg_err *err)
 {
-	struct slg_history_filter f = { 0 };
-	struct slg_stored_baseline *rows = NULL;
-	struct slg_verdict **list = NULL, *v = NULL;
-	size_t n = 0, nr = 0;
-	char sha[65], note[64];
+	struct slg_usecase_baselines in = { 0 };
+	struct slg_verdict *v = NULL;
+	size_t nr = 0;
+	char sha[65];
 	int rc;
 
 	if (!o->commit || !o->service || !o->env)
 		return slg_err_set(err, SLG_EUSAGE, "promote needs --commit, "
 		    "--service and --environment");
-	if ((rc = slg_commit_arg(st, o->commit, sha, err)) != 0)
+	if ((rc = slg_commit_arg(st, o->commit, sha, err)) != 0 ||
+	    (rc = slg_usecase_baseline_source(st, sha, o->service, o->env, &v,
+	    err)) != 0)
 		return rc;
-	f.commit = sha;
-	f.service = o->service;
-	f.environment = o->env;
-	f.limit = 1000;
-	f.counted = 1;
-	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
-		return rc;
-	for (size_t i = 0; i < n && v == NULL; i++) {
-		if (list[i]->verdict == SLG_V_PASS && !list[i]->invalidated)
-			v = list[i];
-	}
-	if (v == NULL) {
-		rc = slg_err_set(err, SLG_ECONFLICT, "commit %.12s has no passing "
-		    "verdict for %s/%s to promote", sha, o->service, o->env);
-		goto out;
-	}
-	if ((rows = calloc(v->nobj, sizeof(*rows))) == NULL) {
-		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
-		goto out;
-	}
-	snprintf(note, sizeof(note), "promoted from verdict %lld",
-	    (long long)v->id);
-	for (size_t i = 0; i < v->nobj; i++) {
-		if (!slg_baseline_promotable(&v->obj[i]))
-			continue;
-		rows[nr].service = v->service;
-		rows[nr].environment = v->environment;
-		rows[nr].objective = v->obj[i].name;
-		rows[nr].value = v->obj[i].value;
-		rows[nr].set_at = slg_now();
-		rows[nr].set_by = (char *)slg_who(o->by);
-		rows[nr].source_commit = v->commit;
-		rows[nr].source_verdict = v->id;
-		rows[nr].note = note;
-		nr++;
-	}
-	if (nr == 0) {
-		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld has no measured "
-		    "values to promote", (long long)v->id);
-		goto out;
-	}
-	if ((rc = slg_store_baseline_add(st, rows, nr, err)) == 0)
+	in.by = slg_who(o->by);
+	in.now = slg_now();
+	if ((rc = slg_usecase_baseline_promote(st, v, &in, &nr, err)) == 0)
 		slg_say("promoted %zu baseline%s for %s/%s from verdict %lld of "
 		    "%.12s", nr, nr == 1 ? "" : "s", o->service, o->env,
 		    (long long)v->id, sha);
-out:
-	free(rows);	/* the strings belong to the verdicts */
-	slg_store_list_free(list, n);
+	slg_verdict_free(v);
 	return rc;
 }
 

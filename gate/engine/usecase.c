@@ -255,3 +255,132 @@ slg_usecase_status_release(struct slg_usecase_status_result *r)
 	slg_verdict_free(r->verdict);
 	memset(r, 0, sizeof(*r));
 }
+
+/* ---- stored baselines ---- */
+
+int
+slg_usecase_baseline_set(struct slg_store *st,
+    const struct slg_usecase_baselines *in,
+    const struct slg_stored_baseline *rows, size_t n, struct slg_err *err)
+{
+	struct slg_stored_baseline *b;
+	int rc;
+
+	/* shallow copies: the strings stay the caller's and in's */
+	if ((b = calloc(n ? n : 1, sizeof(*b))) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		b[i] = rows[i];
+		if (in->service != NULL)
+			b[i].service = (char *)in->service;
+		if (in->environment != NULL)
+			b[i].environment = (char *)in->environment;
+		if (in->source_commit != NULL)
+			b[i].source_commit = (char *)in->source_commit;
+		b[i].set_at = in->now;
+		b[i].set_by = (char *)in->by;
+		b[i].note = (char *)in->note;
+	}
+	rc = slg_store_baseline_add(st, b, n, err);
+	free(b);
+	return rc;
+}
+
+int
+slg_usecase_baseline_import(struct slg_store *st, const char *path,
+    const struct slg_usecase_baselines *in, struct slg_stored_baseline **rows,
+    size_t *n, struct slg_err *err)
+{
+	struct slg_usecase_baselines each = *in;
+	struct slg_stored_baseline *r = NULL;
+	size_t nr = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((rc = slg_baseline_file_load(path, &r, &nr, err)) != 0)
+		return rc;
+	/* the file names the service, environment and commit */
+	each.service = NULL;
+	each.environment = NULL;
+	each.source_commit = NULL;
+	if ((rc = slg_usecase_baseline_set(st, &each, r, nr, err)) != 0) {
+		for (size_t i = 0; i < nr; i++)
+			slg_stored_baseline_release(&r[i]);
+		free(r);
+		return rc;
+	}
+	*rows = r;
+	*n = nr;
+	return 0;
+}
+
+int
+slg_usecase_baseline_source(struct slg_store *st, const char *commit,
+    const char *service, const char *environment, struct slg_verdict **out,
+    struct slg_err *err)
+{
+	struct slg_history_filter f = { 0 };
+	struct slg_verdict **list = NULL;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	f.commit = commit;
+	f.service = service;
+	f.environment = environment;
+	f.limit = 1000;
+	f.counted = 1;
+	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && *out == NULL; i++) {
+		if (list[i]->verdict == SLG_V_PASS && !list[i]->invalidated) {
+			*out = list[i];
+			list[i] = NULL;		/* the caller's now */
+		}
+	}
+	slg_store_list_free(list, n);
+	if (*out == NULL)
+		return slg_err_set(err, SLG_ECONFLICT, "commit %.12s has no "
+		    "passing verdict for %s/%s to promote", commit, service,
+		    environment);
+	return 0;
+}
+
+int
+slg_usecase_baseline_promote(struct slg_store *st,
+    const struct slg_verdict *v, const struct slg_usecase_baselines *in,
+    size_t *stored, struct slg_err *err)
+{
+	struct slg_stored_baseline *rows = NULL;
+	size_t nr = 0;
+	char note[64];
+	int rc;
+
+	*stored = 0;
+	if ((rows = calloc(v->nobj ? v->nobj : 1, sizeof(*rows))) == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	snprintf(note, sizeof(note), "promoted from verdict %lld",
+	    (long long)v->id);
+	for (size_t i = 0; i < v->nobj; i++) {
+		if (!slg_baseline_promotable(&v->obj[i]))
+			continue;
+		rows[nr].service = v->service;
+		rows[nr].environment = v->environment;
+		rows[nr].objective = v->obj[i].name;
+		rows[nr].value = v->obj[i].value;
+		rows[nr].set_at = in->now;
+		rows[nr].set_by = (char *)in->by;
+		rows[nr].source_commit = v->commit;
+		rows[nr].source_verdict = v->id;
+		rows[nr].note = note;
+		nr++;
+	}
+	if (nr == 0)
+		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld has no "
+		    "measured values to promote", (long long)v->id);
+	else if ((rc = slg_store_baseline_add(st, rows, nr, err)) == 0)
+		*stored = nr;
+	free(rows);	/* the strings are v's */
+	return rc;
+}

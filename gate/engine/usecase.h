@@ -139,4 +139,47 @@ int slg_usecase_status(struct slg_store *st,
     struct slg_usecase_status_result *out, struct slg_err *err);
 void slg_usecase_status_release(struct slg_usecase_status_result *r);
 
+/* ---- stored baselines ---- */
+
+/* What a change of stored baselines records besides the values. */
+struct slg_usecase_baselines {
+	const char *service;		/* NULL: each row's own */
+	const char *environment;	/* NULL: each row's own */
+	const char *source_commit;	/* NULL: each row's own */
+	const char *by;			/* who sets them, as shown */
+	const char *note;		/* "set", "import FILE", ... */
+	int64_t now;
+};
+
+/* Stores n rows (their objective and value, and what in leaves to them)
+ * as the newest baselines, all or none; rows stay the caller's. Gives
+ * SLG_ESTORE, SLG_ENOMEM. */
+int slg_usecase_baseline_set(struct slg_store *st,
+    const struct slg_usecase_baselines *in,
+    const struct slg_stored_baseline *rows, size_t n, struct slg_err *err);
+
+/* Reads the baselines file at path (slg_baseline_file_load) and stores
+ * its rows with in's by, note and now. On success *rows and *n are what
+ * was stored (the caller releases each row and frees the array). Gives
+ * what slg_baseline_file_load gives, SLG_ESTORE, SLG_ENOMEM. */
+int slg_usecase_baseline_import(struct slg_store *st, const char *path,
+    const struct slg_usecase_baselines *in, struct slg_stored_baseline **rows,
+    size_t *n, struct slg_err *err);
+
+/* The verdict a promotion copies: the newest counted verdict of commit
+ * (the full sha) for service and environment that passed and was not
+ * invalidated. *out is the caller's (slg_verdict_free). Gives
+ * SLG_ECONFLICT when there is none, SLG_ESTORE. */
+int slg_usecase_baseline_source(struct slg_store *st, const char *commit,
+    const char *service, const char *environment, struct slg_verdict **out,
+    struct slg_err *err);
+
+/* Stores the measured values of v (from slg_usecase_baseline_source) that
+ * may become baselines (slg_baseline_promotable), from v's commit, with
+ * in's by and now; *stored is how many. Gives SLG_ECONFLICT when v has
+ * none, SLG_ESTORE, SLG_ENOMEM. */
+int slg_usecase_baseline_promote(struct slg_store *st,
+    const struct slg_verdict *v, const struct slg_usecase_baselines *in,
+    size_t *stored, struct slg_err *err);
+
 #endif

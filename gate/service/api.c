@@ -1077,16 +1077,16 @@ put_baselines(const struct slg_api_req *q, const char *service,
 {
 	static const char *const keys[] = { "objectives", "commit", "by",
 	    "from_commit", NULL };
+	struct slg_usecase_baselines in = { 0 };
 	struct slg_stored_baseline *rows = NULL;
-	struct slg_history_filter f = { 0 };
-	struct slg_verdict **list = NULL, *v = NULL;
+	struct slg_verdict *v = NULL;
 	struct slg_err err = { 0 };
 	const cJSON *objs, *it;
 	const char *by, *commit, *from;
-	char sha[65], note[64], *who = NULL;
-	size_t n = 0, nr = 0, cap;
+	char sha[65], *who = NULL;
+	size_t nr = 0;
 	cJSON *o;
-	int bad = 0;
+	int bad = 0, rc;
 
 	if (allowed(q, r, SLG_ROLE_ADMIN, service) != 0 ||
 	    (o = body_object(q, keys, r)) == NULL)
@@ -1106,65 +1106,52 @@ put_baselines(const struct slg_api_req *q, const char *service,
 			fail_err(r, &err);
 			goto out;
 		}
-		f.commit = sha;
-		f.service = service;
-		f.environment = env;
-		f.limit = 1000;
-		f.counted = 1;
-		if (slg_store_history(q->store, &f, &list, &n, &err) != 0) {
-			fail_err(r, &err);
-			goto out;
-		}
-		for (size_t i = 0; i < n && v == NULL; i++)
-			if (list[i]->verdict == SLG_V_PASS && !list[i]->invalidated)
-				v = list[i];
-		if (v == NULL) {
+		rc = slg_usecase_baseline_source(q->store, sha, service, env, &v,
+		    &err);
+		if (rc == SLG_ECONFLICT) {
 			fail(r, 409, "conflict", "the commit has no passing verdict "
 			    "for this service and environment");
 			goto out;
-		}
-	}
-	cap = v ? v->nobj : (size_t)cJSON_GetArraySize(objs);
-	if ((rows = calloc(cap ? cap : 1, sizeof(*rows))) == NULL) {
-		fail(r, 500, "internal error", "out of memory");
-		goto out;
-	}
-	snprintf(note, sizeof(note), v ? "promoted from verdict %lld" :
-	    "set through the API", v ? (long long)v->id : 0LL);
-	for (size_t i = 0; v && i < v->nobj; i++) {
-		if (!slg_baseline_promotable(&v->obj[i]))
-			continue;
-		rows[nr].objective = v->obj[i].name;
-		rows[nr].value = v->obj[i].value;
-		rows[nr].source_commit = v->commit;
-		rows[nr++].source_verdict = v->id;
-	}
-	cJSON_ArrayForEach(it, objs) {
-		if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble)) {
-			fail(r, 400, "bad request", "objective values must be "
-			    "finite numbers");
+		} else if (rc != 0) {
+			fail_err(r, &err);
 			goto out;
 		}
-		rows[nr].objective = it->string;
-		rows[nr].value = it->valuedouble;
-		rows[nr++].source_commit = (char *)commit;
+	} else {
+		rows = calloc((size_t)cJSON_GetArraySize(objs), sizeof(*rows));
+		if (rows == NULL) {
+			fail(r, 500, "internal error", "out of memory");
+			goto out;
+		}
+		cJSON_ArrayForEach(it, objs) {
+			if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble)) {
+				fail(r, 400, "bad request", "objective values must "
+				    "be finite numbers");
+				goto out;
+			}
+			rows[nr].objective = it->string;
+			rows[nr++].value = it->valuedouble;
+		}
 	}
 	if ((who = slg_who_display(q->who->name, by)) == NULL) {
 		fail(r, 500, "internal error", "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < nr; i++) {
-		rows[i].service = (char *)service;
-		rows[i].environment = (char *)env;
-		rows[i].set_at = q->now;
-		rows[i].set_by = who;
-		rows[i].note = note;
+	in.service = service;
+	in.environment = env;
+	in.source_commit = commit;
+	in.by = who;
+	in.note = "set through the API";
+	in.now = q->now;
+	if (v != NULL) {
+		rc = slg_usecase_baseline_promote(q->store, v, &in, &nr, &err);
+		if (rc == SLG_ECONFLICT) {
+			fail(r, 409, "conflict", "no measured values to store");
+			goto out;
+		}
+	} else {
+		rc = slg_usecase_baseline_set(q->store, &in, rows, nr, &err);
 	}
-	if (nr == 0) {
-		fail(r, 409, "conflict", "no measured values to store");
-		goto out;
-	}
-	if (slg_store_baseline_add(q->store, rows, nr, &err) != 0) {
+	if (rc != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
@@ -1172,7 +1159,7 @@ put_baselines(const struct slg_api_req *q, const char *service,
 out:
 	free(who);
 	free(rows);
-	slg_store_list_free(list, n);
+	slg_verdict_free(v);
 	cJSON_Delete(o);
 }
 

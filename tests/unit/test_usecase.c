@@ -1,6 +1,7 @@
 /* test_usecase: the use cases the CLI and the service share, on a real
  * SQLite file in a temporary directory: approvals and their refusals,
- * revocation, invalidation, the promotion status, and the window rules. */
+ * revocation, invalidation, the promotion status, stored baselines (set,
+ * import, promote), and the window rules. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,10 +83,11 @@ dup(const char *s)
 }
 
 /* Records a verdict of kind for commit on api/staging, evaluated at
- * `at`, with one passing objective; returns its id. */
+ * `at`, with objectives latency_p95 (status st, value value) and
+ * error_rate (a warning); returns its id. */
 static int64_t
-record(struct fixture *fx, const char *commit, enum slg_verdict_kind kind,
-    int64_t at, int trial)
+record_obj(struct fixture *fx, const char *commit, enum slg_verdict_kind kind,
+    int64_t at, int trial, enum slg_status st, double value)
 {
 	struct slg_verdict *v = calloc(1, sizeof(*v));
 	struct slg_err err = { 0, "" };
@@ -110,22 +112,37 @@ record(struct fixture *fx, const char *commit, enum slg_verdict_kind kind,
 	v->version = dup("0.1.0");
 	v->guard_value = NAN;
 	v->trial = trial;
-	v->nobj = 1;
-	v->obj = calloc(1, sizeof(*v->obj));
+	v->nobj = 2;
+	v->obj = calloc(2, sizeof(*v->obj));
 	assert_non_null(v->obj);
 	v->obj[0].name = dup("latency_p95");
 	v->obj[0].promql = dup("l");
 	v->obj[0].judged = 1;
 	v->obj[0].pass_text = dup("<= 120ms");
-	v->obj[0].status = SLG_ST_PASS;
-	v->obj[0].value = 0.1;
+	v->obj[0].status = st;
+	v->obj[0].value = value;
 	v->obj[0].baseline = NAN;
 	v->obj[0].weight = 1;
+	v->obj[1].name = dup("error_rate");
+	v->obj[1].promql = dup("e");
+	v->obj[1].judged = 1;
+	v->obj[1].pass_text = dup("<= 1%");
+	v->obj[1].status = SLG_ST_WARN;
+	v->obj[1].value = 0.011;
+	v->obj[1].baseline = NAN;
+	v->obj[1].weight = 1;
 	if (slg_store_record(fx->st, v, &err) != 0)
 		fail_msg("cannot record: %s", err.msg);
 	id = v->id;
 	slg_verdict_free(v);
 	return id;
+}
+
+static int64_t
+record(struct fixture *fx, const char *commit, enum slg_verdict_kind kind,
+    int64_t at, int trial)
+{
+	return record_obj(fx, commit, kind, at, trial, SLG_ST_PASS, 0.1);
 }
 
 static struct slg_usecase_approve
@@ -463,6 +480,186 @@ status_rules(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* ---- stored baselines ---- */
+
+/* The current baseline of objective on api/staging; fails when none. */
+static void
+current(struct fixture *fx, const char *objective,
+    struct slg_stored_baseline *b)
+{
+	struct slg_err err = { 0, "" };
+	int found = 0;
+
+	if (slg_store_baseline_current(fx->st, "api", "staging", objective, b,
+	    &found, &err) != 0)
+		fail_msg("baseline: %s", err.msg);
+	if (!found)
+		fail_msg("no baseline of '%s'", objective);
+}
+
+static int
+has_baseline(struct fixture *fx, const char *objective)
+{
+	struct slg_stored_baseline b = { 0 };
+	struct slg_err err = { 0, "" };
+	int found = 0;
+
+	if (slg_store_baseline_current(fx->st, "api", "staging", objective, &b,
+	    &found, &err) != 0)
+		fail_msg("baseline: %s", err.msg);
+	if (found)
+		slg_stored_baseline_release(&b);
+	return found;
+}
+
+static void
+baseline_set(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_usecase_baselines in = { 0 };
+	struct slg_stored_baseline rows[2] = { { 0 }, { 0 } };
+	struct slg_stored_baseline b = { 0 };
+	struct slg_err err = { 0, "" };
+
+	rows[0].objective = (char *)"latency_p95";
+	rows[0].value = 0.08;
+	rows[1].objective = (char *)"availability";
+	rows[1].value = 0.9995;
+	in.service = "api";
+	in.environment = "staging";
+	in.source_commit = SHA_A;
+	in.by = "grace via ops-token";
+	in.note = "set through the API";
+	in.now = NOW;
+	assert_int_equal(slg_usecase_baseline_set(fx->st, &in, rows, 2, &err),
+	    0);
+	current(fx, "availability", &b);
+	assert_true(b.value == 0.9995);
+	assert_string_equal(b.set_by, "grace via ops-token");
+	assert_string_equal(b.note, "set through the API");
+	assert_string_equal(b.source_commit, SHA_A);
+	assert_int_equal(b.set_at, NOW);
+	slg_stored_baseline_release(&b);
+	/* the rows stay the caller's, untouched */
+	assert_null(rows[0].service);
+	assert_null(rows[0].set_by);
+	/* the newest row counts */
+	rows[0].value = 0.09;
+	in.now = NOW + 1;
+	in.source_commit = NULL;
+	assert_int_equal(slg_usecase_baseline_set(fx->st, &in, rows, 1, &err),
+	    0);
+	current(fx, "latency_p95", &b);
+	assert_true(b.value == 0.09);
+	assert_null(b.source_commit);
+	slg_stored_baseline_release(&b);
+}
+
+static void
+baseline_import(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_usecase_baselines in = { 0 };
+	struct slg_stored_baseline *rows = NULL, b = { 0 };
+	struct slg_err err = { 0, "" };
+	char path[160];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/slo-baseline.json", fx->dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("{\"service\": \"api\", \"environment\": \"staging\", "
+	    "\"commit\": \"" SHA_B "\", \"objectives\": "
+	    "{\"latency_p95\": \"80ms\", \"availability\": \"99.9%\"}}", f);
+	fclose(f);
+	in.service = "ignored";		/* the file names them */
+	in.by = "ada";
+	in.note = "import slo-baseline.json";
+	in.now = NOW;
+	assert_int_equal(slg_usecase_baseline_import(fx->st, path, &in, &rows,
+	    &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].service, "api");
+	for (size_t i = 0; i < n; i++)
+		slg_stored_baseline_release(&rows[i]);
+	free(rows);
+	current(fx, "latency_p95", &b);
+	assert_true(fabs(b.value - 0.08) < 1e-12);
+	assert_string_equal(b.set_by, "ada");
+	assert_string_equal(b.note, "import slo-baseline.json");
+	assert_string_equal(b.source_commit, SHA_B);
+	slg_stored_baseline_release(&b);
+
+	/* a file that cannot be read stores nothing */
+	snprintf(path, sizeof(path), "%s/missing.json", fx->dir);
+	rows = (struct slg_stored_baseline *)&b;
+	assert_true(slg_usecase_baseline_import(fx->st, path, &in, &rows, &n,
+	    &err) < 0);
+	assert_null(rows);
+	assert_int_equal(n, 0);
+}
+
+static void
+baseline_promote(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_usecase_baselines in = { 0 };
+	struct slg_stored_baseline b = { 0 };
+	struct slg_verdict *v = NULL;
+	struct slg_err err = { 0, "" };
+	char note[64];
+	int64_t old, inval;
+	size_t n = 0;
+
+	in.by = "ada";
+	in.now = NOW;
+	/* nothing, a failure or a passing trial: nothing to promote */
+	assert_int_equal(slg_usecase_baseline_source(fx->st, SHA_A, "api",
+	    "staging", &v, &err), SLG_ECONFLICT);
+	assert_null(v);
+	record(fx, SHA_A, SLG_V_FAIL, NOW - 500, 0);
+	record(fx, SHA_A, SLG_V_PASS, NOW - 400, 1);
+	assert_int_equal(slg_usecase_baseline_source(fx->st, SHA_A, "api",
+	    "staging", &v, &err), SLG_ECONFLICT);
+	assert_contains(err.msg, "no passing verdict");
+	/* the newest pass that was not invalidated */
+	old = record_obj(fx, SHA_A, SLG_V_PASS, NOW - 300, 0, SLG_ST_PASS, 0.07);
+	inval = record_obj(fx, SHA_A, SLG_V_PASS, NOW - 200, 0, SLG_ST_PASS,
+	    0.2);
+	record(fx, SHA_A, SLG_V_FAIL, NOW - 100, 0);
+	assert_int_equal(slg_usecase_invalidate(fx->st, inval, "ops", "broken",
+	    NOW, &err), 0);
+	assert_int_equal(slg_usecase_baseline_source(fx->st, SHA_A, "api",
+	    "staging", &v, &err), 0);
+	assert_int_equal(v->id, old);
+	/* only what passed is copied, not the warning */
+	assert_int_equal(slg_usecase_baseline_promote(fx->st, v, &in, &n,
+	    &err), 0);
+	assert_int_equal(n, 1);
+	slg_verdict_free(v);
+	v = NULL;
+	assert_false(has_baseline(fx, "error_rate"));
+	current(fx, "latency_p95", &b);
+	assert_true(b.value == 0.07);
+	assert_int_equal(b.source_verdict, old);
+	assert_string_equal(b.source_commit, SHA_A);
+	assert_string_equal(b.set_by, "ada");
+	snprintf(note, sizeof(note), "promoted from verdict %lld",
+	    (long long)old);
+	assert_string_equal(b.note, note);
+	slg_stored_baseline_release(&b);
+
+	/* a pass without a measured value to keep */
+	record_obj(fx, SHA_B, SLG_V_PASS, NOW - 50, 0, SLG_ST_NODATA, NAN);
+	assert_int_equal(slg_usecase_baseline_source(fx->st, SHA_B, "api",
+	    "staging", &v, &err), 0);
+	assert_int_equal(slg_usecase_baseline_promote(fx->st, v, &in, &n,
+	    &err), SLG_ECONFLICT);
+	assert_contains(err.msg, "no measured values");
+	assert_int_equal(n, 0);
+	slg_verdict_free(v);
+}
+
 /* ---- the window rules ---- */
 
 #define POLICY "{'service': 'api', 'environment': 'staging', " \
@@ -583,6 +780,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(invalidate_verdict, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(status_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(baseline_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(baseline_import, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(baseline_promote, setup,
+		    teardown),
 		cmocka_unit_test(since_rules),
 		cmocka_unit_test(timeout_rules),
 		cmocka_unit_test(window_rules),

@@ -170,12 +170,34 @@ next_arg(struct slg_buf *b, const char *name, const char *v)
 }
 
 /* The body as a JSON object, with only the allowed keys. */
+/* A key given twice in an object anywhere in v. cJSON keeps both and each
+ * reader takes the first, but a request that is checked with one and
+ * stored or run with the other would judge what was not checked. cJSON's
+ * nesting limit bounds the recursion. */
+static const char *
+repeated_key(const cJSON *v)
+{
+	const cJSON *a, *b;
+	const char *k;
+
+	cJSON_ArrayForEach(a, v) {
+		for (b = a->next; cJSON_IsObject(v) && b != NULL; b = b->next) {
+			if (strcmp(a->string, b->string) == 0)
+				return a->string;
+		}
+		if ((k = repeated_key(a)) != NULL)
+			return k;
+	}
+	return NULL;
+}
+
 static cJSON *
 body_object(const struct slg_api_req *q, const char *const *keys,
     struct slg_api_resp *r)
 {
 	struct slg_err err = { 0 };
 	const cJSON *it;
+	const char *dup;
 	cJSON *o;
 
 	if (slg_json_check(q->body, q->len, "the body", &err) != 0) {
@@ -186,6 +208,14 @@ body_object(const struct slg_api_req *q, const char *const *keys,
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		fail(r, 400, "bad request", "the body must be a JSON object");
+		return NULL;
+	}
+	if ((dup = repeated_key(o)) != NULL) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "key '%.100s' given twice", dup);
+		fail(r, 400, "bad request", msg);
+		cJSON_Delete(o);
 		return NULL;
 	}
 	cJSON_ArrayForEach(it, o) {

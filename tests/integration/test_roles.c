@@ -198,6 +198,28 @@ ci_token_cannot_promote_its_failure(void **state)
 	    "\"trial\": true", &out), 403);
 	free(out);
 
+	/* a registered policy's name, then a policy of its own under the same
+	 * key: which one would be judged is not the one checked, so a key
+	 * given twice is refused, at any depth, and nothing starts */
+	assert_int_equal(evaluate(CI, SHA_F, "\"payment\", \"policy\": "
+	    "{\"service\": \"payment-gateway\", \"environment\": \"staging\", "
+	    "\"objectives\": [{\"name\": \"x\", \"promql\": \"vector(1)\", "
+	    "\"pass\": \">= 0\"}]}", fail_at, NULL, &out), 400);
+	assert_contains(out, "key 'policy' given twice");
+	free(out);
+	assert_int_equal(evaluate(CI, SHA_F, "\"payment\"", fail_at,
+	    "\"since\": \"2026-01-01T00:00:00Z\", \"wait\": true, "
+	    "\"wait\": false", &out), 400);
+	assert_contains(out, "key 'wait' given twice");
+	free(out);
+	assert_int_equal(call("POST", "/api/v1/approvals", RM, "{\"commit\": \""
+	    SHA_F "\", \"service\": \"payment-gateway\", \"environment\": "
+	    "\"staging\", \"by\": {\"a\": 1, \"a\": 2}, \"reason\": \"x\"}",
+	    &out), 400);
+	assert_contains(out, "key 'a' given twice");
+	free(out);
+	assert_int_equal(count("SELECT count(*) FROM watches"), 0);
+
 	/* another service's token, and a service outside its globs */
 	assert_int_equal(evaluate(OTHER, SHA_F, "\"payment\"", pass_at, NULL,
 	    &out), 403);

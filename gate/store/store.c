@@ -32,6 +32,13 @@ sqlite_path(const char *url, const char **path, struct slg_err *err)
 		    (int)(colon - url < 32 ? colon - url : 32), url);
 	if (*url == '\0')
 		return slg_err_set(err, SLG_EUSAGE, "empty database path");
+	/* SQLite's own names: a database in memory keeps nothing, and a file:
+	 * URI's parameters can turn off locking or read an old snapshot */
+	if (strcmp(url, ":memory:") == 0 || strncmp(url, "file:", 5) == 0)
+		return slg_err_set(err, SLG_EUSAGE, "database '%.40s': SQLite "
+		    "URIs and :memory: are refused, as they can lose or hide "
+		    "what is recorded (for a file of that name: ./%.40s)", url,
+		    url);
 	*path = url;
 	return 0;
 }

@@ -385,6 +385,16 @@ test_open_url(void **state)
 	assert_contains(err.msg, "unknown kind of database");
 	assert_int_equal(slg_store_open("sqlite:", &st, &err), SLG_EUSAGE);
 	assert_null(st);
+	/* SQLite would take these: nothing kept, or an old snapshot read */
+	assert_int_equal(slg_store_open(":memory:", &st, &err), SLG_EUSAGE);
+	assert_int_equal(slg_store_open("sqlite::memory:", &st, &err),
+	    SLG_EUSAGE);
+	snprintf(url, sizeof(url), "file:%s?immutable=1", fx->db);
+	assert_int_equal(slg_store_open(url, &st, &err), SLG_EUSAGE);
+	assert_contains(err.msg, "SQLite URIs");
+	snprintf(url, sizeof(url), "sqlite:file:%s?vfs=unix-none", fx->db);
+	assert_int_equal(slg_store_open(url, &st, &err), SLG_EUSAGE);
+	assert_null(st);
 }
 
 static void

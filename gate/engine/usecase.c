@@ -104,6 +104,7 @@ latest(struct slg_store *st, const char *commit, const char *service,
 	f.environment = environment;
 	f.limit = 1;
 	f.counted = 1;
+	f.last_written = 1;
 	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
 		return rc;
 	if (n > 0) {
@@ -331,6 +332,7 @@ slg_usecase_baseline_source(struct slg_store *st, const char *commit,
 	f.environment = environment;
 	f.limit = 1000;
 	f.counted = 1;
+	f.last_written = 1;
 	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
 		return rc;
 	for (size_t i = 0; i < n && *out == NULL; i++) {

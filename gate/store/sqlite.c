@@ -198,8 +198,9 @@ static const char INSERT_VERDICT[] =
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, "
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, "
     "verdict, reason, guard_promql, guard_value, guard_min, score, "
-    "score_max, score_pass, score_warn, trial) VALUES (coalesce(?1, " NEXT_ID
-    "), ?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "score_max, score_pass, score_warn, trial, recorded) VALUES (coalesce(?1, "
+    NEXT_ID "), ?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, "
+    "(SELECT coalesce(max(recorded), 0) + 1 FROM verdicts))";
 
 static const char INSERT_OBJECTIVE[] =
     "INSERT INTO objective_results (verdict_id, position, name, promql, "
@@ -209,13 +210,12 @@ static const char INSERT_OBJECTIVE[] =
     "baseline_detail, weight, key) VALUES "
     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-/* The latest verdict is the newest id, as a watch's verdict keeps the id
- * its watch took when it started. */
+/* The latest verdict is the one written last, whatever its id (a watch's
+ * verdict keeps the id its watch took when it started). */
 static const char UPSERT_LATEST[] =
     "INSERT INTO latest_verdicts (service, environment, verdict_id) "
     "VALUES (?, ?, ?) ON CONFLICT (service, environment) DO UPDATE SET "
-    "verdict_id = excluded.verdict_id "
-    "WHERE excluded.verdict_id > latest_verdicts.verdict_id";
+    "verdict_id = excluded.verdict_id";
 
 static int
 note_latest(struct sq_store *st, const struct slg_verdict *v, int64_t id,
@@ -1098,7 +1098,8 @@ sq_history(struct slg_store *base, const struct slg_history_filter *f,
 		slg_buf_puts(&sql, " AND id < ?");
 	if (f->counted)
 		slg_buf_puts(&sql, " AND trial = 0");
-	slg_buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+	slg_buf_puts(&sql, f->last_written ? " ORDER BY recorded DESC LIMIT ?" :
+	    " ORDER BY id DESC LIMIT ?");
 	if ((list = calloc((size_t)limit, sizeof(*list))) == NULL) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 		goto out;

@@ -116,6 +116,9 @@ struct slg_history_filter {
 	int64_t since;			/* evaluated at or after; 0: any */
 	int64_t before;			/* ids below this (paging); 0: any */
 	int counted;			/* 1: no trials */
+	int last_written;		/* 1: in the order written, not by id
+					 * (a watch's verdict has its start's
+					 * id): the latest of a commit */
 	int limit;			/* 0: 20 */
 };
 

@@ -1,7 +1,19 @@
--- slogate schema 6: the latest verdict of each service and environment,
--- kept in the same transaction as each verdict, so `/` and the service
--- pages read a row per service instead of scanning every verdict.
+-- slogate schema 6: the order verdicts were written in, and the latest
+-- verdict of each service and environment.
+--
+-- A watched evaluation's verdict keeps the id its watch took when it
+-- started, so a verdict written meanwhile has a higher id than the
+-- watch's, written later. Which verdict of a commit is the latest (status,
+-- approvals) is the one written last: `recorded` says it.
 
+ALTER TABLE verdicts ADD COLUMN recorded INTEGER;
+UPDATE verdicts SET recorded = id;
+CREATE UNIQUE INDEX verdicts_recorded ON verdicts (recorded);
+CREATE INDEX verdicts_by_commit_recorded
+    ON verdicts (commit_sha, service, environment, recorded);
+
+-- Kept in the same transaction as each verdict, so `/` and the service
+-- pages read a row per service instead of scanning every verdict.
 CREATE TABLE latest_verdicts (
 	service         TEXT    NOT NULL,
 	environment     TEXT    NOT NULL,
@@ -10,5 +22,6 @@ CREATE TABLE latest_verdicts (
 ) WITHOUT ROWID;
 
 INSERT INTO latest_verdicts (service, environment, verdict_id)
-SELECT service, environment, max(id) FROM verdicts
-GROUP BY service, environment;
+SELECT service, environment, id FROM verdicts v
+WHERE recorded = (SELECT max(recorded) FROM verdicts w
+    WHERE w.service = v.service AND w.environment = v.environment);

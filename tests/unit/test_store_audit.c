@@ -1195,7 +1195,7 @@ test_watches(void **state)
 	    (char *)"10s/20s observed", (char *)"all good" }, *polls = NULL;
 	struct slg_verdict *v, *back = NULL;
 	int64_t before = add(st, "api", "staging", SHA_A1, "main", SLG_V_PASS,
-	    0.1, T0), after;
+	    0.1, T0), after, mid;
 	size_t n = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -1211,6 +1211,8 @@ test_watches(void **state)
 	/* a verdict recorded meanwhile does not take the watch's id */
 	after = add(st, "api", "staging", SHA_A2, "main", SLG_V_PASS, 0.1, T0);
 	assert_int_equal(after, w.id + 1);
+	/* and one of the watch's own commit, which it will outlast */
+	mid = add(st, "api", "staging", SHA_B, "main", SLG_V_PASS, 0.1, T0);
 
 	w.errors = 1;
 	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err), 0);
@@ -1236,15 +1238,29 @@ test_watches(void **state)
 	assert_int_equal(back->watch_id, w.id);
 	assert_int_equal(back->verdict, SLG_V_FAIL);
 	slg_verdict_free(back);
-	/* the latest verdict stays the newest id, not the last one written */
+	/* the latest verdict is the one written last, not the highest id:
+	 * the watch's fail, not the pass recorded while it ran */
 	{
+		struct slg_history_filter f = { .commit = SHA_B, .service = "api",
+		    .environment = "staging", .limit = 1, .last_written = 1 };
 		struct slg_verdict **latest = NULL;
 		size_t nl = 0;
 
 		assert_int_equal(slg_store_latest_per_service(st, &latest, &nl,
 		    &err), 0);
 		assert_int_equal(nl, 1);
-		assert_int_equal(latest[0]->id, after);
+		assert_int_equal(latest[0]->id, w.id);
+		slg_store_list_free(latest, nl);
+		assert_int_equal(slg_store_history(st, &f, &latest, &nl, &err),
+		    0);
+		assert_int_equal(nl, 1);
+		assert_int_equal(latest[0]->id, w.id);
+		assert_int_equal(latest[0]->verdict, SLG_V_FAIL);
+		slg_store_list_free(latest, nl);
+		f.last_written = 0;	/* by id, the pass came after */
+		assert_int_equal(slg_store_history(st, &f, &latest, &nl, &err),
+		    0);
+		assert_int_equal(latest[0]->id, mid);
 		slg_store_list_free(latest, nl);
 	}
 	/* an ended watch is not polled again, nor recorded twice */

@@ -332,6 +332,57 @@ approval_covers_its_verdict_only(void **state)
 	assert_int_equal(promote(fx, SHA_A, NOW, NULL), 0);
 }
 
+/* A watch's verdict keeps its start's id, and is written after a verdict
+ * judged and approved meanwhile: it is the latest, and the approval of
+ * the other does not carry over to it. */
+static void
+approval_does_not_outlive_a_watch(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_usecase_approve in = approval_of(SHA_A, "release-manager");
+	struct slg_err err = { 0, "" };
+	struct slg_watch w;
+	struct slg_watch_poll poll = { NOW, NOW, SLG_V_FAIL,
+	    (char *)"600s/600s observed", (char *)"latency_p95 failed" };
+	struct slg_approval a;
+	struct slg_verdict *final, *v = NULL;
+	int64_t first;
+
+	memset(&w, 0, sizeof(w));
+	w.service = dup("api");
+	w.environment = dup("staging");
+	w.commit = dup(SHA_A);
+	w.since = NOW - 700;
+	w.deadline = NOW + 600;
+	w.created_at = NOW - 700;
+	w.request = dup("{}");
+	assert_int_equal(slg_store_watch_add(fx->st, &w, &err), 0);
+	first = record(fx, SHA_A, SLG_V_FAIL, NOW - 60, 0);
+	assert_true(first > w.id);
+	assert_int_equal(approve(fx, &in, NULL, &err), 0);
+	assert_int_equal(promote(fx, SHA_A, NOW, NULL), 1);
+
+	/* the watch ends: its fail is written last */
+	assert_int_equal(slg_store_get(fx->st, first, &v, &err), 0);
+	final = v;
+	free(final->reason);
+	final->reason = dup("latency_p95 failed over the whole window");
+	final->id = 0;
+	final->watch_id = w.id;
+	assert_int_equal(slg_store_watch_poll(fx->st, &w, &poll, final, &err),
+	    0);
+	assert_int_equal(final->id, w.id);
+	assert_int_equal(promote(fx, SHA_A, NOW, NULL), 0);
+	/* and an approval now is of the watch's verdict */
+	assert_int_equal(slg_usecase_approve(fx->st, &in, &a, &v, &err), 0);
+	slg_verdict_free(final);
+	assert_int_equal(v->id, w.id);
+	assert_int_equal(a.verdict_id, w.id);
+	slg_approval_release(&a);
+	slg_verdict_free(v);
+	slg_watch_release(&w);
+}
+
 static void
 revoke_approval(void **state)
 {
@@ -773,6 +824,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(approve_forbid_self, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(approval_does_not_outlive_a_watch,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(approval_covers_its_verdict_only,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(revoke_approval, setup,

@@ -759,6 +759,15 @@ slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
 		    "run by the service: %s", (long long)id, err->msg);
 		goto out;
 	}
+	/* the watch's row is what was authorized: its request judges that
+	 * subject or nothing */
+	if (strcmp(e.subj.commit, w.commit) != 0 ||
+	    strcmp(e.policy->service, w.service) != 0 ||
+	    strcmp(e.policy->environment, w.environment) != 0) {
+		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its request "
+		    "judges another subject than the watch's", (long long)id);
+		goto out;
+	}
 	engine_run(c, &e, st, now, &run);
 	if ((rc = slg_engine_poll(&run, &w, &v, &final, err)) != 0)
 		goto out;

@@ -1,6 +1,6 @@
 /* server: the HTTP service (libmicrohttpd): listening, limits, auth,
- * logging, metrics, graceful shutdown; hands requests to api and pages on
- * a bounded pool of workers. Must not print to stdout. */
+ * graceful shutdown; hands requests to api and pages through workers.
+ * Must not print to stdout, or keep its state outside one run. */
 #ifndef SLG_SERVER_H
 #define SLG_SERVER_H
 

@@ -895,7 +895,9 @@ db_migrate_says_what_it_did(void **state)
 	h_run_free(&r);
 	/* back to schema 5, as an older slogate left it */
 	assert_int_equal(h_sh("sqlite3 '%s' 'DROP TABLE latest_verdicts; "
-	    "PRAGMA user_version = 5'", d), 0);
+	    "DROP INDEX verdicts_recorded; DROP INDEX "
+	    "verdicts_by_commit_recorded; ALTER TABLE verdicts DROP COLUMN "
+	    "recorded; PRAGMA user_version = 5'", d), 0);
 	h_slogate(&r, mig, NULL);
 	assert_int_equal(r.code, 0);
 	assert_contains(r.out, "migrated from schema 5 to 6");

@@ -1,0 +1,208 @@
+-- slogate on PostgreSQL, schema 1: what schema/sqlite/001..006 make, in
+-- one migration, for the PostgreSQL store that several `slogate serve`
+-- replicas share. Types follow the SQLite schema's values (BIGINT for
+-- integers and unix seconds, DOUBLE PRECISION for reals, TEXT), so a row
+-- reads back, and hashes for the audit trail, the same on both. Ids come
+-- from sequences, never max() + 1: replicas write at once.
+
+CREATE TABLE schema_version (
+	version         INTEGER NOT NULL
+);
+INSERT INTO schema_version VALUES (1);
+
+-- Verdicts and watches take ids from one sequence, so an evaluation that
+-- waits for its window keeps its id from the moment it is asked for.
+CREATE SEQUENCE evaluation_ids;
+-- The order verdicts are written in: the latest verdict of a commit is the
+-- one written last, whatever its id.
+CREATE SEQUENCE verdict_recorded;
+
+CREATE TABLE watches (
+	id              BIGINT  PRIMARY KEY DEFAULT nextval('evaluation_ids'),
+	service         TEXT    NOT NULL,
+	environment     TEXT    NOT NULL,
+	commit_sha      TEXT    NOT NULL,
+	since           BIGINT  NOT NULL,   -- the window starts here: the deploy
+	deadline        BIGINT  NOT NULL,   -- the wait ends here, inconclusive
+	created_at      BIGINT  NOT NULL,
+	state           TEXT    NOT NULL CHECK (state IN ('running', 'done')),
+	errors          BIGINT  NOT NULL DEFAULT 0,
+	settle          BIGINT  NOT NULL DEFAULT 0,
+	progress        TEXT,
+	request         TEXT    NOT NULL
+);
+
+CREATE TABLE verdicts (
+	id              BIGINT  PRIMARY KEY DEFAULT nextval('evaluation_ids'),
+	watch_id        BIGINT  REFERENCES watches (id),
+	service         TEXT    NOT NULL,
+	environment     TEXT    NOT NULL,
+	commit_sha      TEXT    NOT NULL,
+	commit_time     BIGINT,
+	commit_author   TEXT,
+	commit_subject  TEXT,
+	branch          TEXT,
+	build_time      BIGINT  NOT NULL,
+	evaluated_at    BIGINT  NOT NULL,
+	window_start    BIGINT  NOT NULL,
+	window_end      BIGINT  NOT NULL,
+	step            BIGINT  NOT NULL,
+	pipeline_id     TEXT,
+	pipeline_url    TEXT,
+	job_url         TEXT,
+	ref_name        TEXT,
+	policy_path     TEXT    NOT NULL,
+	policy_digest   TEXT    NOT NULL,
+	prometheus_url  TEXT    NOT NULL,
+	slogate_version TEXT    NOT NULL,
+	verdict         TEXT    NOT NULL
+	    CHECK (verdict IN ('pass', 'fail', 'warn', 'inconclusive', 'error')),
+	reason          TEXT    NOT NULL,
+	guard_promql    TEXT,
+	guard_value     DOUBLE PRECISION,
+	guard_min       DOUBLE PRECISION,
+	score           DOUBLE PRECISION,
+	score_max       DOUBLE PRECISION,
+	score_pass      DOUBLE PRECISION,
+	score_warn      DOUBLE PRECISION,
+	trial           BIGINT  NOT NULL DEFAULT 0 CHECK (trial IN (0, 1)),
+	recorded        BIGINT  NOT NULL UNIQUE DEFAULT nextval('verdict_recorded')
+);
+
+CREATE TABLE objective_results (
+	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
+	position        BIGINT  NOT NULL,
+	name            TEXT    NOT NULL,
+	promql          TEXT    NOT NULL,
+	sustained       BIGINT  NOT NULL,
+	judged          BIGINT  NOT NULL,
+	unit            BIGINT  NOT NULL,
+	pass_criteria   TEXT,
+	warn_criteria   TEXT,
+	status          TEXT    NOT NULL
+	    CHECK (status IN ('pass', 'warn', 'fail', 'no_data', 'error', 'info')),
+	value           DOUBLE PRECISION,
+	value_at        DOUBLE PRECISION,
+	baseline        DOUBLE PRECISION,
+	baseline_source TEXT,
+	points          BIGINT  NOT NULL,
+	points_failed   BIGINT  NOT NULL,
+	points_warn     BIGINT  NOT NULL,
+	points_missing  BIGINT  NOT NULL,
+	detail          TEXT    NOT NULL,
+	baseline_commits TEXT,
+	baseline_detail TEXT,
+	weight          DOUBLE PRECISION NOT NULL DEFAULT 1,
+	key             BIGINT  NOT NULL DEFAULT 0,
+	PRIMARY KEY (verdict_id, position)
+);
+
+CREATE TABLE baselines (
+	id              BIGSERIAL PRIMARY KEY,
+	service         TEXT    NOT NULL,
+	environment     TEXT    NOT NULL,
+	objective       TEXT    NOT NULL,
+	value           DOUBLE PRECISION NOT NULL,
+	set_at          BIGINT  NOT NULL,
+	set_by          TEXT,
+	source_commit   TEXT,
+	note            TEXT,
+	source_verdict  BIGINT  REFERENCES verdicts (id)
+);
+
+CREATE TABLE approvals (
+	id              BIGSERIAL PRIMARY KEY,
+	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
+	commit_sha      TEXT    NOT NULL,
+	service         TEXT    NOT NULL,
+	environment     TEXT    NOT NULL,
+	approved_by     TEXT    NOT NULL,
+	reason          TEXT    NOT NULL CHECK (length(reason) > 0),
+	created_at      BIGINT  NOT NULL,
+	expires_at      BIGINT,
+	revoked_at      BIGINT,
+	revoked_by      TEXT,
+	revoke_reason   TEXT,
+	named_by        TEXT,
+	revoked_named_by TEXT
+);
+
+CREATE TABLE invalidations (
+	id              BIGSERIAL PRIMARY KEY,
+	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
+	invalidated_by  TEXT,
+	reason          TEXT    NOT NULL CHECK (length(reason) > 0),
+	created_at      BIGINT  NOT NULL
+);
+
+CREATE TABLE watch_polls (
+	watch_id        BIGINT  NOT NULL REFERENCES watches (id),
+	seq             BIGINT  NOT NULL,
+	polled_at       BIGINT  NOT NULL,
+	window_end      BIGINT  NOT NULL,
+	verdict         TEXT    NOT NULL
+	    CHECK (verdict IN ('pass', 'fail', 'warn', 'inconclusive', 'error')),
+	summary         TEXT    NOT NULL,
+	reason          TEXT    NOT NULL,
+	PRIMARY KEY (watch_id, seq)
+);
+
+-- The latest verdict of each service and environment, written in each
+-- verdict's transaction, so `/` reads a row per service.
+CREATE TABLE latest_verdicts (
+	service         TEXT    NOT NULL,
+	environment     TEXT    NOT NULL,
+	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
+	PRIMARY KEY (service, environment)
+);
+
+CREATE TABLE audit (
+	id              BIGINT  PRIMARY KEY,  -- the chain's order: the store
+	                                      -- appends under a lock of the table
+	at              BIGINT  NOT NULL,
+	actor           TEXT    NOT NULL,
+	kind            TEXT    NOT NULL CHECK (kind IN ('evaluation', 'trial',
+	    'approval', 'revocation', 'baseline', 'invalidation')),
+	service         TEXT,
+	environment     TEXT,
+	commit_sha      TEXT,
+	subject_id      BIGINT  NOT NULL,
+	what            TEXT    NOT NULL,
+	why             TEXT,
+	content_hash    TEXT    NOT NULL,
+	prev_hash       TEXT    NOT NULL,
+	hash            TEXT    NOT NULL
+);
+
+-- A new database has no rows older than the trail.
+CREATE TABLE audit_start (
+	verdicts        BIGINT  NOT NULL,
+	approvals       BIGINT  NOT NULL,
+	baselines       BIGINT  NOT NULL,
+	invalidations   BIGINT  NOT NULL
+);
+INSERT INTO audit_start VALUES (0, 0, 0, 0);
+
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'the audit trail is append-only';
+END;
+$$;
+CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+
+CREATE INDEX verdicts_by_service ON verdicts (service, environment, id);
+CREATE INDEX verdicts_by_commit ON verdicts (commit_sha, service, environment, id);
+CREATE INDEX verdicts_by_commit_recorded
+    ON verdicts (commit_sha, service, environment, recorded);
+CREATE INDEX verdicts_by_branch ON verdicts (service, environment, branch, id);
+CREATE INDEX baselines_by_key ON baselines (service, environment, objective, id);
+CREATE INDEX approvals_by_commit ON approvals (commit_sha, service, environment, id);
+CREATE INDEX approvals_by_verdict ON approvals (verdict_id);
+CREATE INDEX invalidations_by_verdict ON invalidations (verdict_id);
+CREATE INDEX watches_running ON watches (state, id);
+CREATE INDEX watches_by_commit ON watches (commit_sha, service, environment, id);
+CREATE INDEX audit_by_service ON audit (service, environment, id);
+CREATE INDEX audit_by_commit ON audit (commit_sha, id);

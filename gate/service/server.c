@@ -149,7 +149,8 @@ respond_error(struct slg_job *j, int status, const char *error,
 			slg_buf_add(&b, p, 1);
 	}
 	slg_buf_puts(&b, "\"}\n");
-	d = slg_buf_detach(&b);
+	if ((d = slg_buf_detach(&b)) == NULL)
+		return MHD_NO;		/* out of memory: close, answer nothing */
 	return respond(j, status, "application/json", d, strlen(d));
 }
 
@@ -228,8 +229,17 @@ copy_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 
 	(void)kind;
 	if (j->nargs < SLG_WORKERS_MAX_ARGS && key != NULL) {
-		j->arg_name[j->nargs] = strdup(key);
-		j->arg_value[j->nargs] = strdup(value ? value : "");
+		char *k = strdup(key), *v = strdup(value ? value : "");
+
+		/* a request without one of its arguments is another request */
+		if (k == NULL || v == NULL) {
+			free(k);
+			free(v);
+			j->oom = 1;
+			return MHD_NO;
+		}
+		j->arg_name[j->nargs] = k;
+		j->arg_value[j->nargs] = v;
 		j->nargs++;
 	}
 	return MHD_YES;
@@ -347,6 +357,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return respond_error(j, 415, "unsupported media type",
 		    "send Content-Type: application/json");
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_arg, j);
+	if (j->oom)
+		return respond_error(j, 503, "busy", "out of memory");
 
 	j->pool = strcmp(method, "POST") == 0 &&
 	    strcmp(url, "/api/v1/evaluations") == 0 ? SLG_POOL_EVAL :

@@ -1,6 +1,6 @@
 /* tokenfile: the tokens in force (SLOGATE_TOKEN and the token file, read
  * again when the file changes), and who a bearer secret is. Must not know
- * HTTP, log a secret, or read the file while a lookup waits on its lock. */
+ * HTTP, log a secret, or read the file under the tokens' lock. */
 #ifndef SLG_TOKENFILE_H
 #define SLG_TOKENFILE_H
 
@@ -13,7 +13,8 @@ struct slg_tokenfile {
 	const char *token;		/* SLOGATE_TOKEN, or NULL */
 	const char *path;		/* the token file, or NULL */
 	/* one reader of the file at a time, so a bad line is told once a
-	 * change; lookups never wait on it */
+	 * change; a request's refresh waits on it while the file is read,
+	 * then sees the new tokens */
 	pthread_mutex_t reload;
 	struct stat seen;		/* the file as last read; reload's */
 	int read;			/* read once; reload's */

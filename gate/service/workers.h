@@ -28,6 +28,7 @@ struct slg_job {
 	char *arg_name[SLG_WORKERS_MAX_ARGS];
 	char *arg_value[SLG_WORKERS_MAX_ARGS];
 	int nargs;
+	int oom;			/* an argument could not be copied */
 	struct slg_buf body;
 	int too_big;
 	int queued;			/* handed to a worker */

@@ -2,10 +2,30 @@
 #ifndef SLG_TESTUTIL_H
 #define SLG_TESTUTIL_H
 
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/policy.h"
+
+/* Removes a test's temporary folder and everything in it. */
+static inline int
+t_rm_entry(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static inline void
+t_rmrf(const char *dir)
+{
+	nftw(dir, t_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 /* SLOGATE_TEST_ONLY=PATTERN runs only the tests whose names match it
  * (cmocka's * and ? globs): one row of a table, reproduced alone. */

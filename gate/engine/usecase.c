@@ -87,25 +87,37 @@ slg_usecase_reason_given(const char *reason)
 
 /* ---- approvals ---- */
 
+/* The counted verdicts of commit for service and environment, the last
+ * written first, at most limit; free with slg_store_list_free. */
+static int
+counted(struct slg_store *st, const char *commit, const char *service,
+    const char *environment, int limit, struct slg_verdict ***list,
+    size_t *n, struct slg_err *err)
+{
+	struct slg_history_filter f = { 0 };
+
+	f.commit = commit;
+	f.service = service;
+	f.environment = environment;
+	f.limit = limit;
+	f.counted = 1;
+	f.last_written = 1;
+	return slg_store_history(st, &f, list, n, err);
+}
+
 /* The latest counted verdict of commit for service and environment into
  * *out (NULL when there is none; the caller frees). */
 static int
 latest(struct slg_store *st, const char *commit, const char *service,
     const char *environment, struct slg_verdict **out, struct slg_err *err)
 {
-	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	f.commit = commit;
-	f.service = service;
-	f.environment = environment;
-	f.limit = 1;
-	f.counted = 1;
-	f.last_written = 1;
-	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
+	if ((rc = counted(st, commit, service, environment, 1, &list, &n,
+	    err)) != 0)
 		return rc;
 	if (n > 0) {
 		*out = list[0];
@@ -321,19 +333,13 @@ slg_usecase_baseline_source(struct slg_store *st, const char *commit,
     const char *service, const char *environment, struct slg_verdict **out,
     struct slg_err *err)
 {
-	struct slg_history_filter f = { 0 };
 	struct slg_verdict **list = NULL;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	f.commit = commit;
-	f.service = service;
-	f.environment = environment;
-	f.limit = 1000;
-	f.counted = 1;
-	f.last_written = 1;
-	if ((rc = slg_store_history(st, &f, &list, &n, err)) != 0)
+	if ((rc = counted(st, commit, service, environment, 1000, &list, &n,
+	    err)) != 0)
 		return rc;
 	for (size_t i = 0; i < n && *out == NULL; i++) {
 		if (list[i]->verdict == SLG_V_PASS && !list[i]->invalidated) {

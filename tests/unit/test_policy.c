@@ -32,19 +32,11 @@ struct fixture {
 	char path[128];		/* DIR/policy.json */
 };
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 rm_tree(const char *dir)
 {
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	t_rmrf(dir);
 }
 
 /* Writes text to DIR/name, failing the test when it cannot. */

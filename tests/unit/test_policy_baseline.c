@@ -336,14 +336,6 @@ struct fixture {
 	char path[128];		/* DIR/slo-baseline.json */
 };
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int
 setup(void **state)
@@ -367,7 +359,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	nftw(fx->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	t_rmrf(fx->dir);
 	free(fx);
 	return 0;
 }

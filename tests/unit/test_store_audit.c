@@ -48,14 +48,6 @@ struct fixture {
 	struct slg_store *st;
 };
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int
 setup(void **state)
@@ -80,7 +72,7 @@ teardown(void **state)
 	struct fixture *fx = *state;
 
 	slg_store_close(fx->st);
-	nftw(fx->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	t_rmrf(fx->dir);
 	free(fx);
 	return 0;
 }

@@ -198,9 +198,8 @@ static const char INSERT_VERDICT[] =
     "window_start, window_end, step, pipeline_id, pipeline_url, job_url, "
     "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, "
     "verdict, reason, guard_promql, guard_value, guard_min, score, "
-    "score_max, score_pass, score_warn, trial, recorded) VALUES (coalesce(?1, "
-    NEXT_ID "), ?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, "
-    "(SELECT coalesce(max(recorded), 0) + 1 FROM verdicts))";
+    "score_max, score_pass, score_warn, trial) VALUES (coalesce(?1, " NEXT_ID
+    "), ?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char INSERT_OBJECTIVE[] =
     "INSERT INTO objective_results (verdict_id, position, name, promql, "
@@ -209,31 +208,6 @@ static const char INSERT_OBJECTIVE[] =
     "points_warn, points_missing, detail, baseline_commits, "
     "baseline_detail, weight, key) VALUES "
     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
-/* The latest verdict is the one written last, whatever its id (a watch's
- * verdict keeps the id its watch took when it started). */
-static const char UPSERT_LATEST[] =
-    "INSERT INTO latest_verdicts (service, environment, verdict_id) "
-    "VALUES (?, ?, ?) ON CONFLICT (service, environment) DO UPDATE SET "
-    "verdict_id = excluded.verdict_id";
-
-static int
-note_latest(struct sq_store *st, const struct slg_verdict *v, int64_t id,
-    struct slg_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-
-	if (sqlite3_prepare_v2(st->db, UPSERT_LATEST, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "cannot record the latest verdict");
-	bind_text(s, 1, v->service);
-	bind_text(s, 2, v->environment);
-	sqlite3_bind_int64(s, 3, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = db_fail(st, err, "cannot record the latest verdict");
-	sqlite3_finalize(s);
-	return rc;
-}
 
 static int
 insert_verdict(struct sq_store *st, const struct slg_verdict *v,
@@ -280,7 +254,7 @@ insert_verdict(struct sq_store *st, const struct slg_verdict *v,
 	else
 		*id = sqlite3_last_insert_rowid(st->db);
 	sqlite3_finalize(s);
-	return rc == 0 ? note_latest(st, v, *id, err) : rc;
+	return rc;
 }
 
 static int

@@ -156,6 +156,20 @@ CREATE TABLE latest_verdicts (
 	PRIMARY KEY (service, environment)
 );
 
+-- The database notes each verdict as the latest, as the SQLite schema's
+-- trigger does, so no writer can leave it out.
+CREATE FUNCTION verdict_written() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO latest_verdicts (service, environment, verdict_id)
+	VALUES (NEW.service, NEW.environment, NEW.id)
+	ON CONFLICT (service, environment) DO UPDATE
+	SET verdict_id = excluded.verdict_id;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER verdicts_written AFTER INSERT ON verdicts
+FOR EACH ROW EXECUTE FUNCTION verdict_written();
+
 CREATE TABLE audit (
 	id              BIGINT  PRIMARY KEY,  -- the chain's order: the store
 	                                      -- appends under a lock of the table

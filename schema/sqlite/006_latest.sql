@@ -25,3 +25,17 @@ INSERT INTO latest_verdicts (service, environment, verdict_id)
 SELECT service, environment, id FROM verdicts v
 WHERE recorded = (SELECT max(recorded) FROM verdicts w
     WHERE w.service = v.service AND w.environment = v.environment);
+
+-- The database numbers each verdict and notes it as the latest, not the
+-- binary: a slogate older than this schema that has the file open goes on
+-- writing verdicts, and they must count as written last too.
+CREATE TRIGGER verdicts_written AFTER INSERT ON verdicts
+BEGIN
+	UPDATE verdicts SET recorded =
+	    (SELECT coalesce(max(recorded), 0) + 1 FROM verdicts)
+	WHERE id = NEW.id;
+	INSERT INTO latest_verdicts (service, environment, verdict_id)
+	VALUES (NEW.service, NEW.environment, NEW.id)
+	ON CONFLICT (service, environment) DO UPDATE
+	SET verdict_id = excluded.verdict_id;
+END;

@@ -894,7 +894,8 @@ db_migrate_says_what_it_did(void **state)
 	assert_true(r.code == 0 || r.code == 1);	/* a verdict recorded */
 	h_run_free(&r);
 	/* back to schema 5, as an older slogate left it */
-	assert_int_equal(h_sh("sqlite3 '%s' 'DROP TABLE latest_verdicts; "
+	assert_int_equal(h_sh("sqlite3 '%s' 'DROP TRIGGER verdicts_written; "
+	    "DROP TABLE latest_verdicts; "
 	    "DROP INDEX verdicts_recorded; DROP INDEX "
 	    "verdicts_by_commit_recorded; ALTER TABLE verdicts DROP COLUMN "
 	    "recorded; PRAGMA user_version = 5'", d), 0);

@@ -82,8 +82,9 @@ pg_value(const char *sql)
 
 /* schema/postgres/ applies to a real PostgreSQL in one transaction, with
  * the rules the SQLite schema has: verdicts and watches share one
- * sequence of ids, verdicts are numbered in the order written, the audit
- * trail refuses change, a verdict needs a known outcome. */
+ * sequence of ids, verdicts are numbered in the order written and the
+ * last one written is the latest, the audit trail refuses change, a
+ * verdict needs a known outcome. */
 static void
 postgres_schema_applies_with_its_rules(void **state)
 {
@@ -110,6 +111,7 @@ postgres_schema_applies_with_its_rules(void **state)
 	assert_pg(sql, "3");
 	assert_pg("SELECT string_agg(id::text, ',' ORDER BY recorded) FROM "
 	    "verdicts", "1,3");
+	assert_pg("SELECT verdict_id FROM latest_verdicts", "3");
 	/* an outcome the gate does not know is not a verdict */
 	snprintf(sql, sizeof(sql), verdict, "promote");
 	assert_null(pg_value(sql));

@@ -1284,6 +1284,49 @@ test_watches(void **state)
 	slg_watch_release(&w);
 }
 
+/* A slogate older than schema 6 that had the file open goes on writing
+ * verdicts without `recorded`: the database numbers them, so the fail it
+ * writes after a pass is the latest, for status and for the pages. */
+static void
+test_older_writer_counts_as_written_last(void **state)
+{
+	struct fixture *fx = *state;
+	struct slg_err err = { 0, "" };
+	struct slg_history_filter f = { .commit = SHA_A1, .service = "api",
+	    .environment = "staging", .limit = 1, .counted = 1,
+	    .last_written = 1 };
+	struct slg_store *st = open_db(fx);
+	struct slg_verdict **list = NULL;
+	int64_t pass = add(st, "api", "staging", SHA_A1, "main", SLG_V_PASS,
+	    0.1, T0);
+	size_t n = 0;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	sql_exec(db, "INSERT INTO verdicts (id, service, environment, "
+	    "commit_sha, build_time, evaluated_at, window_start, window_end, "
+	    "step, policy_path, policy_digest, prometheus_url, slogate_version, "
+	    "verdict, reason) VALUES (100, 'api', 'staging', '" SHA_A1 "', 1, "
+	    "2, 1, 2, 60, 'p.json', 'd', 'http://p', '0.0.9', 'fail', 'old')");
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_int_equal(slg_store_history(st, &f, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0]->id, 100);
+	assert_int_equal(list[0]->verdict, SLG_V_FAIL);
+	slg_store_list_free(list, n);
+	assert_int_equal(slg_store_latest_per_service(st, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0]->id, 100);
+	slg_store_list_free(list, n);
+	/* and one written after it is later still */
+	assert_true(add(st, "api", "staging", SHA_A1, "main", SLG_V_PASS, 0.1,
+	    T0) > pass);
+	assert_int_equal(slg_store_history(st, &f, &list, &n, &err), 0);
+	assert_int_not_equal(list[0]->id, 100);
+	slg_store_list_free(list, n);
+}
+
 int
 main(void)
 {
@@ -1311,6 +1354,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_older_writer_counts_as_written_last, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_audit", tests, NULL, NULL);

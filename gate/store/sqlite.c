@@ -10,6 +10,7 @@
 #include "util/digest.h"
 #include "store/backend.h"
 #include "store/store.h"
+#include "store/trail.h"
 
 /* Made from schema/sqlite/ at build time (scripts/embed-schema.sh). */
 extern const char *const slg_schema_migrations[];
@@ -372,19 +373,11 @@ sq_baseline_add(struct slg_store *base,
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			rc = db_fail(st, err, "cannot store the baseline");
 		} else {
-			struct slg_audit_entry e = { 0 };
+			struct slg_audit_entry e;
 			char what[256];
 
-			snprintf(what, sizeof(what), "baseline %.100s = %.17g (%s)",
-			    b->objective, b->value, b->note ? b->note : "set");
-			e.at = b->set_at;
-			e.actor = b->set_by;
-			e.kind = "baseline";
-			e.service = b->service;
-			e.environment = b->environment;
-			e.commit = b->source_commit;
-			e.subject_id = sqlite3_last_insert_rowid(st->db);
-			e.what = what;
+			slg_trail_of_baseline(&e, b, sqlite3_last_insert_rowid(st->db),
+			    what, sizeof(what));
 			rc = audit_append(st, &e, err);
 		}
 	}
@@ -629,20 +622,10 @@ sq_approval_add(struct slg_store *base, struct slg_approval *a,
 	else
 		a->id = sqlite3_last_insert_rowid(st->db);
 	if (rc == 0) {
-		struct slg_audit_entry e = { 0 };
+		struct slg_audit_entry e;
 		char what[128];
 
-		snprintf(what, sizeof(what), "approval %lld of verdict %lld",
-		    (long long)a->id, (long long)a->verdict_id);
-		e.at = a->created_at;
-		e.actor = a->by;
-		e.kind = "approval";
-		e.service = a->service;
-		e.environment = a->environment;
-		e.commit = a->commit;
-		e.subject_id = a->id;
-		e.what = what;
-		e.why = a->reason;
+		slg_trail_of_approval(&e, a, what, sizeof(what));
 		rc = audit_append(st, &e, err);
 	}
 out:
@@ -734,20 +717,11 @@ sq_approval_revoke(struct slg_store *base, int64_t id, const char *by,
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		rc = db_fail(st, err, "cannot revoke the approval");
 	} else {
-		struct slg_audit_entry e = { 0 };
+		struct slg_audit_entry e;
 		char what[128];
 
-		snprintf(what, sizeof(what), "revoked approval %lld of verdict "
-		    "%lld", (long long)id, (long long)a.verdict_id);
-		e.at = at;
-		e.actor = (char *)by;
-		e.kind = "revocation";
-		e.service = a.service;
-		e.environment = a.environment;
-		e.commit = a.commit;
-		e.subject_id = id;
-		e.what = what;
-		e.why = (char *)reason;
+		slg_trail_of_revocation(&e, &a, by, reason, at, what,
+		    sizeof(what));
 		rc = audit_append(st, &e, err);
 	}
 out:
@@ -792,20 +766,11 @@ sq_invalidate(struct slg_store *base, int64_t verdict_id, const char *by,
 		rc = slg_err_set(err, SLG_ECONFLICT, "verdict %lld is invalidated "
 		    "already", (long long)verdict_id);
 	else {
-		struct slg_audit_entry e = { 0 };
+		struct slg_audit_entry e;
 		char what[128];
 
-		snprintf(what, sizeof(what), "invalidated verdict %lld (%s)",
-		    (long long)verdict_id, slg_verdict_str(v->verdict));
-		e.at = at;
-		e.actor = (char *)by;
-		e.kind = "invalidation";
-		e.service = v->service;
-		e.environment = v->environment;
-		e.commit = v->commit;
-		e.subject_id = sqlite3_last_insert_rowid(st->db);
-		e.what = what;
-		e.why = (char *)reason;
+		slg_trail_of_invalidation(&e, v, sqlite3_last_insert_rowid(st->db),
+		    by, reason, at, what, sizeof(what));
 		rc = audit_append(st, &e, err);
 	}
 out:
@@ -1457,85 +1422,13 @@ out:
 
 /* ---- the audit trail ---- */
 
-#define VERDICT_COLUMNS_AUDIT "id, watch_id, service, environment, " \
-    "commit_sha, commit_time, commit_author, commit_subject, branch, " \
-    "build_time, evaluated_at, window_start, window_end, step, pipeline_id, " \
-    "pipeline_url, job_url, ref_name, policy_path, policy_digest, " \
-    "prometheus_url, slogate_version, verdict, reason, guard_promql, " \
-    "guard_value, guard_min, score, score_max, score_pass, score_warn, trial"
-#define OBJECTIVE_COLUMNS_AUDIT "verdict_id, position, name, promql, " \
-    "sustained, judged, unit, pass_criteria, warn_criteria, status, value, " \
-    "value_at, baseline, baseline_source, points, points_failed, " \
-    "points_warn, points_missing, detail, baseline_commits, " \
-    "baseline_detail, weight, key"
-
-#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
-
-/* What an entry of each kind records: the columns as they were when it
- * was written, named so that a column added later does not change the
- * hash of an old row. ?1 is the subject's id. */
-static const struct {
-	const char *kind;
-	const char *sql[2];
-} contents[] = {
-	{ "evaluation", { "SELECT " VERDICT_COLUMNS_AUDIT " FROM verdicts "
-	    "WHERE id = ?1", "SELECT " OBJECTIVE_COLUMNS_AUDIT " FROM "
-	    "objective_results WHERE verdict_id = ?1 ORDER BY position" } },
-	{ "trial", { "SELECT " VERDICT_COLUMNS_AUDIT " FROM verdicts WHERE "
-	    "id = ?1", "SELECT " OBJECTIVE_COLUMNS_AUDIT " FROM "
-	    "objective_results WHERE verdict_id = ?1 ORDER BY position" } },
-	{ "approval", { "SELECT id, verdict_id, commit_sha, service, "
-	    "environment, approved_by, named_by, reason, created_at, expires_at "
-	    "FROM approvals WHERE id = ?1", NULL } },
-	{ "revocation", { "SELECT id, revoked_at, revoked_by, revoked_named_by, "
-	    "revoke_reason FROM approvals WHERE id = ?1 AND revoked_at IS NOT "
-	    "NULL", NULL } },
-	{ "baseline", { "SELECT " BASELINE_COLUMNS " FROM baselines WHERE "
-	    "id = ?1", NULL } },
-	{ "invalidation", { "SELECT id, verdict_id, invalidated_by, reason, "
-	    "created_at FROM invalidations WHERE id = ?1", NULL } },
-};
-
-/* One value in a form that cannot be read two ways: a type letter, then
- * the value, text with its length in front. */
-static void
-hash_value(struct slg_sha256 *h, int type, long long i, double r,
-    const char *t, size_t tl)
-{
-	char num[64];
-	int n;
-
-	switch (type) {
-	case SQLITE_INTEGER:
-		n = snprintf(num, sizeof(num), "I%lld;", i);
-		break;
-	case SQLITE_FLOAT:
-		n = snprintf(num, sizeof(num), "R%.17g;", r);
-		break;
-	case SQLITE_NULL:
-		n = snprintf(num, sizeof(num), "N;");
-		break;
-	default:
-		n = snprintf(num, sizeof(num), "T%zu:", tl);
-		slg_sha256_add(h, num, (size_t)n);
-		slg_sha256_add(h, t, tl);
-		n = snprintf(num, sizeof(num), ";");
-		break;
-	}
-	slg_sha256_add(h, num, (size_t)n);
-}
-
-static void
-hash_text(struct slg_sha256 *h, const char *t)
-{
-	hash_value(h, t ? SQLITE_TEXT : SQLITE_NULL, 0, 0, t, t ? strlen(t) : 0);
-}
-
-/* Adds every row sql gives for id to h; *rows is how many. */
+/* Adds every row sql gives for id to h; *rows is how many (the trail's
+ * reader). */
 static int
-hash_rows(struct sq_store *st, const char *sql, int64_t id,
-    struct slg_sha256 *h, int *rows, struct slg_err *err)
+hash_rows(void *ctx, const char *sql, int64_t id, struct slg_sha256 *h,
+    int *rows, struct slg_err *err)
 {
+	struct sq_store *st = ctx;
 	sqlite3_stmt *s = NULL;
 	int r;
 
@@ -1547,7 +1440,9 @@ hash_rows(struct sq_store *st, const char *sql, int64_t id,
 		for (int c = 0; c < sqlite3_column_count(s); c++) {
 			int type = sqlite3_column_type(s, c);
 
-			hash_value(h, type, sqlite3_column_int64(s, c),
+			slg_trail_hash_value(h, type == SQLITE_INTEGER ? SLG_TV_INT :
+			    type == SQLITE_FLOAT ? SLG_TV_REAL : type == SQLITE_NULL ?
+			    SLG_TV_NULL : SLG_TV_TEXT, sqlite3_column_int64(s, c),
 			    sqlite3_column_double(s, c),
 			    (const char *)sqlite3_column_blob(s, c),
 			    (size_t)sqlite3_column_bytes(s, c));
@@ -1558,67 +1453,6 @@ hash_rows(struct sq_store *st, const char *sql, int64_t id,
 	sqlite3_finalize(s);
 	return r == SQLITE_DONE ? 0 :
 	    db_fail(st, err, "cannot read what the audit trail records");
-}
-
-/* The SHA-256 of what an entry of kind records about id; *found 0 when
- * the subject is gone. */
-static int
-content_hash(struct sq_store *st, const char *kind, int64_t id,
-    char out[65], int *found, struct slg_err *err)
-{
-	struct slg_sha256 h;
-	size_t k;
-	int rows, rc;
-
-	*found = 0;
-	for (k = 0; k < sizeof(contents) / sizeof(contents[0]); k++) {
-		if (strcmp(contents[k].kind, kind) == 0)
-			break;
-	}
-	if (k == sizeof(contents) / sizeof(contents[0]))
-		return slg_err_set(err, SLG_ESTORE, "database '%s': audit entry of "
-		    "unknown kind '%.40s'", st->path, kind);
-	if ((rc = slg_sha256_init(&h, err)) != 0)
-		return rc;
-	slg_sha256_add(&h, kind, strlen(kind));
-	slg_sha256_add(&h, "\n", 1);
-	for (int i = 0; i < 2 && contents[k].sql[i] != NULL; i++) {
-		if ((rc = hash_rows(st, contents[k].sql[i], id, &h, &rows,
-		    err)) != 0) {
-			slg_sha256_abort(&h);
-			return rc;
-		}
-		if (i == 0)
-			*found = rows > 0;
-	}
-	slg_sha256_hex(&h, out);
-	return 0;
-}
-
-/* The hash of an entry: its fields, its content's hash and the entry
- * before it. */
-static int
-entry_hash(const struct slg_audit_entry *e, char out[65], struct slg_err *err)
-{
-	struct slg_sha256 h;
-	int rc;
-
-	if ((rc = slg_sha256_init(&h, err)) != 0)
-		return rc;
-	hash_value(&h, SQLITE_INTEGER, e->id, 0, NULL, 0);
-	hash_value(&h, SQLITE_INTEGER, e->at, 0, NULL, 0);
-	hash_text(&h, e->actor);
-	hash_text(&h, e->kind);
-	hash_text(&h, e->service);
-	hash_text(&h, e->environment);
-	hash_text(&h, e->commit);
-	hash_value(&h, SQLITE_INTEGER, e->subject_id, 0, NULL, 0);
-	hash_text(&h, e->what);
-	hash_text(&h, e->why);
-	hash_text(&h, e->content_hash);
-	hash_text(&h, e->prev_hash);
-	slg_sha256_hex(&h, out);
-	return 0;
 }
 
 /* Appends an entry for e's subject, inside the caller's transaction:
@@ -1632,30 +1466,24 @@ audit_append(struct sq_store *st, struct slg_audit_entry *e,
 	static const char ins[] = "INSERT INTO audit (id, at, actor, kind, "
 	    "service, environment, commit_sha, subject_id, what, why, "
 	    "content_hash, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	struct slg_trail_reader rd = { st, hash_rows };
+	char last_hash[65] = "";
+	int64_t last_id = 0;
 	sqlite3_stmt *s = NULL;
-	int found, rc, i = 1;
+	int rc, i = 1;
 
-	if (e->actor == NULL)
-		e->actor = (char *)"unknown";
-	if ((rc = content_hash(st, e->kind, e->subject_id, e->content_hash,
-	    &found, err)) != 0)
-		return rc;
-	if (!found)
-		return slg_err_set(err, SLG_ESTORE, "database '%s': the %s to "
-		    "record in the audit trail is not there", st->path, e->kind);
 	if (sqlite3_prepare_v2(st->db, last, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read the audit trail");
-	e->id = 1;
-	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", ZERO_HASH);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		e->id = sqlite3_column_int64(s, 0) + 1;
-		snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
+		last_id = sqlite3_column_int64(s, 0);
+		snprintf(last_hash, sizeof(last_hash), "%s",
 		    (const char *)sqlite3_column_text(s, 1));
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, err, "cannot read the audit trail");
-	if ((rc = entry_hash(e, e->hash, err)) != 0)
+	if ((rc = slg_trail_seal(&rd, e, last_id, last_id ? last_hash : NULL,
+	    err)) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot write the audit trail");
@@ -1682,20 +1510,10 @@ static int
 audit_verdict(struct sq_store *st, const struct slg_verdict *v,
     struct slg_err *err)
 {
-	struct slg_audit_entry e = { 0 };
+	struct slg_audit_entry e;
 	char what[256];
 
-	snprintf(what, sizeof(what), "verdict %lld: %s, policy %.12s",
-	    (long long)v->id, slg_verdict_str(v->verdict),
-	    v->policy_digest ? v->policy_digest : "?");
-	e.at = v->evaluated_at;
-	e.actor = v->actor;
-	e.kind = v->trial ? "trial" : "evaluation";
-	e.service = v->service;
-	e.environment = v->environment;
-	e.commit = v->commit;
-	e.subject_id = v->id;
-	e.what = what;
+	slg_trail_of_verdict(&e, v, what, sizeof(what));
 	return audit_append(st, &e, err);
 }
 
@@ -1803,66 +1621,18 @@ static int
 unrecorded(struct sq_store *st, struct slg_audit_check *c,
     struct slg_err *err)
 {
-	static const struct {
-		const char *sql, *what;
-	} q[] = {
-		/* where the trail starts is no row of its own: moved past a
-		 * recorded subject, it would hide the rows after it */
-		{ "SELECT 1 WHERE (SELECT count(*) FROM audit_start) != 1 OR "
-		    "(SELECT verdicts FROM audit_start) >= (SELECT min(subject_id) "
-		    "FROM audit WHERE kind IN ('evaluation', 'trial')) OR "
-		    "(SELECT approvals FROM audit_start) >= (SELECT min(subject_id) "
-		    "FROM audit WHERE kind = 'approval') OR (SELECT baselines FROM "
-		    "audit_start) >= (SELECT min(subject_id) FROM audit WHERE kind = "
-		    "'baseline') OR (SELECT invalidations FROM audit_start) >= "
-		    "(SELECT min(subject_id) FROM audit WHERE kind = 'invalidation')",
-		    "audit_start" },
-		{ "SELECT id FROM verdicts v WHERE (id > (SELECT verdicts FROM "
-		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
-		    "a.kind IN ('evaluation', 'trial') AND a.subject_id = v.id) "
-		    "ORDER BY id LIMIT 1", "verdict" },
-		{ "SELECT id FROM approvals p WHERE (id > (SELECT approvals FROM "
-		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
-		    "a.kind = 'approval' AND a.subject_id = p.id) ORDER BY id "
-		    "LIMIT 1", "approval" },
-		{ "SELECT id FROM approvals p WHERE (id > (SELECT approvals FROM "
-		    "audit_start) OR id < 1) AND revoked_at IS NOT NULL AND NOT EXISTS "
-		    "(SELECT 1 FROM audit a WHERE a.kind = 'revocation' AND "
-		    "a.subject_id = p.id) ORDER BY id LIMIT 1",
-		    "revocation of approval" },
-		{ "SELECT id FROM baselines b WHERE (id > (SELECT baselines FROM "
-		    "audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM audit a WHERE "
-		    "a.kind = 'baseline' AND a.subject_id = b.id) ORDER BY id "
-		    "LIMIT 1", "baseline" },
-		{ "SELECT id FROM invalidations i WHERE (id > (SELECT "
-		    "invalidations FROM audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM "
-		    "audit a WHERE a.kind = 'invalidation' AND a.subject_id = "
-		    "i.id) ORDER BY id LIMIT 1", "invalidation" },
-	};
-
-	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+	for (size_t i = 0; i < slg_trail_nunrecorded && c->ok; i++) {
 		sqlite3_stmt *s = NULL;
 		int r;
 
-		if (sqlite3_prepare_v2(st->db, q[i].sql, -1, &s, NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v2(st->db, slg_trail_unrecorded[i].sql, -1, &s,
+		    NULL) != SQLITE_OK)
 			return db_fail(st, err, "cannot check the audit trail");
-		r = sqlite3_step(s);
-		if (r == SQLITE_ROW && i == 0) {
-			snprintf(c->why, sizeof(c->why), "where the trail starts "
-			    "(audit_start) was changed: it hides rows it recorded");
-			c->ok = 0;
-		} else if (r == SQLITE_ROW) {
-			snprintf(c->why, sizeof(c->why), "%s %lld has no entry in "
-			    "the audit trail: it was written around slogate",
-			    q[i].what, (long long)sqlite3_column_int64(s, 0));
-			c->ok = 0;
-		}
+		if ((r = sqlite3_step(s)) == SQLITE_ROW)
+			slg_trail_unrecorded_why(i, sqlite3_column_int64(s, 0), c);
 		sqlite3_finalize(s);
 		if (r != SQLITE_ROW && r != SQLITE_DONE)
 			return db_fail(st, err, "cannot check the audit trail");
-		if (!c->ok)
-			return 0;
 	}
 	return 0;
 }
@@ -1872,14 +1642,12 @@ sq_audit_verify(struct slg_store *base, const char *expect_head,
     struct slg_audit_check *c, struct slg_err *err)
 {
 	struct sq_store *st = (struct sq_store *)base;
-	int seen = expect_head == NULL;
+	struct slg_trail_reader rd = { st, hash_rows };
+	struct slg_trail_walk w;
 	sqlite3_stmt *s = NULL;
-	char prev[65] = ZERO_HASH, want[65];
-	int64_t expect = 1;
 	int r = SQLITE_DONE, rc = 0;
 
-	memset(c, 0, sizeof(*c));
-	c->ok = 1;
+	slg_trail_walk_start(&w, &rd, expect_head, c);
 	/* one snapshot: a change made meanwhile is not half seen */
 	if (exec(st, "BEGIN", "cannot check the audit trail", err) != 0)
 		return SLG_ESTORE;
@@ -1888,67 +1656,26 @@ sq_audit_verify(struct slg_store *base, const char *expect_head,
 		rc = db_fail(st, err, "cannot read the audit trail");
 		goto out;
 	}
-	while (c->ok && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	while (c->ok && rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		struct slg_audit_entry e;
-		int found;
 
 		row_audit(s, &e);
-		c->entries++;
-		if (e.id != expect)
-			snprintf(c->why, sizeof(c->why), "entry %lld follows entry "
-			    "%lld: the entries between were removed",
-			    (long long)e.id, (long long)expect - 1);
-		else if (strcmp(e.prev_hash, prev) != 0)
-			snprintf(c->why, sizeof(c->why), "entry %lld does not chain "
-			    "to the entry before it", (long long)e.id);
-		else if ((rc = entry_hash(&e, want, err)) != 0)
-			;
-		else if (strcmp(want, e.hash) != 0)
-			snprintf(c->why, sizeof(c->why), "entry %lld was changed: "
-			    "its hash does not match what it holds", (long long)e.id);
-		else if ((rc = content_hash(st, e.kind, e.subject_id, want,
-		    &found, err)) != 0)
-			;
-		else if (!found)
-			snprintf(c->why, sizeof(c->why), "entry %lld records %s %lld, "
-			    "which is gone", (long long)e.id, e.kind,
-			    (long long)e.subject_id);
-		else if (strcmp(want, e.content_hash) != 0)
-			snprintf(c->why, sizeof(c->why), "entry %lld: the %s it "
-			    "records (%lld) was changed since", (long long)e.id,
-			    e.kind, (long long)e.subject_id);
-		if (rc == 0 && c->why[0] != '\0') {
-			c->ok = 0;
-			c->bad = e.id;
-		}
-		snprintf(prev, sizeof(prev), "%s", e.hash);
-		seen |= expect_head != NULL && strcmp(e.hash, expect_head) == 0;
-		c->head = e.id;
-		snprintf(c->head_hash, sizeof(c->head_hash), "%s", e.hash);
-		expect = e.id + 1;
+		rc = slg_trail_walk_step(&w, &e, c, err);
 		slg_audit_entry_release(&e);
-		if (rc != 0)
-			goto out;
 	}
+	if (rc != 0)
+		goto out;
 	if (c->ok && r != SQLITE_DONE) {
 		rc = db_fail(st, err, "cannot read the audit trail");
 		goto out;
 	}
-	if (c->ok && !seen) {
-		/* the end of the trail cut off: only a head kept elsewhere
-		 * tells */
-		c->ok = 0;
-		snprintf(c->why, sizeof(c->why), "no entry has the hash %.64s "
-		    "that was the head: entries after entry %lld were removed",
-		    expect_head, (long long)c->head);
-	}
+	slg_trail_walk_end(&w, c);
 	if (c->ok)
 		rc = unrecorded(st, c, err);
 	if (rc == 0) {
 		sqlite3_finalize(s);
 		s = NULL;
-		if (sqlite3_prepare_v2(st->db, "SELECT verdicts + approvals + "
-		    "baselines + invalidations FROM audit_start", -1, &s, NULL) ==
+		if (sqlite3_prepare_v2(st->db, SLG_TRAIL_OLDER_SQL, -1, &s, NULL) ==
 		    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 			c->older = sqlite3_column_int64(s, 0);
 	}

@@ -107,6 +107,7 @@ slg_watch_release(struct slg_watch *w)
 	free(w->commit);
 	free(w->progress);
 	free(w->request);
+	free(w->owner);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -115,6 +116,7 @@ slg_watch_poll_release(struct slg_watch_poll *p)
 {
 	free(p->summary);
 	free(p->reason);
+	free(p->polled_by);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -154,6 +154,8 @@ struct slg_watch {
 	int polls;
 	char *progress;		/* the latest poll in one line, or NULL */
 	char *request;		/* JSON the service runs it again from */
+	char *owner;		/* the service polling it (its lease), or NULL */
+	int64_t lease_until;	/* the lease ends: then another may take it */
 };
 
 /* One poll of a watch, in its timeline. */
@@ -163,6 +165,7 @@ struct slg_watch_poll {
 	enum slg_verdict_kind verdict;
 	char *summary;		/* "17m/30m observed, availability 99.97% ok" */
 	char *reason;
+	char *polled_by;	/* the service that polled, or NULL */
 };
 
 void slg_watch_release(struct slg_watch *w);

@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/digest.h"
 #include "store/backend.h"
+#include "store/rows.h"
 #include "store/store.h"
 #include "store/trail.h"
 
@@ -186,6 +187,36 @@ bind_time(sqlite3_stmt *s, int i, int64_t v)
 	else
 		sqlite3_bind_int64(s, i, v);
 }
+
+/* ---- reading a row through store/rows.c ---- */
+
+static int
+sr_null(const struct slg_row *r, int c)
+{
+	return sqlite3_column_type((sqlite3_stmt *)r->res, c) == SQLITE_NULL;
+}
+
+static int64_t
+sr_i64(const struct slg_row *r, int c)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)r->res, c);
+}
+
+static double
+sr_real(const struct slg_row *r, int c)
+{
+	return sqlite3_column_double((sqlite3_stmt *)r->res, c);
+}
+
+static const char *
+sr_text(const struct slg_row *r, int c)
+{
+	return (const char *)sqlite3_column_text((sqlite3_stmt *)r->res, c);
+}
+
+/* The current row of statement s. */
+#define SQ_ROW(s) ((struct slg_row){ (s), 0, sr_null, sr_i64, sr_real, \
+    sr_text })
 
 /* Verdicts and watches share one sequence of ids, so a watched
  * evaluation's verdict keeps the id it was given when it started. */
@@ -390,33 +421,13 @@ out:
 }
 
 
-#define BASELINE_COLUMNS "id, service, environment, objective, value, " \
-    "set_at, set_by, source_commit, source_verdict, note"
-
-static char *col_text(sqlite3_stmt *s, int i);
-
-static void
-row_baseline(sqlite3_stmt *s, struct slg_stored_baseline *b)
-{
-	b->id = sqlite3_column_int64(s, 0);
-	b->service = col_text(s, 1);
-	b->environment = col_text(s, 2);
-	b->objective = col_text(s, 3);
-	b->value = sqlite3_column_double(s, 4);
-	b->set_at = sqlite3_column_int64(s, 5);
-	b->set_by = col_text(s, 6);
-	b->source_commit = col_text(s, 7);
-	b->source_verdict = sqlite3_column_int64(s, 8);
-	b->note = col_text(s, 9);
-}
-
 static int
 sq_baseline_current(struct slg_store *base, const char *service,
     const char *environment, const char *objective,
     struct slg_stored_baseline *out, int *found, struct slg_err *err)
 {
 	struct sq_store *st = (struct sq_store *)base;
-	static const char sql[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	static const char sql[] = "SELECT " SLG_BASELINE_COLUMNS " FROM baselines "
 	    "WHERE service = ? AND environment = ? AND objective = ? "
 	    "ORDER BY id DESC LIMIT 1";
 	sqlite3_stmt *s = NULL;
@@ -430,7 +441,7 @@ sq_baseline_current(struct slg_store *base, const char *service,
 	bind_text(s, 2, environment);
 	bind_text(s, 3, objective);
 	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		row_baseline(s, out);
+		slg_row_baseline(&SQ_ROW(s), out);
 		*found = 1;
 	} else if (r != SQLITE_DONE) {
 		rc = db_fail(st, err, "cannot read the baseline");
@@ -448,12 +459,12 @@ sq_baseline_list(struct slg_store *base, const char *service,
 	struct sq_store *st = (struct sq_store *)base;
 
 	/* current: the newest row of each objective */
-	static const char current[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	static const char current[] = "SELECT " SLG_BASELINE_COLUMNS " FROM baselines "
 	    "b WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
 	    "environment = ?2) AND id = (SELECT max(id) FROM baselines c WHERE "
 	    "c.service = b.service AND c.environment = b.environment AND "
 	    "c.objective = b.objective) ORDER BY service, environment, objective";
-	static const char all[] = "SELECT " BASELINE_COLUMNS " FROM baselines "
+	static const char all[] = "SELECT " SLG_BASELINE_COLUMNS " FROM baselines "
 	    "WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR "
 	    "environment = ?2) ORDER BY id DESC";
 	struct slg_stored_baseline *list = NULL, *p;
@@ -477,7 +488,7 @@ sq_baseline_list(struct slg_store *base, const char *service,
 			}
 			list = p;
 		}
-		row_baseline(s, &list[cnt++]);
+		slg_row_baseline(&SQ_ROW(s), &list[cnt++]);
 	}
 	if (r != SQLITE_DONE) {
 		rc = db_fail(st, err, "cannot read baselines");
@@ -637,29 +648,6 @@ out:
 	return rc;
 }
 
-#define APPROVAL_COLUMNS "id, verdict_id, commit_sha, service, environment, " \
-    "approved_by, reason, created_at, expires_at, revoked_at, revoked_by, " \
-    "revoke_reason, named_by, revoked_named_by"
-
-static void
-row_approval(sqlite3_stmt *s, struct slg_approval *a)
-{
-	a->id = sqlite3_column_int64(s, 0);
-	a->verdict_id = sqlite3_column_int64(s, 1);
-	a->commit = col_text(s, 2);
-	a->service = col_text(s, 3);
-	a->environment = col_text(s, 4);
-	a->by = col_text(s, 5);
-	a->reason = col_text(s, 6);
-	a->created_at = sqlite3_column_int64(s, 7);
-	a->expires_at = sqlite3_column_int64(s, 8);
-	a->revoked_at = sqlite3_column_int64(s, 9);
-	a->revoked_by = col_text(s, 10);
-	a->revoke_reason = col_text(s, 11);
-	a->named_by = col_text(s, 12);
-	a->revoked_named_by = col_text(s, 13);
-}
-
 static int
 sq_approval_get(struct slg_store *base, int64_t id,
     struct slg_approval *out, struct slg_err *err)
@@ -669,12 +657,12 @@ sq_approval_get(struct slg_store *base, int64_t id,
 	int rc = 0, r;
 
 	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(st->db, "SELECT " APPROVAL_COLUMNS " FROM "
+	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_APPROVAL_COLUMNS " FROM "
 	    "approvals WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read the approval");
 	sqlite3_bind_int64(s, 1, id);
 	if ((r = sqlite3_step(s)) == SQLITE_ROW)
-		row_approval(s, out);
+		slg_row_approval(&SQ_ROW(s), out);
 	else if (r == SQLITE_DONE)
 		rc = slg_err_set(err, SLG_ENOTFOUND, "no approval with id %lld",
 		    (long long)id);
@@ -816,76 +804,6 @@ sq_resolve_commit(struct slg_store *base, const char *prefix,
 
 /* ---- reading verdicts back ---- */
 
-static char *
-col_text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
-static double
-col_real(sqlite3_stmt *s, int i)
-{
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(s, i);
-}
-
-#define VERDICT_COLUMNS "id, service, environment, commit_sha, commit_time, " \
-    "commit_author, commit_subject, branch, build_time, evaluated_at, " \
-    "window_start, window_end, step, pipeline_id, pipeline_url, job_url, " \
-    "ref_name, policy_path, policy_digest, prometheus_url, slogate_version, " \
-    "verdict, reason, guard_promql, guard_value, guard_min, score, " \
-    "score_max, score_pass, score_warn, watch_id, trial, " \
-    "(SELECT count(*) FROM invalidations " \
-    "i WHERE i.verdict_id = verdicts.id)"
-
-static struct slg_verdict *
-row_verdict(sqlite3_stmt *s)
-{
-	struct slg_verdict *v = calloc(1, sizeof(*v));
-	int i = 0;
-
-	if (v == NULL)
-		return NULL;
-	v->id = sqlite3_column_int64(s, i++);
-	v->service = col_text(s, i++);
-	v->environment = col_text(s, i++);
-	v->commit = col_text(s, i++);
-	v->commit_time = sqlite3_column_int64(s, i++);
-	v->commit_author = col_text(s, i++);
-	v->commit_subject = col_text(s, i++);
-	v->branch = col_text(s, i++);
-	v->build_time = sqlite3_column_int64(s, i++);
-	v->evaluated_at = sqlite3_column_int64(s, i++);
-	v->window_start = sqlite3_column_int64(s, i++);
-	v->window_end = sqlite3_column_int64(s, i++);
-	v->step = sqlite3_column_int64(s, i++);
-	v->pipeline_id = col_text(s, i++);
-	v->pipeline_url = col_text(s, i++);
-	v->job_url = col_text(s, i++);
-	v->ref_name = col_text(s, i++);
-	v->policy_path = col_text(s, i++);
-	v->policy_digest = col_text(s, i++);
-	v->prometheus_url = col_text(s, i++);
-	v->version = col_text(s, i++);
-	v->verdict = slg_verdict_parse((const char *)sqlite3_column_text(s, i++));
-	v->reason = col_text(s, i++);
-	v->guard_promql = col_text(s, i++);
-	v->has_guard = v->guard_promql != NULL;
-	v->guard_value = col_real(s, i++);
-	v->guard_min = col_real(s, i++);
-	v->has_score = sqlite3_column_type(s, i) != SQLITE_NULL;
-	v->score = col_real(s, i++);
-	v->score_max = col_real(s, i++);
-	v->score_pass = col_real(s, i++);
-	v->score_warn = col_real(s, i++);
-	v->watch_id = sqlite3_column_int64(s, i++);
-	v->trial = sqlite3_column_int(s, i++);
-	v->invalidated = sqlite3_column_int(s, i++) > 0;
-	return v;
-}
-
 /* A cached statement, reset and ready to bind; NULL after db_fail. The
  * caller resets it when done, so no read snapshot stays open. */
 static sqlite3_stmt *
@@ -905,59 +823,18 @@ static int
 load_objectives(struct sq_store *st, struct slg_verdict *v,
     struct slg_err *err)
 {
-	static const char sql[] = "SELECT name, promql, sustained, judged, unit, "
-	    "pass_criteria, warn_criteria, status, value, value_at, baseline, "
-	    "baseline_source, points, points_failed, points_warn, "
-	    "points_missing, detail, baseline_commits, baseline_detail, weight, "
-	    "key FROM objective_results WHERE verdict_id = ? ORDER BY position";
+	static const char sql[] = "SELECT " SLG_OBJECTIVE_COLUMNS " FROM "
+	    "objective_results WHERE verdict_id = ? ORDER BY position";
 	sqlite3_stmt *s = cached(st, Q_OBJECTIVES, sql, err);
-	size_t cap = 0;
 	int rc = 0, r;
 
 	if (s == NULL)
 		return SLG_ESTORE;
 	sqlite3_bind_int64(s, 1, v->id);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		struct slg_objective_result *o;
-		int i = 0, st_;
-
-		if (v->nobj == cap) {
-			cap = cap ? cap * 2 : 4;
-			if ((o = realloc(v->obj, cap * sizeof(*o))) == NULL) {
-				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
-				goto out;
-			}
-			v->obj = o;
-		}
-		o = &v->obj[v->nobj++];
-		memset(o, 0, sizeof(*o));
-		o->name = col_text(s, i++);
-		o->promql = col_text(s, i++);
-		o->sustained = sqlite3_column_int(s, i++);
-		o->judged = sqlite3_column_int(s, i++);
-		o->unit = (enum slg_unit)sqlite3_column_int(s, i++);
-		o->pass_text = col_text(s, i++);
-		o->warn_text = col_text(s, i++);
-		st_ = slg_status_parse((const char *)sqlite3_column_text(s, i++));
-		o->status = st_ < 0 ? SLG_ST_ERROR : (enum slg_status)st_;
-		o->value = col_real(s, i++);
-		o->value_at = sqlite3_column_double(s, i++);
-		o->baseline = col_real(s, i++);
-		o->has_baseline = !isnan(o->baseline);
-		o->baseline_source = col_text(s, i++);
-		o->points = (size_t)sqlite3_column_int64(s, i++);
-		o->points_failed = (size_t)sqlite3_column_int64(s, i++);
-		o->points_warn = (size_t)sqlite3_column_int64(s, i++);
-		o->points_missing = (size_t)sqlite3_column_int64(s, i++);
-		o->detail = col_text(s, i++);
-		o->baseline_commits = col_text(s, i++);
-		o->baseline_detail = col_text(s, i++);
-		o->weight = sqlite3_column_double(s, i++);
-		o->key = sqlite3_column_int(s, i++);
-	}
-	if (r != SQLITE_DONE)
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = slg_row_objective(&SQ_ROW(s), v, err);
+	if (rc == 0 && r != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot read objectives");
-out:
 	sqlite3_reset(s);
 	return rc;
 }
@@ -966,41 +843,28 @@ out:
 static int
 load_audit(struct sq_store *st, struct slg_verdict *v, struct slg_err *err)
 {
-	sqlite3_stmt *s = cached(st, Q_APPROVALS, "SELECT " APPROVAL_COLUMNS
+	sqlite3_stmt *s = cached(st, Q_APPROVALS, "SELECT " SLG_APPROVAL_COLUMNS
 	    " FROM approvals WHERE verdict_id = ? ORDER BY id", err);
-	size_t cap = 0;
-	int r;
+	int rc = 0, r;
 
 	if (s == NULL)
 		return SLG_ESTORE;
 	sqlite3_bind_int64(s, 1, v->id);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (v->napprovals == cap) {
-			struct slg_approval *p;
-
-			cap = cap ? cap * 2 : 2;
-			if ((p = realloc(v->approvals, cap * sizeof(*p))) == NULL) {
-				sqlite3_reset(s);
-				return slg_err_set(err, SLG_ENOMEM, "out of memory");
-			}
-			v->approvals = p;
-		}
-		row_approval(s, &v->approvals[v->napprovals++]);
-	}
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = slg_row_add_approval(&SQ_ROW(s), v, err);
 	sqlite3_reset(s);
+	if (rc != 0)
+		return rc;
 	if (r != SQLITE_DONE)
 		return db_fail(st, err, "cannot read approvals");
 	if (!v->invalidated)
 		return 0;
-	if ((s = cached(st, Q_INVALIDATION, "SELECT invalidated_by, reason, "
-	    "created_at FROM invalidations WHERE verdict_id = ?", err)) == NULL)
+	if ((s = cached(st, Q_INVALIDATION, "SELECT " SLG_INVALIDATION_COLUMNS
+	    " FROM invalidations WHERE verdict_id = ?", err)) == NULL)
 		return SLG_ESTORE;
 	sqlite3_bind_int64(s, 1, v->id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		v->invalidated_by = col_text(s, 0);
-		v->invalidated_reason = col_text(s, 1);
-		v->invalidated_at = sqlite3_column_int64(s, 2);
-	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		slg_row_invalidation(&SQ_ROW(s), v);
 	sqlite3_reset(s);
 	return 0;
 }
@@ -1019,7 +883,7 @@ sq_history(struct slg_store *base, const struct slg_history_filter *f,
 
 	*out = NULL;
 	*n = 0;
-	slg_buf_puts(&sql, "SELECT " VERDICT_COLUMNS " FROM verdicts WHERE 1");
+	slg_buf_puts(&sql, "SELECT " SLG_VERDICT_COLUMNS " FROM verdicts WHERE 1");
 	if (f->service)
 		slg_buf_puts(&sql, " AND service = ?");
 	if (f->environment)
@@ -1067,7 +931,7 @@ sq_history(struct slg_store *base, const struct slg_history_filter *f,
 		sqlite3_bind_int64(s, i++, f->before);
 	sqlite3_bind_int(s, i++, limit);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((list[cnt] = row_verdict(s)) == NULL) {
+		if ((list[cnt] = slg_row_verdict(&SQ_ROW(s))) == NULL) {
 			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -1103,12 +967,12 @@ sq_get(struct slg_store *base, int64_t id, struct slg_verdict **out,
 	int rc = 0, r;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT " VERDICT_COLUMNS " FROM verdicts "
+	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_VERDICT_COLUMNS " FROM verdicts "
 	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read the verdict");
 	sqlite3_bind_int64(s, 1, id);
 	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((v = row_verdict(s)) == NULL)
+		if ((v = slg_row_verdict(&SQ_ROW(s))) == NULL)
 			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 	} else if (r == SQLITE_DONE) {
 		rc = slg_err_set(err, SLG_ENOTFOUND, "no verdict with id %lld",
@@ -1131,7 +995,7 @@ sq_latest_per_service(struct slg_store *base, struct slg_verdict ***out,
     size_t *n, struct slg_err *err)
 {
 	struct sq_store *st = (struct sq_store *)base;
-	static const char sql[] = "SELECT " VERDICT_COLUMNS " FROM verdicts "
+	static const char sql[] = "SELECT " SLG_VERDICT_COLUMNS " FROM verdicts "
 	    "WHERE id IN (SELECT verdict_id FROM latest_verdicts) "
 	    "ORDER BY service, environment";
 	struct slg_verdict **list = NULL, **p;
@@ -1152,7 +1016,7 @@ sq_latest_per_service(struct slg_store *base, struct slg_verdict ***out,
 			}
 			list = p;
 		}
-		if ((list[cnt] = row_verdict(s)) == NULL) {
+		if ((list[cnt] = slg_row_verdict(&SQ_ROW(s))) == NULL) {
 			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -1278,31 +1142,6 @@ rollback:
 	return err->code;
 }
 
-#define WATCH_COLUMNS "id, service, environment, commit_sha, since, " \
-    "deadline, created_at, state, errors, settle, progress, request, " \
-    "(SELECT count(*) FROM watch_polls p WHERE p.watch_id = watches.id)"
-
-static void
-row_watch(sqlite3_stmt *s, struct slg_watch *w)
-{
-	const unsigned char *state = sqlite3_column_text(s, 7);
-
-	memset(w, 0, sizeof(*w));
-	w->id = sqlite3_column_int64(s, 0);
-	w->service = col_text(s, 1);
-	w->environment = col_text(s, 2);
-	w->commit = col_text(s, 3);
-	w->since = sqlite3_column_int64(s, 4);
-	w->deadline = sqlite3_column_int64(s, 5);
-	w->created_at = sqlite3_column_int64(s, 6);
-	w->running = state && strcmp((const char *)state, "running") == 0;
-	w->errors = sqlite3_column_int(s, 8);
-	w->settle = sqlite3_column_int(s, 9);
-	w->progress = col_text(s, 10);
-	w->request = col_text(s, 11);
-	w->polls = sqlite3_column_int(s, 12);
-}
-
 static int
 sq_watch_get(struct slg_store *base, int64_t id, struct slg_watch *out,
     struct slg_err *err)
@@ -1312,12 +1151,12 @@ sq_watch_get(struct slg_store *base, int64_t id, struct slg_watch *out,
 	int rc = 0, r;
 
 	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(st->db, "SELECT " WATCH_COLUMNS " FROM watches "
+	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_WATCH_COLUMNS " FROM watches "
 	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read evaluations");
 	sqlite3_bind_int64(s, 1, id);
 	if ((r = sqlite3_step(s)) == SQLITE_ROW)
-		row_watch(s, out);
+		slg_row_watch(&SQ_ROW(s), out);
 	else if (r == SQLITE_DONE)
 		rc = slg_err_set(err, SLG_ENOTFOUND, "no evaluation %lld",
 		    (long long)id);
@@ -1340,9 +1179,9 @@ sq_watch_list(struct slg_store *base, const char *commit,
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, commit ? "SELECT " WATCH_COLUMNS
+	if (sqlite3_prepare_v2(st->db, commit ? "SELECT " SLG_WATCH_COLUMNS
 	    " FROM watches WHERE commit_sha = ? ORDER BY id" : "SELECT "
-	    WATCH_COLUMNS " FROM watches WHERE state = 'running' ORDER BY id",
+	    SLG_WATCH_COLUMNS " FROM watches WHERE state = 'running' ORDER BY id",
 	    -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read evaluations");
 	if (commit)
@@ -1356,7 +1195,7 @@ sq_watch_list(struct slg_store *base, const char *commit,
 			}
 			list = w;
 		}
-		row_watch(s, &list[(*n)++]);
+		slg_row_watch(&SQ_ROW(s), &list[(*n)++]);
 	}
 	if (r != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot read evaluations");
@@ -1383,8 +1222,8 @@ sq_watch_polls(struct slg_store *base, int64_t id,
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT polled_at, window_end, verdict, "
-	    "summary, reason FROM watch_polls WHERE watch_id = ? ORDER BY seq",
+	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_POLL_COLUMNS " FROM "
+	    "watch_polls WHERE watch_id = ? ORDER BY seq",
 	    -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read polls");
 	sqlite3_bind_int64(s, 1, id);
@@ -1397,13 +1236,7 @@ sq_watch_polls(struct slg_store *base, int64_t id,
 			}
 			list = p;
 		}
-		p = &list[(*n)++];
-		p->polled_at = sqlite3_column_int64(s, 0);
-		p->window_end = sqlite3_column_int64(s, 1);
-		p->verdict = slg_verdict_parse((const char *)
-		    sqlite3_column_text(s, 2));
-		p->summary = col_text(s, 3);
-		p->reason = col_text(s, 4);
+		slg_row_poll(&SQ_ROW(s), &list[(*n)++]);
 	}
 	if (r != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot read polls");
@@ -1517,36 +1350,6 @@ audit_verdict(struct sq_store *st, const struct slg_verdict *v,
 	return audit_append(st, &e, err);
 }
 
-#define AUDIT_COLUMNS "id, at, actor, kind, service, environment, " \
-    "commit_sha, subject_id, what, why, content_hash, prev_hash, hash"
-
-static void
-row_audit(sqlite3_stmt *s, struct slg_audit_entry *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(s, 0);
-	e->at = sqlite3_column_int64(s, 1);
-	e->actor = col_text(s, 2);
-	e->kind = slg_audit_kind((const char *)sqlite3_column_text(s, 3));
-	if (e->kind == NULL)
-		e->kind = "unknown";
-	e->service = col_text(s, 4);
-	e->environment = col_text(s, 5);
-	e->commit = col_text(s, 6);
-	e->subject_id = sqlite3_column_int64(s, 7);
-	e->what = col_text(s, 8);
-	e->why = col_text(s, 9);
-	snprintf(e->content_hash, sizeof(e->content_hash), "%s",
-	    sqlite3_column_text(s, 10) ? (const char *)sqlite3_column_text(s, 10) :
-	    "");
-	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
-	    sqlite3_column_text(s, 11) ? (const char *)sqlite3_column_text(s, 11) :
-	    "");
-	snprintf(e->hash, sizeof(e->hash), "%s", sqlite3_column_text(s, 12) ?
-	    (const char *)sqlite3_column_text(s, 12) : "");
-}
-
-
 static int
 sq_audit_list(struct slg_store *base, const struct slg_audit_filter *f,
     struct slg_audit_entry **out, size_t *n, struct slg_err *err)
@@ -1560,7 +1363,7 @@ sq_audit_list(struct slg_store *base, const struct slg_audit_filter *f,
 
 	*out = NULL;
 	*n = 0;
-	slg_buf_puts(&sql, "SELECT " AUDIT_COLUMNS " FROM audit WHERE 1");
+	slg_buf_puts(&sql, "SELECT " SLG_AUDIT_COLUMNS " FROM audit WHERE 1");
 	if (f->service)
 		slg_buf_puts(&sql, " AND service = ?");
 	if (f->environment)
@@ -1593,7 +1396,7 @@ sq_audit_list(struct slg_store *base, const struct slg_audit_filter *f,
 		sqlite3_bind_int64(s, i++, f->before);
 	sqlite3_bind_int(s, i++, limit);
 	while (cnt < (size_t)limit && (r = sqlite3_step(s)) == SQLITE_ROW) {
-		row_audit(s, &list[cnt]);
+		slg_row_audit(&SQ_ROW(s), &list[cnt]);
 		if (list[cnt].actor == NULL || list[cnt].what == NULL) {
 			cnt++;
 			rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
@@ -1651,7 +1454,7 @@ sq_audit_verify(struct slg_store *base, const char *expect_head,
 	/* one snapshot: a change made meanwhile is not half seen */
 	if (exec(st, "BEGIN", "cannot check the audit trail", err) != 0)
 		return SLG_ESTORE;
-	if (sqlite3_prepare_v2(st->db, "SELECT " AUDIT_COLUMNS " FROM audit "
+	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_AUDIT_COLUMNS " FROM audit "
 	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
 		rc = db_fail(st, err, "cannot read the audit trail");
 		goto out;
@@ -1659,7 +1462,7 @@ sq_audit_verify(struct slg_store *base, const char *expect_head,
 	while (c->ok && rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		struct slg_audit_entry e;
 
-		row_audit(s, &e);
+		slg_row_audit(&SQ_ROW(s), &e);
 		rc = slg_trail_walk_step(&w, &e, c, err);
 		slg_audit_entry_release(&e);
 	}

@@ -1,9 +1,11 @@
--- slogate on PostgreSQL, schema 1: what schema/sqlite/001..006 make, in
+-- slogate on PostgreSQL, schema 1: what schema/sqlite/001..007 make, in
 -- one migration, for the PostgreSQL store that several `slogate serve`
 -- replicas share. Types follow the SQLite schema's values (BIGINT for
 -- integers and unix seconds, DOUBLE PRECISION for reals, TEXT), so a row
 -- reads back, and hashes for the audit trail, the same on both. Ids come
--- from sequences, never max() + 1: replicas write at once.
+-- from sequences, never max() + 1: replicas write at once. Text compares
+-- byte by byte (COLLATE "C"), as in SQLite, whatever the database's locale:
+-- lists come out in the same order and commit prefixes are ranges.
 
 CREATE TABLE schema_version (
 	version         INTEGER NOT NULL
@@ -19,25 +21,27 @@ CREATE SEQUENCE verdict_recorded;
 
 CREATE TABLE watches (
 	id              BIGINT  PRIMARY KEY DEFAULT nextval('evaluation_ids'),
-	service         TEXT    NOT NULL,
-	environment     TEXT    NOT NULL,
-	commit_sha      TEXT    NOT NULL,
+	service         TEXT COLLATE "C"    NOT NULL,
+	environment     TEXT COLLATE "C"    NOT NULL,
+	commit_sha      TEXT COLLATE "C"    NOT NULL,
 	since           BIGINT  NOT NULL,   -- the window starts here: the deploy
 	deadline        BIGINT  NOT NULL,   -- the wait ends here, inconclusive
 	created_at      BIGINT  NOT NULL,
-	state           TEXT    NOT NULL CHECK (state IN ('running', 'done')),
+	state           TEXT COLLATE "C"    NOT NULL CHECK (state IN ('running', 'done')),
 	errors          BIGINT  NOT NULL DEFAULT 0,
 	settle          BIGINT  NOT NULL DEFAULT 0,
 	progress        TEXT,
-	request         TEXT    NOT NULL
+	request         TEXT COLLATE "C"    NOT NULL,
+	lease_owner     TEXT COLLATE "C",   -- the service polling it
+	lease_until     BIGINT              -- its lease ends
 );
 
 CREATE TABLE verdicts (
 	id              BIGINT  PRIMARY KEY DEFAULT nextval('evaluation_ids'),
 	watch_id        BIGINT  REFERENCES watches (id),
-	service         TEXT    NOT NULL,
-	environment     TEXT    NOT NULL,
-	commit_sha      TEXT    NOT NULL,
+	service         TEXT COLLATE "C"    NOT NULL,
+	environment     TEXT COLLATE "C"    NOT NULL,
+	commit_sha      TEXT COLLATE "C"    NOT NULL,
 	commit_time     BIGINT,
 	commit_author   TEXT,
 	commit_subject  TEXT,
@@ -51,13 +55,13 @@ CREATE TABLE verdicts (
 	pipeline_url    TEXT,
 	job_url         TEXT,
 	ref_name        TEXT,
-	policy_path     TEXT    NOT NULL,
-	policy_digest   TEXT    NOT NULL,
-	prometheus_url  TEXT    NOT NULL,
-	slogate_version TEXT    NOT NULL,
-	verdict         TEXT    NOT NULL
+	policy_path     TEXT COLLATE "C"    NOT NULL,
+	policy_digest   TEXT COLLATE "C"    NOT NULL,
+	prometheus_url  TEXT COLLATE "C"    NOT NULL,
+	slogate_version TEXT COLLATE "C"    NOT NULL,
+	verdict         TEXT COLLATE "C"    NOT NULL
 	    CHECK (verdict IN ('pass', 'fail', 'warn', 'inconclusive', 'error')),
-	reason          TEXT    NOT NULL,
+	reason          TEXT COLLATE "C"    NOT NULL,
 	guard_promql    TEXT,
 	guard_value     DOUBLE PRECISION,
 	guard_min       DOUBLE PRECISION,
@@ -72,14 +76,14 @@ CREATE TABLE verdicts (
 CREATE TABLE objective_results (
 	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
 	position        BIGINT  NOT NULL,
-	name            TEXT    NOT NULL,
-	promql          TEXT    NOT NULL,
+	name            TEXT COLLATE "C"    NOT NULL,
+	promql          TEXT COLLATE "C"    NOT NULL,
 	sustained       BIGINT  NOT NULL,
 	judged          BIGINT  NOT NULL,
 	unit            BIGINT  NOT NULL,
 	pass_criteria   TEXT,
 	warn_criteria   TEXT,
-	status          TEXT    NOT NULL
+	status          TEXT COLLATE "C"    NOT NULL
 	    CHECK (status IN ('pass', 'warn', 'fail', 'no_data', 'error', 'info')),
 	value           DOUBLE PRECISION,
 	value_at        DOUBLE PRECISION,
@@ -89,7 +93,7 @@ CREATE TABLE objective_results (
 	points_failed   BIGINT  NOT NULL,
 	points_warn     BIGINT  NOT NULL,
 	points_missing  BIGINT  NOT NULL,
-	detail          TEXT    NOT NULL,
+	detail          TEXT COLLATE "C"    NOT NULL,
 	baseline_commits TEXT,
 	baseline_detail TEXT,
 	weight          DOUBLE PRECISION NOT NULL DEFAULT 1,
@@ -99,9 +103,9 @@ CREATE TABLE objective_results (
 
 CREATE TABLE baselines (
 	id              BIGSERIAL PRIMARY KEY,
-	service         TEXT    NOT NULL,
-	environment     TEXT    NOT NULL,
-	objective       TEXT    NOT NULL,
+	service         TEXT COLLATE "C"    NOT NULL,
+	environment     TEXT COLLATE "C"    NOT NULL,
+	objective       TEXT COLLATE "C"    NOT NULL,
 	value           DOUBLE PRECISION NOT NULL,
 	set_at          BIGINT  NOT NULL,
 	set_by          TEXT,
@@ -113,25 +117,25 @@ CREATE TABLE baselines (
 CREATE TABLE approvals (
 	id              BIGSERIAL PRIMARY KEY,
 	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
-	commit_sha      TEXT    NOT NULL,
-	service         TEXT    NOT NULL,
-	environment     TEXT    NOT NULL,
-	approved_by     TEXT    NOT NULL,
-	reason          TEXT    NOT NULL CHECK (length(reason) > 0),
+	commit_sha      TEXT COLLATE "C"    NOT NULL,
+	service         TEXT COLLATE "C"    NOT NULL,
+	environment     TEXT COLLATE "C"    NOT NULL,
+	approved_by     TEXT COLLATE "C"    NOT NULL,
+	reason          TEXT COLLATE "C"    NOT NULL CHECK (length(reason) > 0),
 	created_at      BIGINT  NOT NULL,
 	expires_at      BIGINT,
 	revoked_at      BIGINT,
 	revoked_by      TEXT,
 	revoke_reason   TEXT,
 	named_by        TEXT,
-	revoked_named_by TEXT
+	revoked_named_by TEXT COLLATE "C"
 );
 
 CREATE TABLE invalidations (
 	id              BIGSERIAL PRIMARY KEY,
 	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
 	invalidated_by  TEXT,
-	reason          TEXT    NOT NULL CHECK (length(reason) > 0),
+	reason          TEXT COLLATE "C"    NOT NULL CHECK (length(reason) > 0),
 	created_at      BIGINT  NOT NULL
 );
 
@@ -140,18 +144,19 @@ CREATE TABLE watch_polls (
 	seq             BIGINT  NOT NULL,
 	polled_at       BIGINT  NOT NULL,
 	window_end      BIGINT  NOT NULL,
-	verdict         TEXT    NOT NULL
+	verdict         TEXT COLLATE "C"    NOT NULL
 	    CHECK (verdict IN ('pass', 'fail', 'warn', 'inconclusive', 'error')),
-	summary         TEXT    NOT NULL,
-	reason          TEXT    NOT NULL,
+	summary         TEXT COLLATE "C"    NOT NULL,
+	reason          TEXT COLLATE "C"    NOT NULL,
+	polled_by       TEXT COLLATE "C",
 	PRIMARY KEY (watch_id, seq)
 );
 
 -- The latest verdict of each service and environment, written in each
 -- verdict's transaction, so `/` reads a row per service.
 CREATE TABLE latest_verdicts (
-	service         TEXT    NOT NULL,
-	environment     TEXT    NOT NULL,
+	service         TEXT COLLATE "C"    NOT NULL,
+	environment     TEXT COLLATE "C"    NOT NULL,
 	verdict_id      BIGINT  NOT NULL REFERENCES verdicts (id),
 	PRIMARY KEY (service, environment)
 );
@@ -174,18 +179,18 @@ CREATE TABLE audit (
 	id              BIGINT  PRIMARY KEY,  -- the chain's order: the store
 	                                      -- appends under a lock of the table
 	at              BIGINT  NOT NULL,
-	actor           TEXT    NOT NULL,
-	kind            TEXT    NOT NULL CHECK (kind IN ('evaluation', 'trial',
+	actor           TEXT COLLATE "C"    NOT NULL,
+	kind            TEXT COLLATE "C"    NOT NULL CHECK (kind IN ('evaluation', 'trial',
 	    'approval', 'revocation', 'baseline', 'invalidation')),
 	service         TEXT,
 	environment     TEXT,
 	commit_sha      TEXT,
 	subject_id      BIGINT  NOT NULL,
-	what            TEXT    NOT NULL,
+	what            TEXT COLLATE "C"    NOT NULL,
 	why             TEXT,
-	content_hash    TEXT    NOT NULL,
-	prev_hash       TEXT    NOT NULL,
-	hash            TEXT    NOT NULL
+	content_hash    TEXT COLLATE "C"    NOT NULL,
+	prev_hash       TEXT COLLATE "C"    NOT NULL,
+	hash            TEXT COLLATE "C"    NOT NULL
 );
 
 -- A new database has no rows older than the trail.

@@ -1184,7 +1184,7 @@ test_watches(void **state)
 	struct slg_err err = { 0, "" };
 	struct slg_watch w, got, *list = NULL;
 	struct slg_watch_poll poll = { T0 + 10, T0 + 10, SLG_V_PASS,
-	    (char *)"10s/20s observed", (char *)"all good" }, *polls = NULL;
+	    (char *)"10s/20s observed", (char *)"all good", NULL }, *polls = NULL;
 	struct slg_verdict *v, *back = NULL;
 	int64_t before = add(st, "api", "staging", SHA_A1, "main", SLG_V_PASS,
 	    0.1, T0), after, mid;

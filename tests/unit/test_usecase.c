@@ -335,7 +335,7 @@ approval_does_not_outlive_a_watch(void **state)
 	struct slg_err err = { 0, "" };
 	struct slg_watch w;
 	struct slg_watch_poll poll = { NOW, NOW, SLG_V_FAIL,
-	    (char *)"600s/600s observed", (char *)"latency_p95 failed" };
+	    (char *)"600s/600s observed", (char *)"latency_p95 failed", NULL };
 	struct slg_approval a;
 	struct slg_verdict *final, *v = NULL;
 	int64_t first;

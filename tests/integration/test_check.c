@@ -888,7 +888,7 @@ db_migrate_says_what_it_did(void **state)
 	(void)state;
 	h_slogate(&r, mig, NULL);
 	assert_int_equal(r.code, 0);
-	assert_contains(r.out, "created at schema 6");
+	assert_contains(r.out, "created at schema 7");
 	h_run_free(&r);
 	check(&r, pol, d, SHA_A, prom.end, NULL);
 	assert_true(r.code == 0 || r.code == 1);	/* a verdict recorded */
@@ -898,10 +898,12 @@ db_migrate_says_what_it_did(void **state)
 	    "DROP TABLE latest_verdicts; "
 	    "DROP INDEX verdicts_recorded; DROP INDEX "
 	    "verdicts_by_commit_recorded; ALTER TABLE verdicts DROP COLUMN "
-	    "recorded; PRAGMA user_version = 5'", d), 0);
+	    "recorded; ALTER TABLE watches DROP COLUMN lease_owner; ALTER TABLE "
+	    "watches DROP COLUMN lease_until; ALTER TABLE watch_polls DROP "
+	    "COLUMN polled_by; PRAGMA user_version = 5'", d), 0);
 	h_slogate(&r, mig, NULL);
 	assert_int_equal(r.code, 0);
-	assert_contains(r.out, "migrated from schema 5 to 6");
+	assert_contains(r.out, "migrated from schema 5 to 7");
 	h_run_free(&r);
 	assert_int_equal(h_db_int(d, "SELECT count(*) FROM latest_verdicts"), 1);
 	h_slogate(&r, hist, NULL);
@@ -912,7 +914,7 @@ db_migrate_says_what_it_did(void **state)
 	h_run_free(&r);
 	h_slogate(&r, mig, NULL);
 	assert_int_equal(r.code, 0);
-	assert_contains(r.out, "schema 6, up to date");
+	assert_contains(r.out, "schema 7, up to date");
 	h_run_free(&r);
 
 	assert_int_equal(h_sh("sqlite3 '%s' 'PRAGMA user_version = 99'", n), 0);

@@ -8,7 +8,7 @@ DATADIR   := $(PREFIX)/share/slogate
 BUILD     ?= build
 
 CC        ?= cc
-PKGS      := libcurl libcjson libgit2 sqlite3 libmicrohttpd gnutls
+PKGS      := libcurl libcjson libgit2 sqlite3 libpq libmicrohttpd gnutls
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Werror
 CFLAGS    ?= -O2 -g
@@ -19,7 +19,8 @@ LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 # everything but the CLI goes into a library the tests link too
 LIB_SRC   := $(filter-out gate/cli/%,$(wildcard gate/*/*.c))
 CLI_SRC   := $(wildcard gate/cli/*.c)
-LIB_OBJ   := $(LIB_SRC:gate/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/schema.o
+LIB_OBJ   := $(LIB_SRC:gate/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/schema.o \
+             $(BUILD)/obj/schema_pg.o
 CLI_OBJ   := $(CLI_SRC:gate/%.c=$(BUILD)/obj/%.o)
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
@@ -79,9 +80,12 @@ $(BUILD)/version.h: FORCE | $(BUILD)/obj
 FORCE:
 
 $(BUILD)/schema.c: $(wildcard schema/sqlite/*.sql) scripts/embed-schema.sh | $(BUILD)/obj
-	sh scripts/embed-schema.sh schema/sqlite/*.sql > $@.tmp && mv $@.tmp $@
+	sh scripts/embed-schema.sh slg_schema schema/sqlite/*.sql > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/schema.o: $(BUILD)/schema.c
+$(BUILD)/schema_pg.c: $(wildcard schema/postgres/*.sql) scripts/embed-schema.sh | $(BUILD)/obj
+	sh scripts/embed-schema.sh slg_pg_schema schema/postgres/*.sql > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/schema.o $(BUILD)/obj/schema_pg.o: $(BUILD)/obj/%.o: $(BUILD)/%.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/fuzz:

@@ -659,7 +659,7 @@ cmd_check(int argc, char **argv)
 	if ((rc = o.wait ? watch_local(&o, &run, timeout, &v, &err) :
 	    slg_engine_check(&run, &v, &err)) != 0)
 		goto fail;
-	rc = emit(&o, v, slg_db_path(o.db));
+	rc = emit(&o, v, slg_store_label(store));
 	goto out;
 fail:
 	rc = check_fail(&err);

@@ -8,6 +8,8 @@
 struct slg_store_ops {
 	const char *name;
 	void (*close)(struct slg_store *);
+	int (*schema_latest)(void);
+	const char *(*label)(struct slg_store *);
 	int (*schema_version)(struct slg_store *);
 	int (*schema_found)(struct slg_store *);
 	int (*record_batch)(struct slg_store *, struct slg_verdict **v,
@@ -53,6 +55,9 @@ struct slg_store_ops {
 	    struct slg_err *err);
 	int (*watch_list)(struct slg_store *, const char *commit,
 	    struct slg_watch **out, size_t *n, struct slg_err *err);
+	int (*watch_claim)(struct slg_store *, const char *owner, int64_t now,
+	    int64_t lease, size_t max, struct slg_watch **out, size_t *n,
+	    struct slg_err *err);
 	int (*watch_polls)(struct slg_store *, int64_t id,
 	    struct slg_watch_poll **out, size_t *n, struct slg_err *err);
 	int (*ping)(struct slg_store *, struct slg_err *err);
@@ -67,8 +72,16 @@ struct slg_store {
 	const struct slg_store_ops *ops;
 };
 
-/* Opens the SQLite file at path (store.h's slg_store_open). */
+/* Opens the SQLite file at path (store.h's slg_store_open): a file is
+ * migrated whenever it is opened. */
 int slg_sqlite_open(const char *path, struct slg_store **out,
     struct slg_err *err);
+int slg_sqlite_schema_latest(void);
+
+/* Opens the PostgreSQL database of a libpq connection URL; migrating: as
+ * slg_store_migrate, otherwise an out-of-date schema is refused. */
+int slg_pg_open(const char *url, int migrating, struct slg_store **out,
+    struct slg_err *err);
+int slg_pg_schema_latest(void);
 
 #endif

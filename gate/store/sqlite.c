@@ -136,9 +136,15 @@ sq_close(struct slg_store *base)
 }
 
 int
-slg_store_schema_latest(void)
+slg_sqlite_schema_latest(void)
 {
 	return (int)slg_schema_count;
+}
+
+static const char *
+sq_label(struct slg_store *base)
+{
+	return ((struct sq_store *)base)->path;
 }
 
 static int
@@ -1052,7 +1058,8 @@ sq_watch_add(struct slg_store *base, struct slg_watch *w,
 	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "INSERT INTO watches (id, service, "
 	    "environment, commit_sha, since, deadline, created_at, state, "
-	    "request) VALUES (" NEXT_ID ", ?, ?, ?, ?, ?, ?, 'running', ?)";
+	    "request, lease_owner, lease_until) VALUES (" NEXT_ID ", ?, ?, ?, ?, "
+	    "?, ?, 'running', ?, ?, ?)";
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
@@ -1065,6 +1072,8 @@ sq_watch_add(struct slg_store *base, struct slg_watch *w,
 	sqlite3_bind_int64(s, 5, w->deadline);
 	sqlite3_bind_int64(s, 6, w->created_at);
 	bind_text(s, 7, w->request ? w->request : "{}");
+	bind_text(s, 8, w->owner);
+	bind_time(s, 9, w->lease_until);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot record the evaluation");
 	else
@@ -1080,17 +1089,39 @@ sq_watch_poll(struct slg_store *base, struct slg_watch *w,
     struct slg_err *err)
 {
 	struct sq_store *st = (struct sq_store *)base;
-	static const char ins[] = "INSERT INTO watch_polls (watch_id, seq, "
-	    "polled_at, window_end, verdict, summary, reason) VALUES "
-	    "(?, (SELECT count(*) + 1 FROM watch_polls WHERE watch_id = ?1), "
-	    "?, ?, ?, ?, ?)";
+	/* only the service holding the lease polls, and renews it */
 	static const char upd[] = "UPDATE watches SET errors = ?, settle = ?, "
-	    "progress = ?, state = ? WHERE id = ? AND state = 'running'";
+	    "progress = ?, state = ?, lease_until = ? WHERE id = ? AND "
+	    "state = 'running' AND lease_owner IS ?";
+	static const char ins[] = "INSERT INTO watch_polls (watch_id, seq, "
+	    "polled_at, window_end, verdict, summary, reason, polled_by) VALUES "
+	    "(?1, (SELECT count(*) + 1 FROM watch_polls WHERE watch_id = ?1), "
+	    "?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *s = NULL;
 	int changed;
 
 	if (exec(st, "BEGIN IMMEDIATE", "cannot start recording", err) != 0)
 		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, upd, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(s, 1, w->errors);
+	sqlite3_bind_int(s, 2, w->settle);
+	bind_text(s, 3, p->summary);
+	bind_text(s, 4, final ? "done" : "running");
+	bind_time(s, 5, w->lease_until);
+	sqlite3_bind_int64(s, 6, w->id);
+	bind_text(s, 7, w->owner);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	changed = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (changed != 1) {
+		/* ended, or taken over by another service: not polled twice */
+		slg_err_set(err, SLG_ECONFLICT, "evaluation %lld has ended or is "
+		    "polled by another service", (long long)w->id);
+		goto rollback;
+	}
 	if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(s, 1, w->id);
@@ -1099,27 +1130,11 @@ sq_watch_poll(struct slg_store *base, struct slg_watch *w,
 	bind_text(s, 4, slg_verdict_str(p->verdict));
 	bind_text(s, 5, p->summary ? p->summary : "");
 	bind_text(s, 6, p->reason ? p->reason : "");
+	bind_text(s, 7, w->owner);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(st->db, upd, -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int(s, 1, w->errors);
-	sqlite3_bind_int(s, 2, w->settle);
-	bind_text(s, 3, p->summary);
-	bind_text(s, 4, final ? "done" : "running");
-	sqlite3_bind_int64(s, 5, w->id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail;
-	changed = sqlite3_changes(st->db);
 	sqlite3_finalize(s);
 	s = NULL;
-	if (changed != 1) {
-		/* another process ended it: it is not polled twice */
-		slg_err_set(err, SLG_ECONFLICT, "evaluation %lld has ended already",
-		    (long long)w->id);
-		goto rollback;
-	}
 	if (final != NULL) {
 		final->watch_id = w->id;
 		if (insert_verdict(st, final, &final->id, err) != 0 ||
@@ -1208,6 +1223,73 @@ out:
 	}
 	*out = list;
 	return 0;
+}
+
+static int
+sq_watch_claim(struct slg_store *base, const char *owner, int64_t now,
+    int64_t lease, size_t max, struct slg_watch **out, size_t *n,
+    struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	static const char claim[] = "UPDATE watches SET lease_owner = ?1, "
+	    "lease_until = ?2 + ?3 WHERE id IN (SELECT id FROM watches WHERE "
+	    "state = 'running' AND (lease_owner = ?1 OR lease_until IS NULL OR "
+	    "lease_until < ?2) ORDER BY id LIMIT ?4)";
+	struct slg_watch *list = NULL, *w;
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = 0, r;
+
+	*out = NULL;
+	*n = 0;
+	/* IMMEDIATE: the claim and the read are one step for other writers */
+	if (exec(st, "BEGIN IMMEDIATE", "cannot claim evaluations", err) != 0)
+		return SLG_ESTORE;
+	if (sqlite3_prepare_v2(st->db, claim, -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot claim evaluations");
+		goto out;
+	}
+	bind_text(s, 1, owner);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, lease);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (r != SQLITE_DONE) {
+		rc = db_fail(st, err, "cannot claim evaluations");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_WATCH_COLUMNS " FROM "
+	    "watches WHERE state = 'running' AND lease_owner = ? ORDER BY id",
+	    -1, &s, NULL) != SQLITE_OK) {
+		rc = db_fail(st, err, "cannot read evaluations");
+		goto out;
+	}
+	bind_text(s, 1, owner);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((w = realloc(list, cap * sizeof(*w))) == NULL) {
+				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
+				goto out;
+			}
+			list = w;
+		}
+		slg_row_watch(&SQ_ROW(s), &list[(*n)++]);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read evaluations");
+out:
+	sqlite3_finalize(s);
+	if (rc == 0 && exec(st, "COMMIT", "cannot claim evaluations", err) == 0) {
+		*out = list;
+		return 0;
+	}
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	slg_store_watch_list_free(list, *n);
+	*n = 0;
+	return rc ? rc : SLG_ESTORE;
 }
 
 static int
@@ -1493,6 +1575,8 @@ out:
 static const struct slg_store_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
+	.schema_latest = slg_sqlite_schema_latest,
+	.label = sq_label,
 	.schema_version = sq_schema_version,
 	.schema_found = sq_schema_found,
 	.record_batch = sq_record_batch,
@@ -1512,6 +1596,7 @@ static const struct slg_store_ops sq_ops = {
 	.watch_poll = sq_watch_poll,
 	.watch_get = sq_watch_get,
 	.watch_list = sq_watch_list,
+	.watch_claim = sq_watch_claim,
 	.watch_polls = sq_watch_polls,
 	.ping = sq_ping,
 	.audit_list = sq_audit_list,

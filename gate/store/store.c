@@ -1,6 +1,6 @@
 /* store: the interface every command and the service use; it picks the
  * backend from the database's URL and passes each call to it. Holds no SQL:
- * that is in each backend (sqlite.c). */
+ * that is in each backend (sqlite.c, postgres.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +19,6 @@ sqlite_path(const char *url, const char **path, struct slg_err *err)
 	*path = NULL;
 	if (strncmp(url, "sqlite:", 7) == 0)
 		url += 7;
-	else if (strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0)
-		return slg_err_set(err, SLG_EUSAGE, "a postgresql:// database "
-		    "needs the PostgreSQL store, which this slogate does not "
-		    "have yet: use a SQLite file");
 	else if (colon != NULL && strncmp(colon, "://", 3) == 0 &&
 	    (slash == NULL || slash > colon))
 		return slg_err_set(err, SLG_EUSAGE, "database '%.*s://...': "
@@ -44,16 +39,51 @@ sqlite_path(const char *url, const char **path, struct slg_err *err)
 }
 
 
-int
-slg_store_open(const char *url, struct slg_store **out, struct slg_err *err)
+static int
+is_postgres(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0;
+}
+
+static int
+open_url(const char *url, int migrating, struct slg_store **out,
+    struct slg_err *err)
 {
 	const char *path;
 	int rc;
 
 	*out = NULL;
+	if (is_postgres(url))
+		return slg_pg_open(url, migrating, out, err);
 	if ((rc = sqlite_path(url, &path, err)) != 0)
 		return rc;
 	return slg_sqlite_open(path, out, err);
+}
+
+int
+slg_store_open(const char *url, struct slg_store **out, struct slg_err *err)
+{
+	return open_url(url, 0, out, err);
+}
+
+int
+slg_store_migrate(const char *url, struct slg_store **out,
+    struct slg_err *err)
+{
+	return open_url(url, 1, out, err);
+}
+
+const char *
+slg_store_label(struct slg_store *st)
+{
+	return st->ops->label(st);
+}
+
+int
+slg_store_schema_latest(struct slg_store *st)
+{
+	return st->ops->schema_latest();
 }
 
 void
@@ -201,6 +231,14 @@ slg_store_watch_list(struct slg_store *st, const char *commit,
     struct slg_watch **out, size_t *n, struct slg_err *err)
 {
 	return st->ops->watch_list(st, commit, out, n, err);
+}
+
+int
+slg_store_watch_claim(struct slg_store *st, const char *owner, int64_t now,
+    int64_t lease, size_t max, struct slg_watch **out, size_t *n,
+    struct slg_err *err)
+{
+	return st->ops->watch_claim(st, owner, now, lease, max, out, n, err);
 }
 
 int

@@ -1,5 +1,6 @@
 /* store: keeps verdicts, approvals, baselines, watches and the audit trail
- * in a database, one backend per kind (store/sqlite.c: every SQL statement).
+ * in a database, one backend per kind (store/sqlite.c, store/postgres.c:
+ * every SQL statement).
  * Must not see HTTP or argv, must not print, and shows no backend's types. */
 #ifndef SLG_STORE_H
 #define SLG_STORE_H
@@ -13,17 +14,30 @@
 
 struct slg_store;
 
-/* Opens (creating when missing) the database url names (a file path or
- * sqlite:PATH) and brings its schema up to date in one transaction. A
- * database whose schema is newer than this binary knows is refused. One
- * handle per thread. Gives SLG_EUSAGE for a URL it cannot take, SLG_ESTORE. */
+/* Opens the database url names: a file path or sqlite:PATH (SQLite,
+ * created when missing and its schema brought up to date in one
+ * transaction), or postgresql://user@host:port/dbname (libpq's URL and
+ * PG* environment variables; its schema must be up to date: see
+ * slg_store_migrate). A database whose schema is newer than this binary
+ * knows is refused. One handle per thread. Gives SLG_EUSAGE for a URL it
+ * cannot take, SLG_ESTORE. */
 int slg_store_open(const char *url, struct slg_store **out,
+    struct slg_err *err);
+
+/* As slg_store_open, and brings the schema up to date on any backend, in
+ * one transaction, one migrating process at a time (`slogate db
+ * migrate`). */
+int slg_store_migrate(const char *url, struct slg_store **out,
     struct slg_err *err);
 void slg_store_close(struct slg_store *st);
 
-/* The schema version this binary writes, the one the database has, and
- * the one it had when opened (0: it was new). */
-int slg_store_schema_latest(void);
+/* The database in words for messages: the file's path, or
+ * postgresql://user@host:port/dbname (never a password). */
+const char *slg_store_label(struct slg_store *st);
+
+/* The schema version this binary writes to st's kind of database, the one
+ * the database has, and the one it had when opened (0: it was new). */
+int slg_store_schema_latest(struct slg_store *st);
 int slg_store_schema_version(struct slg_store *st);
 int slg_store_schema_found(struct slg_store *st);
 
@@ -147,8 +161,10 @@ int slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
 
 /* Records poll p of running watch w with w's errors, settle and p's
  * summary as its progress, in one transaction; with final, also the
- * watch's verdict (id = w->id) and w done. SLG_ECONFLICT when w ended
- * already (nothing is written), SLG_ESTORE. */
+ * watch's verdict (id = w->id) and w done. The poll is w->owner's, who
+ * must hold the watch's lease (NULL: a watch nobody leases), and renews it
+ * to w->lease_until. SLG_ECONFLICT when w ended already or another holds
+ * it (nothing is written), SLG_ESTORE. */
 int slg_store_watch_poll(struct slg_store *st, struct slg_watch *w,
     const struct slg_watch_poll *p, struct slg_verdict *final,
     struct slg_err *err);
@@ -163,6 +179,16 @@ int slg_store_watch_get(struct slg_store *st, int64_t id,
 int slg_store_watch_list(struct slg_store *st, const char *commit,
     struct slg_watch **out, size_t *n, struct slg_err *err);
 void slg_store_watch_list_free(struct slg_watch *w, size_t n);
+
+/* Leases running watches to owner (a service's name) until now + lease:
+ * renews those it holds and takes, up to max, those whose lease ended or
+ * that have none (another service holding one right now is skipped).
+ * *out is every running watch owner holds, oldest first; only the holder
+ * can record a poll (slg_store_watch_poll checks w->owner and sets the
+ * lease to w->lease_until). Free with slg_store_watch_list_free. */
+int slg_store_watch_claim(struct slg_store *st, const char *owner,
+    int64_t now, int64_t lease, size_t max, struct slg_watch **out,
+    size_t *n, struct slg_err *err);
 
 /* The timeline of watch id, oldest first; *out is the caller's (release
  * each, then free). */

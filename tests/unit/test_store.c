@@ -278,9 +278,9 @@ test_open_new(void **state)
 	assert_int_not_equal(stat(fx->db, &sb), 0);
 	st = open_db(fx);
 	assert_int_equal(stat(fx->db, &sb), 0);
-	assert_true(slg_store_schema_latest() >= 1);
+	assert_true(slg_store_schema_latest(st) >= 1);
 	assert_int_equal(slg_store_schema_version(st),
-	    slg_store_schema_latest());
+	    slg_store_schema_latest(st));
 }
 
 static void
@@ -302,7 +302,7 @@ test_reopen(void **state)
 
 	st = open_db(fx);
 	assert_int_equal(slg_store_schema_version(st),
-	    slg_store_schema_latest());
+	    slg_store_schema_latest(st));
 	assert_int_equal(slg_store_get(st, v->id, &got, &err), 0);
 	assert_same_verdict(got, v);
 	assert_int_equal(slg_store_baseline_get(st, "api", "staging", "p95",

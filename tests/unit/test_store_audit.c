@@ -1086,9 +1086,9 @@ test_migrate_from_v1(void **state)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 
 	st = open_db(fx);
-	assert_true(slg_store_schema_latest() >= 2);
+	assert_true(slg_store_schema_latest(st) >= 2);
 	assert_int_equal(slg_store_schema_version(st),
-	    slg_store_schema_latest());
+	    slg_store_schema_latest(st));
 
 	/* the migration fills the latest verdicts from the history */
 	{
@@ -1169,7 +1169,7 @@ test_migrate_from_v1(void **state)
 	fx->st = NULL;
 	st = open_db(fx);
 	assert_int_equal(slg_store_schema_version(st),
-	    slg_store_schema_latest());
+	    slg_store_schema_latest(st));
 	assert_int_equal(slg_store_get(st, 7, &got, &err), 0);
 	assert_int_equal(got->napprovals, 1);
 	slg_verdict_free(got);

@@ -355,8 +355,9 @@ test_open_newer_schema(void **state)
 	sqlite3_close(db);
 }
 
-/* --db takes a URL: sqlite:PATH is the file at PATH; a kind of database
- * this slogate cannot open is refused, and a URL's password never shown. */
+/* --db takes a URL: sqlite:PATH is the file at PATH, postgresql:// a
+ * PostgreSQL server (none listens on port 1 here); a kind of database this
+ * slogate cannot open is refused, and a URL's password never shown. */
 static void
 test_open_url(void **state)
 {
@@ -368,8 +369,8 @@ test_open_url(void **state)
 	snprintf(url, sizeof(url), "sqlite:%s", fx->db);
 	assert_int_equal(slg_store_open(url, &fx->st, &err), 0);
 	assert_int_equal(stat(fx->db, &(struct stat){ 0 }), 0);
-	assert_int_equal(slg_store_open("postgresql://gate:s3cret@127.0.0.1/x",
-	    &st, &err), SLG_EUSAGE);
+	assert_int_equal(slg_store_open("postgresql://gate:s3cret@127.0.0.1:1/x",
+	    &st, &err), SLG_ESTORE);
 	assert_null(st);
 	assert_contains(err.msg, "PostgreSQL");
 	assert_null(strstr(err.msg, "s3cret"));

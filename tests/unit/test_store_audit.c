@@ -1259,7 +1259,7 @@ test_watches(void **state)
 	v->id = 0;
 	assert_int_equal(slg_store_watch_poll(st, &w, &poll, v, &err),
 	    SLG_ECONFLICT);
-	assert_contains(err.msg, "has ended already");
+	assert_contains(err.msg, "has ended or is polled by another service");
 	assert_int_equal(slg_store_watch_get(st, w.id, &got, &err), 0);
 	assert_false(got.running);
 	assert_int_equal(got.polls, 2);
@@ -1281,6 +1281,87 @@ test_watches(void **state)
 	assert_int_equal(slg_store_watch_get(st, 999, &got, &err),
 	    SLG_ENOTFOUND);
 	slg_verdict_free(v);
+	slg_watch_release(&w);
+}
+
+/* A running watch is polled by the service holding its lease: a claim
+ * takes a free or lapsed one, renews one's own and skips another's; a
+ * poll by anyone else is refused and writes nothing; once the holder's
+ * lease lapses another takes it over, and each poll names its poller. */
+static void
+test_watch_lease(void **state)
+{
+	struct slg_store *st = open_db(*state);
+	struct slg_err err = { 0, "" };
+	struct slg_watch w, *a = NULL, *b = NULL;
+	struct slg_watch_poll poll = { T0 + 10, T0 + 10, SLG_V_PASS,
+	    (char *)"10s/20s observed", (char *)"", NULL }, *polls = NULL;
+	size_t na = 0, nb = 0, np = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.service = dup("api");
+	w.environment = dup("staging");
+	w.commit = dup(SHA_B);
+	w.since = T0;
+	w.deadline = T0 + 600;
+	w.created_at = T0;
+	w.request = dup("{}");
+	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
+
+	/* replica-a claims it; replica-b, within a's lease, gets nothing */
+	assert_int_equal(slg_store_watch_claim(st, "replica-a", T0, 15, 10, &a,
+	    &na, &err), 0);
+	assert_int_equal(na, 1);
+	assert_int_equal(a[0].id, w.id);
+	assert_string_equal(a[0].owner, "replica-a");
+	assert_int_equal(a[0].lease_until, T0 + 15);
+	assert_int_equal(slg_store_watch_claim(st, "replica-b", T0 + 5, 15, 10,
+	    &b, &nb, &err), 0);
+	assert_int_equal(nb, 0);
+	slg_store_watch_list_free(b, nb);
+
+	/* b cannot poll it, nor can a poll that names nobody */
+	free(w.owner);
+	w.owner = dup("replica-b");
+	w.lease_until = T0 + 20;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err),
+	    SLG_ECONFLICT);
+	free(w.owner);
+	w.owner = NULL;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err),
+	    SLG_ECONFLICT);
+	/* a polls, renewing its lease */
+	w.owner = dup("replica-a");
+	w.lease_until = T0 + 25;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err), 0);
+	slg_store_watch_list_free(a, na);
+	assert_int_equal(slg_store_watch_claim(st, "replica-b", T0 + 20, 15, 10,
+	    &b, &nb, &err), 0);
+	assert_int_equal(nb, 0);
+	slg_store_watch_list_free(b, nb);
+
+	/* a is gone: once its lease lapses b takes the watch over */
+	assert_int_equal(slg_store_watch_claim(st, "replica-b", T0 + 26, 15, 10,
+	    &b, &nb, &err), 0);
+	assert_int_equal(nb, 1);
+	assert_string_equal(b[0].owner, "replica-b");
+	assert_int_equal(b[0].lease_until, T0 + 41);
+	assert_int_equal(b[0].polls, 1);
+	/* a, back late, is refused; b's poll counts */
+	w.lease_until = T0 + 40;
+	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err),
+	    SLG_ECONFLICT);
+	b[0].lease_until = T0 + 45;
+	poll.polled_at = T0 + 30;
+	assert_int_equal(slg_store_watch_poll(st, &b[0], &poll, NULL, &err), 0);
+	assert_int_equal(slg_store_watch_polls(st, w.id, &polls, &np, &err), 0);
+	assert_int_equal(np, 2);
+	assert_string_equal(polls[0].polled_by, "replica-a");
+	assert_string_equal(polls[1].polled_by, "replica-b");
+	for (size_t i = 0; i < np; i++)
+		slg_watch_poll_release(&polls[i]);
+	free(polls);
+	slg_store_watch_list_free(b, nb);
 	slg_watch_release(&w);
 }
 
@@ -1352,6 +1433,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_history_filters, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_watch_lease, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -255,6 +255,24 @@ emit(const struct opts *o, const struct slg_verdict *v, const char *where)
 
 /* ---- waiting for the window (--since --wait) ---- */
 
+/* A local wait's lease outlives its deadline by this much: a service
+ * sharing the database takes the watch over only once it is long over. */
+#define LOCAL_LEASE_SLACK 3600
+
+/* The name a local wait holds its watch in, as the services name theirs. */
+static char *
+local_owner(void)
+{
+	char host[128] = "localhost", *out = NULL;
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	if (asprintf(&out, "slogate check on %s, pid %ld", host,
+	    (long)getpid()) < 0)
+		return NULL;
+	return out;
+}
+
 /* Progress on stderr: a line updated in place on a terminal, a line per
  * poll in a CI log (no control characters there). */
 struct progress {
@@ -339,7 +357,12 @@ watch_local(const struct opts *o, struct slg_engine_run *run,
 	w.since = run->since;
 	w.created_at = run->now;
 	w.deadline = run->now + timeout;
-	if (w.service == NULL || w.environment == NULL || w.commit == NULL) {
+	/* this process holds the watch for all its wait: the service cannot
+	 * carry on a local wait (it has no request to run again) */
+	w.owner = local_owner();
+	w.lease_until = w.deadline + LOCAL_LEASE_SLACK;
+	if (w.service == NULL || w.environment == NULL || w.commit == NULL ||
+	    w.owner == NULL) {
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 		goto out;
 	}

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "service/server.h"
@@ -14,7 +16,7 @@
 #endif
 
 static const char usage_text[] =
-"usage: slogate serve [--listen ADDR] [--db FILE] [--prometheus URL]\n"
+"usage: slogate serve [--listen ADDR] [--db URL] [--prometheus URL]\n"
 "                     [--policies DIR] [--queries DIR] [--repo DIR]\n"
 "                     [--token-file FILE] [--read-token-required]\n"
 "                     [--metrics-token-required] [--forbid-self-approval]\n"
@@ -22,6 +24,7 @@ static const char usage_text[] =
 "                     [--workers N] [--eval-workers N] [--io-threads N]\n"
 "                     [--timeout SECONDS] [--header-timeout SECONDS]\n"
 "                     [--max-per-address N] [--tls-cert FILE --tls-key FILE]\n"
+"                     [--lease SECONDS]\n"
 "\n"
 "Runs the HTTP service: the JSON API under /api/v1 (evaluations, verdicts,\n"
 "commits, status, approvals, baselines), the SLO history pages (/,\n"
@@ -29,9 +32,17 @@ static const char usage_text[] =
 "per request goes to stderr. SIGTERM or SIGINT stops accepting, lets\n"
 "requests in flight finish, closes the database and exits 0.\n"
 "\n"
+"Several services may share one PostgreSQL database behind a load\n"
+"balancer: each running evaluation is polled by one of them at a time,\n"
+"under a lease in the database that it renews; when it stops renewing,\n"
+"another takes the evaluation over within a lease. On a SQLite file, run\n"
+"one service.\n"
+"\n"
 "  --listen ADDR        default 127.0.0.1:8080 (loopback only); :8080 for\n"
 "                       every address, [::1]:8080 for IPv6\n"
-"  --db FILE            default $SLOGATE_DB, else slogate.db\n"
+"  --db URL             PATH, sqlite:PATH or postgresql://USER@HOST:PORT/DB\n"
+"                       (migrated by `slogate db migrate` first); default\n"
+"                       $SLOGATE_DB, else slogate.db\n"
 "  --prometheus URL     default $SLOGATE_PROMETHEUS_URL, else\n"
 "                       http://127.0.0.1:9090 ($SLOGATE_PROMETHEUS_TOKEN sent)\n"
 "  --policies DIR       the registered policies: the only ones that count\n"
@@ -63,6 +74,9 @@ static const char usage_text[] =
 "  --tls-cert FILE      serve HTTPS with this PEM certificate chain and\n"
 "  --tls-key FILE       key; SIGHUP loads them again (a bad pair is\n"
 "                       logged and the one before stays)\n"
+"  --lease SECONDS      how long a lease on a running evaluation lasts\n"
+"                       unrenewed: how soon another service takes over\n"
+"                       one whose service died (default 30, 3 to 3600)\n"
 "\n"
 "exit codes: 0 stopped by a signal, 4 cannot listen or open the database,\n"
 "64 usage error.\n";
@@ -102,10 +116,13 @@ cmd_serve(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "io-threads", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "lease", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct slg_server_conf c = { 0 };
+	char owner[200], host[128] = "localhost";
+	int lease = 30;
 	struct slg_err err = { 0 };
 	const char *db = NULL;
 	double age;
@@ -181,6 +198,11 @@ cmd_serve(int argc, char **argv)
 				return slg_usage_error("serve", usage_text,
 				    "--timeout must be 1 to 3600 seconds");
 			break;
+		case 'L':
+			if (count(optarg, 3, 3600, &lease) != 0)
+				return slg_usage_error("serve", usage_text,
+				    "--lease must be 3 to 3600 seconds");
+			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return slg_opt_error("serve", usage_text, argv, o);
 		}
@@ -200,6 +222,14 @@ cmd_serve(int argc, char **argv)
 	c.api.prom.attempts = 3;
 	c.api.prom.backoff_ms = 250;
 	snprintf(ua, sizeof(ua), "slogate/%s", slg_version());
+	/* unique among replicas, and for each start of one: a service's
+	 * leases are its own */
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	snprintf(owner, sizeof(owner), "slogate serve on %s, pid %ld, started "
+	    "%lld", host, (long)getpid(), (long long)time(NULL));
+	c.api.owner = owner;
+	c.api.lease = lease;
 	c.api.prom.user_agent = ua;
 	if (slg_server_run(&c, &err) != 0)
 		return slg_fail("serve", &err);

@@ -579,8 +579,9 @@ write_watch(FILE *f, const void *w)
 /* Starts a watch for e: recorded with what it runs from, the policy
  * inlined so a restart or a changed --policies folder cannot change it. */
 static int
-start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
-    struct slg_watch *w, struct slg_err *err)
+start_watch(const struct slg_api_conf *c, const struct eval_req *e,
+    struct slg_store *st, int64_t now, struct slg_watch *w,
+    struct slg_err *err)
 {
 	char *inl = NULL, digest[41];
 	cJSON *req = NULL, *pol = NULL;
@@ -621,7 +622,12 @@ start_watch(const struct eval_req *e, struct slg_store *st, int64_t now,
 	w->since = e->since;
 	w->created_at = now;
 	w->deadline = now + e->timeout;
-	if (!w->request || !w->service || !w->environment || !w->commit)
+	/* this service polls it first; another takes it over if this one
+	 * stops renewing the lease */
+	w->owner = c->owner ? strdup(c->owner) : NULL;
+	w->lease_until = now + c->lease;
+	if (!w->request || !w->service || !w->environment || !w->commit ||
+	    (c->owner && !w->owner))
 		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
 	else
 		rc = slg_store_watch_add(st, w, err);
@@ -674,7 +680,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 	engine_run(c, &e, q->store, q->now, &run);
 	/* a wait is the watcher's from now on; anything else is judged here */
 	if (e.wait)
-		rc = start_watch(&e, q->store, q->now, &w, &err);
+		rc = start_watch(c, &e, q->store, q->now, &w, &err);
 	else
 		rc = slg_engine_check(&run, &v, &err);
 	if (rc != 0) {
@@ -748,6 +754,15 @@ slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
 		goto out;
 	if (!w.running)
 		goto out;
+	/* only under this service's lease (slg_store_watch_claim); the store
+	 * checks it again as it records the poll */
+	if (w.owner == NULL || c->owner == NULL || strcmp(w.owner,
+	    c->owner) != 0) {
+		rc = slg_err_set(err, SLG_ECONFLICT, "evaluation %lld is polled "
+		    "by another service", (long long)id);
+		goto out;
+	}
+	w.lease_until = now + c->lease;
 	if ((e.o = cJSON_Parse(w.request)) == NULL) {
 		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its request "
 		    "is not JSON", (long long)id);

@@ -24,6 +24,10 @@ struct slg_api_conf {
 	int64_t max_window_age;		/* seconds a window may have ended
 					 * before the request; older is an
 					 * admin's trial */
+	const char *owner;		/* this service among replicas: the
+					 * name its leases are held in */
+	int64_t lease;			/* seconds a lease on a running
+					 * evaluation lasts unrenewed */
 };
 
 struct slg_api_req {

@@ -100,6 +100,36 @@ unpark(struct slg_watcher *wt, int64_t id, int all)
 	}
 }
 
+struct due {
+	int64_t id;
+	int64_t at;
+};
+
+/* Long-polls of watches another replica holds: nothing here wakes them,
+ * so each goes back to a worker about once a second to read the watch's
+ * row again (and parks again when it has not changed). Locked. */
+static void
+recheck_remote(struct slg_watcher *wt, const struct due *d, size_t n)
+{
+	struct slg_job **pp = &wt->parked, *j;
+
+	while ((j = *pp) != NULL) {
+		size_t k = 0;
+
+		while (k < n && d[k].id != j->watch_id)
+			k++;
+		if (k < n) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		j->next = NULL;
+		j->park_until = 0;
+		wt->nparked--;
+		slg_workers_requeue(wt->w, j);
+	}
+}
+
 void
 slg_watcher_drain(struct slg_watcher *wt)
 {
@@ -110,22 +140,21 @@ slg_watcher_drain(struct slg_watcher *wt)
 	pthread_mutex_unlock(&wt->w->lock);
 }
 
-struct due {
-	int64_t id;
-	int64_t at;
-};
-
-/* The running watches of the database, each with when it is due; ones
- * new here are due now (so a restart resumes them at once). */
+/* The running watches this service holds a lease on, each with when it
+ * is due: the claim renews the leases it holds and takes over those whose
+ * holder stopped renewing (or that nobody held). Ones new here are due
+ * now, so a restart or a takeover resumes them at once. */
 static void
-refresh(struct slg_store *st, struct due **d, size_t *n)
+refresh(struct slg_store *st, const struct slg_api_conf *api, struct due **d,
+    size_t *n)
 {
 	struct slg_watch *w = NULL;
 	struct slg_err err = { 0 };
 	struct due *nd;
 	size_t nw = 0;
 
-	if (slg_store_watch_list(st, NULL, &w, &nw, &err) != 0) {
+	if (slg_store_watch_claim(st, api->owner, (int64_t)time(NULL),
+	    api->lease, SLG_WATCHER_MAX_CLAIMED, &w, &nw, &err) != 0) {
 		slg_log_write("slogate: watcher: %s", err.msg);
 		return;
 	}
@@ -155,7 +184,7 @@ watch(void *arg)
 	struct slg_err err = { 0 };
 	struct due *d = NULL;
 	size_t n = 0;
-	int64_t next_refresh = 0;
+	int64_t next_refresh = 0, next_recheck = 0;
 
 	for (;;) {
 		int64_t now = (int64_t)time(NULL), soonest = now + 1;
@@ -177,10 +206,12 @@ watch(void *arg)
 		if (st == NULL && slg_store_open(w->db_path, &st, &err) != 0)
 			slg_log_write("slogate: watcher: %s", err.msg);
 		/* new ones come from POSTs here (fresh) and, at start,
-		 * from before a restart; every 10 s in any case */
+		 * from before a restart; the leases are renewed three
+		 * times a lease, so a slow poll does not lose one */
 		if (st != NULL && now >= next_refresh) {
-			refresh(st, &d, &n);
-			next_refresh = now + 10;
+			refresh(st, w->api, &d, &n);
+			next_refresh = now + (w->api->lease >= 3 ?
+			    w->api->lease / 3 : 1);
 		}
 		for (size_t i = 0; st != NULL && i < n; i++) {
 			int64_t next;
@@ -220,6 +251,10 @@ watch(void *arg)
 				soonest = d[i].at;
 		}
 		pthread_mutex_lock(&w->lock);
+		if ((int64_t)time(NULL) >= next_recheck) {
+			recheck_remote(wt, d, n);
+			next_recheck = (int64_t)time(NULL) + 1;
+		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		/* at least every second, for parked long-polls' timeouts */
 		ts.tv_sec += soonest > now ? 1 : 0;
@@ -229,6 +264,9 @@ watch(void *arg)
 		pthread_mutex_unlock(&w->lock);
 	}
 	free(d);
+	/* stopping: whoever starts next takes these over at once */
+	if (st != NULL && slg_store_watch_release(st, w->api->owner, &err) != 0)
+		slg_log_write("slogate: watcher: %s", err.msg);
 	slg_store_close(st);
 	return NULL;
 }

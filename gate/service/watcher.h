@@ -12,6 +12,7 @@
 #include "util/err.h"
 
 #define SLG_WATCHER_MAX_PARKED 512	/* parked at once; more answer now */
+#define SLG_WATCHER_MAX_CLAIMED 1000	/* running evaluations one service polls */
 
 struct slg_watcher {
 	struct slg_workers *w;		/* its lock guards everything below */

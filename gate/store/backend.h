@@ -58,6 +58,8 @@ struct slg_store_ops {
 	int (*watch_claim)(struct slg_store *, const char *owner, int64_t now,
 	    int64_t lease, size_t max, struct slg_watch **out, size_t *n,
 	    struct slg_err *err);
+	int (*watch_release)(struct slg_store *, const char *owner,
+	    struct slg_err *err);
 	int (*watch_polls)(struct slg_store *, int64_t id,
 	    struct slg_watch_poll **out, size_t *n, struct slg_err *err);
 	int (*ping)(struct slg_store *, struct slg_err *err);

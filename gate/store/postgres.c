@@ -1364,6 +1364,18 @@ pg_watch_claim(struct slg_store *base, const char *owner, int64_t now,
 }
 
 static int
+pg_watch_release(struct slg_store *base, const char *owner,
+    struct slg_err *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	struct params p = { 0 };
+
+	p_text(&p, owner);
+	return cmd(st, "UPDATE watches SET lease_until = NULL WHERE lease_owner "
+	    "= $1 AND state = 'running'", &p, "cannot release evaluations", err);
+}
+
+static int
 pg_watch_polls(struct slg_store *base, int64_t id,
     struct slg_watch_poll **out, size_t *n, struct slg_err *err)
 {
@@ -1547,6 +1559,7 @@ static const struct slg_store_ops pg_ops = {
 	.watch_get = pg_watch_get,
 	.watch_list = pg_watch_list,
 	.watch_claim = pg_watch_claim,
+	.watch_release = pg_watch_release,
 	.watch_polls = pg_watch_polls,
 	.ping = pg_ping,
 	.audit_list = pg_audit_list,

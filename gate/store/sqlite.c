@@ -1293,6 +1293,25 @@ out:
 }
 
 static int
+sq_watch_release(struct slg_store *base, const char *owner,
+    struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE watches SET lease_until = NULL "
+	    "WHERE lease_owner = ? AND state = 'running'", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(st, err, "cannot release evaluations");
+	bind_text(s, 1, owner);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot release evaluations");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
 sq_watch_polls(struct slg_store *base, int64_t id,
     struct slg_watch_poll **out, size_t *n, struct slg_err *err)
 {
@@ -1597,6 +1616,7 @@ static const struct slg_store_ops sq_ops = {
 	.watch_get = sq_watch_get,
 	.watch_list = sq_watch_list,
 	.watch_claim = sq_watch_claim,
+	.watch_release = sq_watch_release,
 	.watch_polls = sq_watch_polls,
 	.ping = sq_ping,
 	.audit_list = sq_audit_list,

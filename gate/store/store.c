@@ -242,6 +242,13 @@ slg_store_watch_claim(struct slg_store *st, const char *owner, int64_t now,
 }
 
 int
+slg_store_watch_release(struct slg_store *st, const char *owner,
+    struct slg_err *err)
+{
+	return st->ops->watch_release(st, owner, err);
+}
+
+int
 slg_store_watch_polls(struct slg_store *st, int64_t id,
     struct slg_watch_poll **out, size_t *n, struct slg_err *err)
 {

@@ -190,6 +190,11 @@ int slg_store_watch_claim(struct slg_store *st, const char *owner,
     int64_t now, int64_t lease, size_t max, struct slg_watch **out,
     size_t *n, struct slg_err *err);
 
+/* Ends owner's leases at once (a service stopping), so another service,
+ * or this one started again, takes its watches over without waiting. */
+int slg_store_watch_release(struct slg_store *st, const char *owner,
+    struct slg_err *err);
+
 /* The timeline of watch id, oldest first; *out is the caller's (release
  * each, then free). */
 int slg_store_watch_polls(struct slg_store *st, int64_t id,

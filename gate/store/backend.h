@@ -3,6 +3,7 @@
 #ifndef SLG_STORE_BACKEND_H
 #define SLG_STORE_BACKEND_H
 
+#include "store/copy.h"
 #include "store/store.h"
 
 struct slg_store_ops {
@@ -67,6 +68,17 @@ struct slg_store_ops {
 	    struct slg_audit_entry **out, size_t *n, struct slg_err *err);
 	int (*audit_verify)(struct slg_store *, const char *expect_head,
 	    struct slg_audit_check *c, struct slg_err *err);
+	/* db copy: a read snapshot (writing 0) or the one writing
+	 * transaction (1), ended by copy_end (ok 0: rolled back) */
+	int (*copy_begin)(struct slg_store *, int writing, struct slg_err *err);
+	int (*copy_read)(struct slg_store *, const struct slg_copy_table *t,
+	    slg_copy_row_fn row, void *ctx, struct slg_err *err);
+	int (*copy_write)(struct slg_store *, const struct slg_copy_table *t,
+	    const struct slg_copy_value *v, int n, struct slg_err *err);
+	int (*copy_count)(struct slg_store *, const char *table, int64_t *n,
+	    struct slg_err *err);
+	int (*copy_end)(struct slg_store *, int writing, int ok,
+	    struct slg_err *err);
 };
 
 /* Each backend's handle starts with this, so the interface can dispatch. */

@@ -1532,6 +1532,150 @@ out:
 	return rc;
 }
 
+/* ---- db copy ---- */
+
+static int
+pg_copy_begin(struct slg_store *base, int writing, struct slg_err *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+
+	if (!writing)
+		return cmd(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		    NULL, "cannot read the database", err);
+	if (begin_write(st, "cannot start the copy", err) != 0)
+		return SLG_ESTORE;
+	/* where the trail starts comes from the source */
+	if (cmd(st, "DELETE FROM audit_start", NULL, "cannot start the copy",
+	    err) != 0) {
+		rollback(st);
+		return SLG_ESTORE;
+	}
+	return 0;
+}
+
+/* A page of rows at a time through a cursor: a large history is not held
+ * in memory at once. */
+static int
+pg_copy_read(struct slg_store *base, const struct slg_copy_table *t,
+    slg_copy_row_fn row, void *ctx, struct slg_err *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	struct slg_copy_value v[48];
+	struct slg_buf sql = SLG_BUF_INIT;
+	PGresult *r;
+	int rc = 0, rows;
+
+	if (t->ncol > 48)
+		return slg_err_set(err, SLG_ESTORE, "%s: too many columns",
+		    t->name);
+	slg_buf_printf(&sql, "DECLARE copy_rows NO SCROLL CURSOR FOR SELECT %s "
+	    "FROM %s ORDER BY %s", t->columns, t->name, t->order);
+	if (sql.data == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	rc = cmd(st, sql.data, NULL, "cannot read the database", err);
+	slg_buf_release(&sql);
+	if (rc != 0)
+		return rc;
+	do {
+		if ((r = run(st, "FETCH 1000 FROM copy_rows", NULL, "cannot read "
+		    "the database", err)) == NULL)
+			return SLG_ESTORE;
+		rows = PQntuples(r);
+		for (int i = 0; rc == 0 && i < rows; i++) {
+			for (int c = 0; c < t->ncol; c++) {
+				const char *val = PQgetvalue(r, i, c);
+
+				v[c].type = PQgetisnull(r, i, c) ? SLG_TV_NULL :
+				    column_type(PQftype(r, c));
+				v[c].i = strtoll(val, NULL, 10);
+				v[c].r = strtod(val, NULL);
+				v[c].t = v[c].type == SLG_TV_NULL ? NULL : val;
+			}
+			rc = row(ctx, v, t->ncol, err);
+		}
+		PQclear(r);
+	} while (rc == 0 && rows > 0);
+	if (rc == 0)
+		rc = cmd(st, "CLOSE copy_rows", NULL, "cannot read the database",
+		    err);
+	return rc;
+}
+
+static int
+pg_copy_write(struct slg_store *base, const struct slg_copy_table *t,
+    const struct slg_copy_value *v, int n, struct slg_err *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	struct slg_buf sql = SLG_BUF_INIT;
+	struct params p = { 0 };
+	int rc;
+
+	if (n > MAXP)
+		return slg_err_set(err, SLG_ESTORE, "%s: too many columns",
+		    t->name);
+	slg_buf_printf(&sql, "INSERT INTO %s (%s) VALUES ($1", t->name,
+	    t->columns);
+	for (int c = 0; c < n; c++) {
+		if (c > 0)
+			slg_buf_printf(&sql, ", $%d", c + 1);
+		if (v[c].type == SLG_TV_INT)
+			p_int(&p, v[c].i);
+		else if (v[c].type == SLG_TV_REAL)
+			p_real(&p, v[c].r);
+		else
+			p_text(&p, v[c].t);
+	}
+	slg_buf_puts(&sql, ")");
+	if (sql.data == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	rc = cmd(st, sql.data, &p, "cannot copy into the database", err);
+	slg_buf_release(&sql);
+	return rc;
+}
+
+static int
+pg_copy_count(struct slg_store *base, const char *table, int64_t *n,
+    struct slg_err *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	PGresult *r;
+	char sql[96];
+
+	/* table: a name of copy.c's list, never the user's */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if ((r = run(st, sql, NULL, "cannot count rows", err)) == NULL)
+		return SLG_ESTORE;
+	*n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+static int
+pg_copy_end(struct slg_store *base, int writing, int ok, struct slg_err *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	/* the sequences go on after the ids copied */
+	static const char sequences[] = "SELECT setval('evaluation_ids', "
+	    "greatest((SELECT max(id) FROM verdicts), (SELECT max(id) FROM "
+	    "watches), 0) + 1, false), setval('verdict_recorded', coalesce(("
+	    "SELECT max(recorded) FROM verdicts), 0) + 1, false), setval("
+	    "pg_get_serial_sequence('baselines', 'id'), coalesce((SELECT max(id) "
+	    "FROM baselines), 0) + 1, false), setval(pg_get_serial_sequence("
+	    "'approvals', 'id'), coalesce((SELECT max(id) FROM approvals), 0) + 1, "
+	    "false), setval(pg_get_serial_sequence('invalidations', 'id'), "
+	    "coalesce((SELECT max(id) FROM invalidations), 0) + 1, false)";
+
+	if (writing && ok) {
+		if (cmd(st, sequences, NULL, "cannot set the sequences", err) != 0) {
+			rollback(st);
+			return SLG_ESTORE;
+		}
+		return commit(st, "cannot commit the copy", err);
+	}
+	rollback(st);
+	return 0;
+}
+
 /* ---- the handle ---- */
 
 static const struct slg_store_ops pg_ops = {
@@ -1564,6 +1708,11 @@ static const struct slg_store_ops pg_ops = {
 	.ping = pg_ping,
 	.audit_list = pg_audit_list,
 	.audit_verify = pg_audit_verify,
+	.copy_begin = pg_copy_begin,
+	.copy_read = pg_copy_read,
+	.copy_write = pg_copy_write,
+	.copy_count = pg_copy_count,
+	.copy_end = pg_copy_end,
 };
 
 /* The store must not print: PostgreSQL's notices are dropped. */

@@ -1589,6 +1589,128 @@ out:
 	return rc;
 }
 
+/* ---- db copy ---- */
+
+static int
+sq_copy_begin(struct slg_store *base, int writing, struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+
+	if (!writing)
+		return exec(st, "BEGIN", "cannot read the database", err);
+	/* where the trail starts comes from the source */
+	if (exec(st, "BEGIN IMMEDIATE", "cannot start the copy", err) != 0)
+		return SLG_ESTORE;
+	if (exec(st, "DELETE FROM audit_start", "cannot start the copy",
+	    err) != 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return SLG_ESTORE;
+	}
+	return 0;
+}
+
+static int
+sq_copy_read(struct slg_store *base, const struct slg_copy_table *t,
+    slg_copy_row_fn row, void *ctx, struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	struct slg_copy_value v[48];
+	struct slg_buf sql = SLG_BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	int rc = 0, r = SQLITE_DONE;
+
+	if (t->ncol > 48)
+		return slg_err_set(err, SLG_ESTORE, "%s: too many columns",
+		    t->name);
+	slg_buf_printf(&sql, "SELECT %s FROM %s ORDER BY %s", t->columns,
+	    t->name, t->order);
+	if (sql.data == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, &s, NULL) != SQLITE_OK)
+		rc = db_fail(st, err, "cannot read the database");
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int c = 0; c < t->ncol; c++) {
+			int type = sqlite3_column_type(s, c);
+
+			v[c].type = type == SQLITE_INTEGER ? SLG_TV_INT :
+			    type == SQLITE_FLOAT ? SLG_TV_REAL : type == SQLITE_NULL ?
+			    SLG_TV_NULL : SLG_TV_TEXT;
+			v[c].i = sqlite3_column_int64(s, c);
+			v[c].r = sqlite3_column_double(s, c);
+			v[c].t = (const char *)sqlite3_column_text(s, c);
+		}
+		rc = row(ctx, v, t->ncol, err);
+	}
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot read the database");
+	sqlite3_finalize(s);
+	slg_buf_release(&sql);
+	return rc;
+}
+
+static int
+sq_copy_write(struct slg_store *base, const struct slg_copy_table *t,
+    const struct slg_copy_value *v, int n, struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	struct slg_buf sql = SLG_BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	slg_buf_printf(&sql, "INSERT INTO %s (%s) VALUES (?", t->name,
+	    t->columns);
+	for (int c = 1; c < n; c++)
+		slg_buf_puts(&sql, ", ?");
+	slg_buf_puts(&sql, ")");
+	if (sql.data == NULL)
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, &s, NULL) != SQLITE_OK)
+		rc = db_fail(st, err, "cannot copy into the database");
+	for (int c = 0; rc == 0 && c < n; c++) {
+		if (v[c].type == SLG_TV_INT)
+			sqlite3_bind_int64(s, c + 1, v[c].i);
+		else if (v[c].type == SLG_TV_REAL)
+			sqlite3_bind_double(s, c + 1, v[c].r);
+		else
+			bind_text(s, c + 1, v[c].t);
+	}
+	if (rc == 0 && sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, err, "cannot copy into the database");
+	sqlite3_finalize(s);
+	slg_buf_release(&sql);
+	return rc;
+}
+
+static int
+sq_copy_count(struct slg_store *base, const char *table, int64_t *n,
+    struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	sqlite3_stmt *s = NULL;
+	char sql[96];
+	int r;
+
+	/* table: a name of copy.c's list, never the user's */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot count rows");
+	r = sqlite3_step(s);
+	*n = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_finalize(s);
+	return r == SQLITE_ROW ? 0 : db_fail(st, err, "cannot count rows");
+}
+
+static int
+sq_copy_end(struct slg_store *base, int writing, int ok, struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+
+	if (writing && ok)
+		return exec(st, "COMMIT", "cannot commit the copy", err);
+	sqlite3_exec(st->db, writing ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	return 0;
+}
+
 /* ---- the handle ---- */
 
 static const struct slg_store_ops sq_ops = {
@@ -1621,6 +1743,11 @@ static const struct slg_store_ops sq_ops = {
 	.ping = sq_ping,
 	.audit_list = sq_audit_list,
 	.audit_verify = sq_audit_verify,
+	.copy_begin = sq_copy_begin,
+	.copy_read = sq_copy_read,
+	.copy_write = sq_copy_write,
+	.copy_count = sq_copy_count,
+	.copy_end = sq_copy_end,
 };
 
 int

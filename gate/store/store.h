@@ -203,6 +203,22 @@ int slg_store_watch_polls(struct slg_store *st, int64_t id,
 /* 0 when the database answers a trivial query (readiness). */
 int slg_store_ping(struct slg_store *st, struct slg_err *err);
 
+/* ---- moving a history ---- */
+
+struct slg_copy_report {
+	size_t ntables;
+	char table[12][24];
+	int64_t rows[12];
+};
+
+/* Copies every verdict, objective, watch and its polls, baseline,
+ * approval, invalidation and audit entry of from into to, which must hold
+ * none, ids and hashes kept: read in one snapshot, written in one
+ * transaction, committed only when every table's count in to equals
+ * from's. rep says what was copied. SLG_ECONFLICT when to is not empty. */
+int slg_store_copy(struct slg_store *from, struct slg_store *to,
+    struct slg_copy_report *rep, struct slg_err *err);
+
 /* ---- the audit trail ---- */
 
 struct slg_audit_filter {

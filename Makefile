@@ -96,9 +96,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/testutil.h $(BUILD)/libslogate.a | $(BUIL
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libslogate.a $(TEST_LIBS)
 
 $(BUILD)/tests/%: tests/integration/%.c tests/integration/harness.c \
-    tests/integration/harness.h tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
+    tests/integration/harness.h tests/integration/exporter.c \
+    tests/integration/exporter.h tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests -Itests/integration -o $@ $< tests/integration/harness.c \
-	    $(BUILD)/libslogate.a $(TEST_LIBS)
+	    tests/integration/exporter.c $(BUILD)/libslogate.a $(TEST_LIBS)
 
 $(BUILD)/tests/fuzz/standalone.o: tests/fuzz/standalone.c tests/fuzz/fuzz.h \
     | $(BUILD)/tests/fuzz

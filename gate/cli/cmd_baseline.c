@@ -22,7 +22,7 @@ static const char usage_text[] =
 "                                [--by WHO]\n"
 "       slogate baseline show [--service S] [--environment E] [--history]\n"
 "                             [--format text|json]\n"
-"       (each also takes --db FILE, default $SLOGATE_DB, else slogate.db;\n"
+"       (each also takes --db URL, default $SLOGATE_DB, else slogate.db;\n"
 "       or --server URL, default $SLOGATE_SERVER, to use the slogate service;\n"
 "       show then needs --service and --environment)\n"
 "\n"

@@ -14,7 +14,7 @@
 static const char usage_text[] =
 "usage: slogate history [--service S] [--environment E] [--commit SHA]\n"
 "                       [--branch B] [--since TIME] [--limit N]\n"
-"                       [--format text|json|csv] [--db FILE]\n"
+"                       [--format text|json|csv] [--db URL]\n"
 "\n"
 "Lists recorded verdicts, newest first: commit, branch, build time, when\n"
 "it was evaluated, the verdict and each objective's value.\n"
@@ -25,7 +25,8 @@ static const char usage_text[] =
 "  --limit N        at most N verdicts (1 to 10000); default 20\n"
 "  --format         text (default), json (an array of verdict objects, the\n"
 "                   shape of check --format json, with approvals) or csv\n"
-"  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"  --db URL         default $SLOGATE_DB, else slogate.db (a file, or\n"
+"                   postgresql://USER@HOST:PORT/DBNAME)\n"
 "  --server URL     ask the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 listed (also when empty), 4 database error, 64 usage error.\n";

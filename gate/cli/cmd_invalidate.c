@@ -10,14 +10,15 @@
 #include "io/remote.h"
 
 static const char usage_text[] =
-"usage: slogate invalidate --verdict ID --reason TEXT [--by WHO] [--db FILE]\n"
+"usage: slogate invalidate --verdict ID --reason TEXT [--by WHO] [--db URL]\n"
 "\n"
 "Marks a verdict unusable as a baseline, for example one judged while\n"
 "staging was broken. The verdict and its history stay; previous and\n"
 "ancestor baselines skip it from then on.\n"
 "\n"
 "  --by WHO     default $GITLAB_USER_LOGIN, else $USER\n"
-"  --db FILE    default $SLOGATE_DB, else slogate.db\n"
+"  --db URL     default $SLOGATE_DB, else slogate.db (a file, or\n"
+"               postgresql://USER@HOST:PORT/DBNAME)\n"
 "  --server URL use the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 done, 1 refused (no such verdict, invalidated already),\n"

@@ -10,7 +10,7 @@
 #include "report/report.h"
 
 static const char usage_text[] =
-"usage: slogate show COMMIT|VERDICT_ID [--format text|json] [--db FILE]\n"
+"usage: slogate show COMMIT|VERDICT_ID [--format text|json] [--db URL]\n"
 "\n"
 "Everything recorded for a commit (every evaluation, newest first, for\n"
 "every service and environment) or for one verdict: each objective with\n"
@@ -22,7 +22,8 @@ static const char usage_text[] =
 "of 1 to 6 digits, or #N, is a verdict id.\n"
 "\n"
 "  --format     text (default) or json (an array of verdict objects)\n"
-"  --db FILE    default $SLOGATE_DB, else slogate.db\n"
+"  --db URL     default $SLOGATE_DB, else slogate.db (a file, or\n"
+"               postgresql://USER@HOST:PORT/DBNAME)\n"
 "  --server URL ask the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 shown, 1 nothing recorded for it, 4 error, 64 usage error.\n";

@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
 "usage: slogate status --commit SHA (--service S --environment E | --policy FILE)\n"
-"                      [--format text|json] [--db FILE] [--server URL]\n"
+"                      [--format text|json] [--db URL] [--server URL]\n"
 "\n"
 "The promotion decision the promote job asks for: yes when the latest\n"
 "verdict of the commit for that service and environment is pass or warn,\n"
@@ -23,7 +23,8 @@ static const char usage_text[] =
 "  --commit SHA     full or abbreviated; default $CI_COMMIT_SHA\n"
 "  --policy FILE    take the service and environment from this policy\n"
 "  --format         text (default) or json\n"
-"  --db FILE        default $SLOGATE_DB, else slogate.db\n"
+"  --db URL         default $SLOGATE_DB, else slogate.db (a file, or\n"
+"                   postgresql://USER@HOST:PORT/DBNAME)\n"
 "  --server URL     ask the slogate service instead (default $SLOGATE_SERVER)\n"
 "\n"
 "exit codes: 0 may be promoted, 1 may not, 4 error, 64 usage error.\n";

@@ -113,6 +113,16 @@ connected(struct pg_store *st, struct slg_err *err, const char *what)
 	return pg_fail(st, err, what, NULL);
 }
 
+/* A statement that may run again on a new connection when the old one
+ * was found dead: it started nothing (BEGIN) or changed nothing (a read
+ * outside a transaction). An autocommitted write is never run twice: it
+ * may have been done before the connection broke. */
+static int
+retryable(const char *sql)
+{
+	return strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "SELECT ", 7) == 0;
+}
+
 /* Runs sql with p; the result, or NULL after pg_fail. */
 static PGresult *
 run(struct pg_store *st, const char *sql, const struct params *p,
@@ -120,17 +130,29 @@ run(struct pg_store *st, const char *sql, const struct params *p,
 {
 	PGresult *r;
 	ExecStatusType s;
+	int idle = PQtransactionStatus(st->conn) == PQTRANS_IDLE ||
+	    PQtransactionStatus(st->conn) == PQTRANS_UNKNOWN;
 
-	if (PQtransactionStatus(st->conn) == PQTRANS_IDLE ||
-	    PQtransactionStatus(st->conn) == PQTRANS_UNKNOWN) {
-		if (connected(st, err, what) != 0)
+	if (idle && connected(st, err, what) != 0)
+		return NULL;
+	for (int attempt = 0;; attempt++) {
+		r = PQexecParams(st->conn, sql, p ? p->n : 0, NULL,
+		    p ? p->v : NULL, NULL, NULL, 0);
+		s = PQresultStatus(r);
+		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+			return r;
+		/* a server restarted since the last statement: libpq learns
+		 * it only now */
+		if (attempt > 0 || !idle || !retryable(sql) ||
+		    PQstatus(st->conn) == CONNECTION_OK)
+			break;
+		PQclear(r);
+		PQreset(st->conn);
+		if (PQstatus(st->conn) != CONNECTION_OK) {
+			pg_fail(st, err, what, NULL);
 			return NULL;
+		}
 	}
-	r = PQexecParams(st->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL,
-	    NULL, NULL, 0);
-	s = PQresultStatus(r);
-	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
-		return r;
 	pg_fail(st, err, what, r);
 	PQclear(r);
 	return NULL;

@@ -16,6 +16,7 @@ static struct slg_copy_table tables[] = {
 	{ "watches", "id, service, environment, commit_sha, since, deadline, "
 	    "created_at, state, errors, settle, progress, request, lease_owner, "
 	    "lease_until", "id", 0 },
+	/* recorded last: a SQLite destination's trigger numbers it anew */
 	{ "verdicts", "id, watch_id, service, environment, commit_sha, "
 	    "commit_time, commit_author, commit_subject, branch, build_time, "
 	    "evaluated_at, window_start, window_end, step, pipeline_id, "

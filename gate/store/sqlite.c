@@ -1667,7 +1667,11 @@ sq_copy_write(struct slg_store *base, const struct slg_copy_table *t,
 	if (sqlite3_prepare_v2(st->db, sql.data, -1, &s, NULL) != SQLITE_OK)
 		rc = db_fail(st, err, "cannot copy into the database");
 	for (int c = 0; rc == 0 && c < n; c++) {
-		if (v[c].type == SLG_TV_INT)
+		/* the trigger numbers a verdict's `recorded` itself, in the
+		 * order the rows come (copy.c reads them in that order) */
+		if (c == n - 1 && strcmp(t->name, "verdicts") == 0)
+			sqlite3_bind_null(s, c + 1);
+		else if (v[c].type == SLG_TV_INT)
 			sqlite3_bind_int64(s, c + 1, v[c].i);
 		else if (v[c].type == SLG_TV_REAL)
 			sqlite3_bind_double(s, c + 1, v[c].r);

@@ -398,6 +398,137 @@ database_restart_is_503_then_goes_on(void **state)
 	assert_int_equal(count("SELECT count(*) FROM verdicts"), before + 2);
 }
 
+/* ---- moving a history ---- */
+
+static char *
+run_out(const char *const *args)
+{
+	struct run r;
+	char *out;
+
+	if (h_slogate(&r, args, NULL) != 0 || r.code != 0) {
+		fail_msg("slogate %s %s exited %d: %s%s", args[0], args[1], r.code,
+		    r.out, r.err);
+	}
+	out = r.out;
+	r.out = NULL;
+	h_run_free(&r);
+	return out;
+}
+
+/* What a history reads as: every verdict with its objectives, approvals
+ * and invalidation, the baselines, the audit trail's head. */
+static char *
+history_of(const char *db)
+{
+	const char *hist[] = { "history", "--db", db, "--limit", "100",
+	    "--format", "json", NULL };
+	const char *base[] = { "baseline", "show", "--db", db, "--history",
+	    "--format", "json", NULL };
+	const char *verify[] = { "audit", "verify", "--db", db, NULL };
+	char *h = run_out(hist), *b = run_out(base), *v = run_out(verify), *all;
+
+	assert_true(asprintf(&all, "%s\n%s\n%s", h, b, v) > 0);
+	free(h);
+	free(b);
+	free(v);
+	return all;
+}
+
+/* A history built on SQLite (checks, a waited evaluation and its polls, an
+ * approval and its revocation, a baseline, an invalidation) copied to
+ * PostgreSQL reads the same there, audit trail included, and back again;
+ * a copy into a database that holds one is refused and changes nothing. */
+static void
+db_copy_round_trips_a_sqlite_history(void **state)
+{
+	char lite[4096], back[4096], pgcopy[256], since[32];
+	const char *sha = "f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5";
+	const char *sha2 = "f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6";
+	const char *c1[] = { "check", "--policy", quick, "--db", lite,
+	    "--prometheus", prom.url, "--commit", sha, NULL };
+	const char *c2[] = { "check", "--policy", quick, "--db", lite,
+	    "--prometheus", prom.url, "--commit", sha2, "--since", since,
+	    "--wait", NULL };
+	const char *ap[] = { "approve", "--commit", sha, "--service", "quick",
+	    "--environment", "staging", "--reason", "p95 accepted for the "
+	    "copy", "--by", "rm", "--db", lite, NULL };
+	const char *rv[] = { "approve", "--revoke", "1", "--by", "rm",
+	    "--reason", "not needed", "--db", lite, NULL };
+	const char *bs[] = { "baseline", "set", "--service", "quick",
+	    "--environment", "staging", "--objective", "latency_p95", "--value",
+	    "0.0825", "--db", lite, NULL };
+	const char *inv[] = { "invalidate", "--verdict", "1", "--reason",
+	    "load test ran", "--db", lite, NULL };
+	const char *to_pg[] = { "db", "copy", "--from", lite, "--to", pgcopy,
+	    NULL };
+	const char *to_lite[] = { "db", "copy", "--from", pgcopy, "--to", back,
+	    NULL };
+	char *a, *b, *c, *out;
+	struct run r;
+
+	(void)state;
+	snprintf(lite, sizeof(lite), "%s/history.db", dir);
+	snprintf(back, sizeof(back), "sqlite:%s/back.db", dir);
+	snprintf(pgcopy, sizeof(pgcopy), "postgresql://slogate@127.0.0.1:%d/"
+	    "copied", pg.port);
+	/* a slow release fails, so there is something to approve */
+	h_exporter_set(0.9999, 0.3);
+	sleep(3);
+	assert_int_equal(h_slogate(&r, c1, NULL), 0);
+	assert_int_equal(r.code, 1);
+	h_run_free(&r);
+	h_exporter_set(0.9999, 0.08);
+	snprintf(since, sizeof(since), "%lld", (long long)time(NULL) + 1);
+	free(run_out(c2));
+	free(run_out(ap));
+	free(run_out(rv));
+	free(run_out(bs));
+	free(run_out(inv));
+	assert_int_equal(h_sh("psql -q -h 127.0.0.1 -p %d -U slogate -d "
+	    "postgres -c 'CREATE DATABASE copied' >/dev/null", pg.port), 0);
+
+	out = run_out(to_pg);
+	assert_contains(out, "every count matches");
+	assert_contains(out, "watch_polls");
+	free(out);
+	a = history_of(lite);
+	b = history_of(pgcopy);
+	assert_string_equal(a, b);
+	assert_contains(a, "load test ran");
+	assert_contains(a, "not needed");
+	assert_contains(a, "audit trail intact: 6 entries");
+	/* the copy goes on where the source stopped: ids, the sequences */
+	{
+		const char *more[] = { "check", "--policy", quick, "--db", pgcopy,
+		    "--prometheus", prom.url, "--commit", sha, "--format", "json",
+		    NULL };
+
+		out = run_out(more);
+		assert_int_equal(json_int(out, "id"), 3);
+		free(out);
+	}
+	/* and back to SQLite, read the same as the PostgreSQL copy */
+	out = run_out(to_lite);
+	free(out);
+	c = history_of(back);
+	free(b);
+	b = history_of(pgcopy);
+	assert_string_equal(b, c);
+	/* into a database that holds a history: refused, nothing written */
+	assert_int_equal(h_slogate(&r, to_pg, NULL), 0);
+	assert_int_equal(r.code, 1);
+	assert_contains(r.err, "holds");
+	assert_null(strstr(r.err, "password"));
+	h_run_free(&r);
+	free(c);
+	c = history_of(pgcopy);
+	assert_string_equal(b, c);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int
 main(void)
 {
@@ -405,6 +536,7 @@ main(void)
 		cmocka_unit_test(concurrent_writers_record_each_once),
 		cmocka_unit_test(killed_replica_is_taken_over),
 		cmocka_unit_test(database_restart_is_503_then_goes_on),
+		cmocka_unit_test(db_copy_round_trips_a_sqlite_history),
 	};
 
 	return cmocka_run_group_tests_name("three replicas on one PostgreSQL",

@@ -256,22 +256,25 @@ emit(const struct opts *o, const struct slg_verdict *v, const char *where)
 
 /* ---- waiting for the window (--since --wait) ---- */
 
-/* A local wait's lease outlives its deadline by this much: a service
- * sharing the database takes the watch over only once it is long over. */
-#define LOCAL_LEASE_SLACK 3600
+/* How long a local wait's lease lasts unrenewed: three steps and a bit,
+ * as it renews it with every poll (a step apart at most, and a lag). When
+ * this process dies mid-wait, a service on the same database carries the
+ * evaluation on once the lease lapses. */
+static int64_t
+local_lease(const struct slg_policy *p)
+{
+	return 3 * p->step + 15;
+}
 
 /* The name a local wait holds its watch in, as the services name theirs. */
-static char *
-local_owner(void)
+static void
+local_owner(char *out, size_t n)
 {
-	char host[128] = "localhost", *out = NULL;
+	char host[128] = "localhost";
 
 	gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	if (asprintf(&out, "slogate check on %s, pid %ld", host,
-	    (long)getpid()) < 0)
-		return NULL;
-	return out;
+	snprintf(out, n, "slogate check on %s, pid %ld", host, (long)getpid());
 }
 
 /* Progress on stderr: a line updated in place on a terminal, a line per
@@ -348,26 +351,15 @@ watch_local(const struct opts *o, struct slg_engine_run *run,
 	struct slg_verdict *v = NULL;
 	struct sigaction sa, old_int, old_term;
 	struct progress pr;
+	char owner[200];
 	int final = 0, rc;
 
 	*out = NULL;
 	progress_init(&pr, o, p->service, p->environment);
-	w.service = strdup(p->service);
-	w.environment = strdup(p->environment);
-	w.commit = strdup(run->subject->commit);
-	w.since = run->since;
-	w.created_at = run->now;
-	w.deadline = run->now + timeout;
-	/* this process holds the watch for all its wait: the service cannot
-	 * carry on a local wait (it has no request to run again) */
-	w.owner = local_owner();
-	w.lease_until = w.deadline + LOCAL_LEASE_SLACK;
-	if (w.service == NULL || w.environment == NULL || w.commit == NULL ||
-	    w.owner == NULL) {
-		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = slg_store_watch_add(run->store, &w, err)) != 0)
+	local_owner(owner, sizeof(owner));
+	if ((rc = slg_engine_watch_init(run, run->now + timeout, owner,
+	    run->now + local_lease(p), &w, err)) != 0 ||
+	    (rc = slg_store_watch_add(run->store, &w, err)) != 0)
 		goto out;
 	/* a cancelled job still leaves a verdict, not a dangling watch */
 	memset(&sa, 0, sizeof(sa));
@@ -379,7 +371,15 @@ watch_local(const struct opts *o, struct slg_engine_run *run,
 		/* a stop signal: judge now what was observed, as a timeout */
 		if (stop_waiting)
 			w.deadline = run->now;
+		w.lease_until = run->now + local_lease(p);
 		rc = slg_engine_poll(run, &w, &v, &final, err);
+		if (rc == SLG_ECONFLICT)
+			/* this process stalled past its lease: a service took
+			 * the evaluation over and records its verdict */
+			slg_err_set(err, SLG_ECONFLICT, "evaluation %lld was "
+			    "taken over by a slogate service sharing the database "
+			    "(this wait stalled past its lease): see slogate show "
+			    "%lld", (long long)w.id, (long long)w.id);
 		if (rc != 0 || final)
 			break;
 		progress(&pr, v ? w.progress : "waiting for the first step of "

@@ -106,7 +106,17 @@ slg_watch_release(struct slg_watch *w)
 	free(w->environment);
 	free(w->commit);
 	free(w->progress);
-	free(w->request);
+	free(w->policy);
+	free(w->policy_path);
+	free(w->policy_digest);
+	free(w->actor);
+	free(w->branch);
+	free(w->ref_name);
+	free(w->commit_author);
+	free(w->commit_subject);
+	free(w->pipeline_id);
+	free(w->pipeline_url);
+	free(w->job_url);
 	free(w->owner);
 	memset(w, 0, sizeof(*w));
 }

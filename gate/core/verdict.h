@@ -153,7 +153,22 @@ struct slg_watch {
 	int settle;		/* polls of the whole window lacking data */
 	int polls;
 	char *progress;		/* the latest poll in one line, or NULL */
-	char *request;		/* JSON the service runs it again from */
+	/* what it is run from, the same whoever started it (the service or a
+	 * local check --wait), so any service can carry it on */
+	char *policy;		/* the policy, inlined (JSON) */
+	char *policy_path;
+	char *policy_digest;	/* of the policy file it was started with */
+	int trial;
+	char *actor;		/* who asked */
+	char *branch;
+	char *ref_name;
+	char *commit_author;
+	char *commit_subject;
+	int64_t commit_time;
+	int64_t build_time;
+	char *pipeline_id;
+	char *pipeline_url;
+	char *job_url;
 	char *owner;		/* the service polling it (its lease), or NULL */
 	int64_t lease_until;	/* the lease ends: then another may take it */
 };

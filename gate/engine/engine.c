@@ -476,3 +476,55 @@ out:
 	slg_verdict_free(v);
 	return rc;
 }
+
+static void
+dup_to(char **to, const char *s, int *bad)
+{
+	if (s != NULL && (*to = strdup(s)) == NULL)
+		*bad = 1;
+}
+
+int
+slg_engine_watch_init(const struct slg_engine_run *r, int64_t deadline,
+    const char *owner, int64_t lease_until, struct slg_watch *w,
+    struct slg_err *err)
+{
+	const struct slg_subject *s = r->subject;
+	char digest[41];
+	int bad = 0, rc;
+
+	memset(w, 0, sizeof(*w));
+	if (r->policy_digest != NULL)
+		snprintf(digest, sizeof(digest), "%s", r->policy_digest);
+	else if ((rc = slg_git_blob_id(r->policy->source, r->policy->source_len,
+	    digest, err)) != 0)
+		return rc;
+	if ((rc = slg_policy_inlined(r->policy, &w->policy, err)) != 0)
+		return rc;
+	dup_to(&w->service, r->policy->service, &bad);
+	dup_to(&w->environment, r->policy->environment, &bad);
+	dup_to(&w->commit, s->commit, &bad);
+	dup_to(&w->policy_path, r->policy->path, &bad);
+	dup_to(&w->policy_digest, digest, &bad);
+	dup_to(&w->actor, r->actor, &bad);
+	dup_to(&w->branch, s->branch, &bad);
+	dup_to(&w->ref_name, s->ref_name, &bad);
+	dup_to(&w->commit_author, s->commit_author, &bad);
+	dup_to(&w->commit_subject, s->commit_subject, &bad);
+	dup_to(&w->pipeline_id, s->pipeline_id, &bad);
+	dup_to(&w->pipeline_url, s->pipeline_url, &bad);
+	dup_to(&w->job_url, s->job_url, &bad);
+	dup_to(&w->owner, owner, &bad);
+	w->commit_time = s->commit_time;
+	w->build_time = s->build_time;
+	w->trial = r->trial;
+	w->since = r->since;
+	w->created_at = r->now;
+	w->deadline = deadline;
+	w->lease_until = lease_until;
+	if (bad || w->service == NULL || w->commit == NULL) {
+		slg_watch_release(w);
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+	return 0;
+}

@@ -80,4 +80,14 @@ int slg_engine_evaluate(const struct slg_engine_run *r,
 int slg_engine_poll(const struct slg_engine_run *r, struct slg_watch *w,
     struct slg_verdict **out, int *final, struct slg_err *err);
 
+/* Fills w to start a watched evaluation of r (r->since set), whoever
+ * starts it, with all it is run from, so that any service can carry it on:
+ * the policy inlined, the digest of the file it came from
+ * (r->policy_digest, else its own text's), the subject, trial and actor;
+ * deadline, owner and lease_until as given. w is the caller's
+ * (slg_watch_release). SLG_ENOMEM. */
+int slg_engine_watch_init(const struct slg_engine_run *r, int64_t deadline,
+    const char *owner, int64_t lease_until, struct slg_watch *w,
+    struct slg_err *err);
+
 #endif

@@ -421,8 +421,8 @@ registered_policy(const struct slg_api_conf *c, const char *service,
 	return 0;
 }
 
-/* An evaluation request read from its JSON: what POST sends, and what a
- * watch keeps to be polled again after a restart. Strings point into o. */
+/* An evaluation: what POST sends, read from its JSON (strings point into
+ * o), or what a watch keeps to be polled again (strings point into it). */
 struct eval_req {
 	cJSON *o;
 	struct slg_policy *policy;
@@ -431,7 +431,7 @@ struct eval_req {
 	int wait;
 	int inline_policy;		/* sent in the request, not registered */
 	int trial;			/* recorded as a trial */
-	const char *digest;		/* a watch's registered policy's */
+	const char *digest;		/* a watch's policy file's */
 	const char *actor;		/* who asked */
 };
 
@@ -443,13 +443,11 @@ eval_req_release(struct eval_req *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Fills e from e->o (which it keeps): a client's request, or with stored
- * set a watch's, whose policy is inlined and which says itself whether it
- * is a trial. SLG_EUSAGE, SLG_EPOLICY with the message a 400 answer
- * carries. */
+/* Fills e from e->o (which it keeps), a client's request. SLG_EUSAGE,
+ * SLG_EPOLICY with the message a 400 answer carries. */
 static int
 eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
-    int stored, struct slg_err *err)
+    struct slg_err *err)
 {
 	const cJSON *o = e->o, *w, *tr, *pol;
 	const char *s, *env, *t;
@@ -484,8 +482,8 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 	if (tr != NULL && !cJSON_IsBool(tr))
 		return slg_err_set(err, SLG_EUSAGE, "'trial' must be true or "
 		    "false");
-	e->trial = cJSON_IsTrue(tr) || (!stored && e->inline_policy);
-	if (!stored && cJSON_IsString(pol)) {
+	e->trial = cJSON_IsTrue(tr) || e->inline_policy;
+	if (cJSON_IsString(pol)) {
 		/* a file of --policies judges only as the one registered for
 		 * its service and environment, not as a spare copy */
 		struct slg_policy *reg = NULL;
@@ -500,10 +498,6 @@ eval_req_parse(const struct slg_api_conf *c, struct eval_req *e, int64_t now,
 			return slg_err_set(err, SLG_EUSAGE, "policy '%.100s' is not "
 			    "the one registered for %s/%s", pol->valuestring,
 			    e->policy->service, e->policy->environment);
-	}
-	if (stored) {
-		e->digest = str(o, "policy_digest", &bad);
-		e->actor = str(o, "requested_by", &bad);
 	}
 	if ((s && strcmp(s, e->policy->service) != 0) ||
 	    (env && strcmp(env, e->policy->environment) != 0))
@@ -576,66 +570,23 @@ write_watch(FILE *f, const void *w)
 	return slg_report_watch_json(f, w);
 }
 
-/* Starts a watch for e: recorded with what it runs from, the policy
- * inlined so a restart or a changed --policies folder cannot change it. */
+/* Starts a watch for e: recorded with all it runs from, the registered
+ * policy inlined, so a restart, another replica or a changed --policies
+ * folder judges it the same. This service polls it first, under a lease
+ * another takes over if this one stops renewing it. */
 static int
 start_watch(const struct slg_api_conf *c, const struct eval_req *e,
     struct slg_store *st, int64_t now, struct slg_watch *w,
     struct slg_err *err)
 {
-	char *inl = NULL, digest[41];
-	cJSON *req = NULL, *pol = NULL;
+	struct slg_engine_run run;
 	int rc;
 
-	memset(w, 0, sizeof(*w));
-	if ((rc = slg_policy_inlined(e->policy, &inl, err)) != 0)
+	engine_run(c, e, st, now, &run);
+	if ((rc = slg_engine_watch_init(&run, now + e->timeout, c->owner,
+	    now + c->lease, w, err)) != 0)
 		return rc;
-	if ((req = cJSON_Duplicate(e->o, 1)) == NULL ||
-	    (pol = cJSON_Parse(inl)) == NULL) {
-		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
-		goto out;
-	}
-	/* the policy inlined, whether the request named it, sent it or left
-	 * it to the service and environment */
-	cJSON_DeleteItemFromObjectCaseSensitive(req, "policy");
-	cJSON_AddItemToObject(req, "policy", pol);
-	pol = NULL;
-	if (cJSON_GetObjectItemCaseSensitive(req, "policy_path") == NULL)
-		cJSON_AddStringToObject(req, "policy_path", e->policy->path);
-	/* what the registered file was, not its inlined copy */
-	if (slg_git_blob_id(e->policy->source, e->policy->source_len, digest,
-	    err) != 0) {
-		rc = err->code;
-		goto out;
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(req, "trial");
-	cJSON_DeleteItemFromObjectCaseSensitive(req, "policy_digest");
-	cJSON_DeleteItemFromObjectCaseSensitive(req, "requested_by");
-	cJSON_AddBoolToObject(req, "trial", e->trial);
-	cJSON_AddStringToObject(req, "policy_digest", digest);
-	if (e->actor != NULL)
-		cJSON_AddStringToObject(req, "requested_by", e->actor);
-	w->request = cJSON_PrintUnformatted(req);
-	w->service = strdup(e->policy->service);
-	w->environment = strdup(e->policy->environment);
-	w->commit = strdup(e->subj.commit);
-	w->since = e->since;
-	w->created_at = now;
-	w->deadline = now + e->timeout;
-	/* this service polls it first; another takes it over if this one
-	 * stops renewing the lease */
-	w->owner = c->owner ? strdup(c->owner) : NULL;
-	w->lease_until = now + c->lease;
-	if (!w->request || !w->service || !w->environment || !w->commit ||
-	    (c->owner && !w->owner))
-		rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
-	else
-		rc = slg_store_watch_add(st, w, err);
-out:
-	cJSON_Delete(pol);
-	cJSON_Delete(req);
-	free(inl);
-	return rc;
+	return slg_store_watch_add(st, w, err);
 }
 
 static void
@@ -656,7 +607,7 @@ post_evaluation(const struct slg_api_conf *c, const struct slg_api_req *q,
 
 	if ((e.o = body_object(q, keys, r)) == NULL)
 		return;
-	if (eval_req_parse(c, &e, q->now, 0, &err) != 0) {
+	if (eval_req_parse(c, &e, q->now, &err) != 0) {
 		fail_err(r, &err);
 		goto out;
 	}
@@ -763,26 +714,42 @@ slg_api_watch_poll(const struct slg_api_conf *c, struct slg_store *st,
 		goto out;
 	}
 	w.lease_until = now + c->lease;
-	if ((e.o = cJSON_Parse(w.request)) == NULL) {
-		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its request "
-		    "is not JSON", (long long)id);
-		goto out;
-	}
-	if (eval_req_parse(c, &e, w.created_at, 1, err) != 0) {
-		/* a local `check --wait` has no request: it is not ours */
+	if (w.policy == NULL) {
+		/* a local wait of an older slogate kept nothing to run from */
 		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld cannot be "
-		    "run by the service: %s", (long long)id, err->msg);
+		    "run by the service: it keeps no policy", (long long)id);
 		goto out;
 	}
-	/* the watch's row is what was authorized: its request judges that
+	if ((rc = slg_policy_parse(w.policy, strlen(w.policy), w.policy_path ?
+	    w.policy_path : "watch", c->queries_dir, c->datadir, &e.policy,
+	    err)) != 0) {
+		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its policy: "
+		    "%s", (long long)id, err->msg);
+		goto out;
+	}
+	/* the watch's row is what was authorized: its policy judges that
 	 * subject or nothing */
-	if (strcmp(e.subj.commit, w.commit) != 0 ||
-	    strcmp(e.policy->service, w.service) != 0 ||
+	if (strcmp(e.policy->service, w.service) != 0 ||
 	    strcmp(e.policy->environment, w.environment) != 0) {
-		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its request "
-		    "judges another subject than the watch's", (long long)id);
+		rc = slg_err_set(err, SLG_EPARSE, "evaluation %lld: its policy "
+		    "judges another service than the watch's", (long long)id);
 		goto out;
 	}
+	e.subj.commit = w.commit;
+	e.subj.commit_time = w.commit_time;
+	e.subj.commit_author = w.commit_author;
+	e.subj.commit_subject = w.commit_subject;
+	e.subj.branch = w.branch;
+	e.subj.build_time = w.build_time;
+	e.subj.pipeline_id = w.pipeline_id;
+	e.subj.pipeline_url = w.pipeline_url;
+	e.subj.job_url = w.job_url;
+	e.subj.ref_name = w.ref_name;
+	e.since = w.since;
+	e.at = now;
+	e.trial = w.trial;
+	e.digest = w.policy_digest;
+	e.actor = w.actor;
 	engine_run(c, &e, st, now, &run);
 	if ((rc = slg_engine_poll(&run, &w, &v, &final, err)) != 0)
 		goto out;

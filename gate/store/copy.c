@@ -14,8 +14,10 @@
  * they were written, and its count is compared like the others. */
 static struct slg_copy_table tables[] = {
 	{ "watches", "id, service, environment, commit_sha, since, deadline, "
-	    "created_at, state, errors, settle, progress, request, lease_owner, "
-	    "lease_until", "id", 0 },
+	    "created_at, state, errors, settle, progress, policy, policy_path, "
+	    "policy_digest, trial, actor, branch, ref_name, commit_author, "
+	    "commit_subject, commit_time, build_time, pipeline_id, pipeline_url, "
+	    "job_url, lease_owner, lease_until", "id", 0 },
 	/* recorded last: a SQLite destination's trigger numbers it anew */
 	{ "verdicts", "id, watch_id, service, environment, commit_sha, "
 	    "commit_time, commit_author, commit_subject, branch, build_time, "

@@ -1206,9 +1206,12 @@ pg_watch_add(struct slg_store *base, struct slg_watch *w, struct slg_err *err)
 {
 	struct pg_store *st = (struct pg_store *)base;
 	static const char sql[] = "INSERT INTO watches (service, environment, "
-	    "commit_sha, since, deadline, created_at, state, request, "
-	    "lease_owner, lease_until) VALUES ($1, $2, $3, $4, $5, $6, 'running', "
-	    "$7, $8, $9) RETURNING id";
+	    "commit_sha, since, deadline, created_at, state, lease_owner, "
+	    "lease_until, policy, policy_path, policy_digest, trial, actor, "
+	    "branch, ref_name, commit_author, commit_subject, commit_time, "
+	    "build_time, pipeline_id, pipeline_url, job_url) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, 'running', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+	    "$17, $18, $19, $20, $21, $22) RETURNING id";
 	struct params p = { 0 };
 	PGresult *r;
 
@@ -1218,9 +1221,22 @@ pg_watch_add(struct slg_store *base, struct slg_watch *w, struct slg_err *err)
 	p_int(&p, w->since);
 	p_int(&p, w->deadline);
 	p_int(&p, w->created_at);
-	p_text(&p, w->request ? w->request : "{}");
 	p_text(&p, w->owner);
 	p_time(&p, w->lease_until);
+	p_text(&p, w->policy);
+	p_text(&p, w->policy_path);
+	p_text(&p, w->policy_digest);
+	p_int(&p, w->trial != 0);
+	p_text(&p, w->actor);
+	p_text(&p, w->branch);
+	p_text(&p, w->ref_name);
+	p_text(&p, w->commit_author);
+	p_text(&p, w->commit_subject);
+	p_time(&p, w->commit_time);
+	p_time(&p, w->build_time);
+	p_text(&p, w->pipeline_id);
+	p_text(&p, w->pipeline_url);
+	p_text(&p, w->job_url);
 	if ((r = run(st, sql, &p, "cannot record the evaluation", err)) == NULL) {
 		w->running = 0;
 		return SLG_ESTORE;

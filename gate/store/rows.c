@@ -187,10 +187,23 @@ slg_row_watch(const struct slg_row *r, struct slg_watch *w)
 	w->errors = (int)r->i64(r, 8);
 	w->settle = (int)r->i64(r, 9);
 	w->progress = text(r, 10);
-	w->request = text(r, 11);
-	w->polls = (int)r->i64(r, 12);
-	w->owner = text(r, 13);
-	w->lease_until = r->i64(r, 14);
+	w->polls = (int)r->i64(r, 11);
+	w->owner = text(r, 12);
+	w->lease_until = r->i64(r, 13);
+	w->policy = text(r, 14);
+	w->policy_path = text(r, 15);
+	w->policy_digest = text(r, 16);
+	w->trial = (int)r->i64(r, 17);
+	w->actor = text(r, 18);
+	w->branch = text(r, 19);
+	w->ref_name = text(r, 20);
+	w->commit_author = text(r, 21);
+	w->commit_subject = text(r, 22);
+	w->commit_time = r->i64(r, 23);
+	w->build_time = r->i64(r, 24);
+	w->pipeline_id = text(r, 25);
+	w->pipeline_url = text(r, 26);
+	w->job_url = text(r, 27);
 }
 
 void

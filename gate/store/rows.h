@@ -37,9 +37,11 @@ struct slg_row {
 #define SLG_BASELINE_COLUMNS "id, service, environment, objective, value, " \
     "set_at, set_by, source_commit, source_verdict, note"
 #define SLG_WATCH_COLUMNS "id, service, environment, commit_sha, since, " \
-    "deadline, created_at, state, errors, settle, progress, request, " \
+    "deadline, created_at, state, errors, settle, progress, " \
     "(SELECT count(*) FROM watch_polls p WHERE p.watch_id = watches.id), " \
-    "lease_owner, lease_until"
+    "lease_owner, lease_until, policy, policy_path, policy_digest, trial, " \
+    "actor, branch, ref_name, commit_author, commit_subject, commit_time, " \
+    "build_time, pipeline_id, pipeline_url, job_url"
 #define SLG_POLL_COLUMNS "polled_at, window_end, verdict, summary, reason, " \
     "polled_by"
 #define SLG_AUDIT_COLUMNS "id, at, actor, kind, service, environment, " \

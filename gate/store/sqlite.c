@@ -1058,22 +1058,38 @@ sq_watch_add(struct slg_store *base, struct slg_watch *w,
 	struct sq_store *st = (struct sq_store *)base;
 	static const char sql[] = "INSERT INTO watches (id, service, "
 	    "environment, commit_sha, since, deadline, created_at, state, "
-	    "request, lease_owner, lease_until) VALUES (" NEXT_ID ", ?, ?, ?, ?, "
-	    "?, ?, 'running', ?, ?, ?)";
+	    "lease_owner, lease_until, policy, policy_path, policy_digest, "
+	    "trial, actor, branch, ref_name, commit_author, commit_subject, "
+	    "commit_time, build_time, pipeline_id, pipeline_url, job_url) "
+	    "VALUES (" NEXT_ID ", ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *s = NULL;
-	int rc = 0;
+	int rc = 0, i = 1;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot record the evaluation");
-	bind_text(s, 1, w->service);
-	bind_text(s, 2, w->environment);
-	bind_text(s, 3, w->commit);
-	sqlite3_bind_int64(s, 4, w->since);
-	sqlite3_bind_int64(s, 5, w->deadline);
-	sqlite3_bind_int64(s, 6, w->created_at);
-	bind_text(s, 7, w->request ? w->request : "{}");
-	bind_text(s, 8, w->owner);
-	bind_time(s, 9, w->lease_until);
+	bind_text(s, i++, w->service);
+	bind_text(s, i++, w->environment);
+	bind_text(s, i++, w->commit);
+	sqlite3_bind_int64(s, i++, w->since);
+	sqlite3_bind_int64(s, i++, w->deadline);
+	sqlite3_bind_int64(s, i++, w->created_at);
+	bind_text(s, i++, w->owner);
+	bind_time(s, i++, w->lease_until);
+	bind_text(s, i++, w->policy);
+	bind_text(s, i++, w->policy_path);
+	bind_text(s, i++, w->policy_digest);
+	sqlite3_bind_int(s, i++, w->trial != 0);
+	bind_text(s, i++, w->actor);
+	bind_text(s, i++, w->branch);
+	bind_text(s, i++, w->ref_name);
+	bind_text(s, i++, w->commit_author);
+	bind_text(s, i++, w->commit_subject);
+	bind_time(s, i++, w->commit_time);
+	bind_time(s, i++, w->build_time);
+	bind_text(s, i++, w->pipeline_id);
+	bind_text(s, i++, w->pipeline_url);
+	bind_text(s, i++, w->job_url);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = db_fail(st, err, "cannot record the evaluation");
 	else

@@ -154,7 +154,9 @@ int slg_store_latest_per_service(struct slg_store *st,
     struct slg_verdict ***out, size_t *n, struct slg_err *err);
 
 /* Starts a watched evaluation: records w (service, environment, commit,
- * since, deadline, created_at, request) as running and sets w->id, taken
+ * since, deadline, created_at, and what it runs from: the policy inlined,
+ * its digest, the subject, trial, actor; owner and lease_until) as running
+ * and sets w->id, taken
  * from the sequence verdict ids come from. */
 int slg_store_watch_add(struct slg_store *st, struct slg_watch *w,
     struct slg_err *err);

@@ -772,8 +772,9 @@ window_age_is_the_services(void **state)
 	assert_int_equal(h_http("POST", target, ci, body, &out), 202);
 	free(out);
 	assert_int_equal(count("SELECT count(*) FROM watches WHERE commit_sha = "
-	    "'3333333333333333333333333333333333333333' AND request LIKE "
-	    "'%\"objectives\":%' AND request LIKE '%\"trial\":false%'"), 1);
+	    "'3333333333333333333333333333333333333333' AND policy LIKE "
+	    "'%\"objectives\":%' AND trial = 0 AND length(policy_digest) = 40"),
+	    1);
 	assert_int_equal(h_serve_stop(&s), 0);
 
 	/* another service's token reads nothing of this one */

@@ -1197,7 +1197,7 @@ test_watches(void **state)
 	w.since = T0;
 	w.deadline = T0 + 600;
 	w.created_at = T0;
-	w.request = dup("{}");
+	w.policy = dup("{}");
 	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
 	assert_int_equal(w.id, before + 1);
 	/* a verdict recorded meanwhile does not take the watch's id */
@@ -1305,7 +1305,7 @@ test_watch_lease(void **state)
 	w.since = T0;
 	w.deadline = T0 + 600;
 	w.created_at = T0;
-	w.request = dup("{}");
+	w.policy = dup("{}");
 	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
 
 	/* replica-a claims it; replica-b, within a's lease, gets nothing */
@@ -1362,6 +1362,66 @@ test_watch_lease(void **state)
 		slg_watch_poll_release(&polls[i]);
 	free(polls);
 	slg_store_watch_list_free(b, nb);
+	slg_watch_release(&w);
+}
+
+/* A watch the service of schema 6 started kept its HTTP request; schema 7
+ * moves what it runs from into the watch's own columns (the policy
+ * inlined, its digest, the subject, trial, who asked), so any service can
+ * carry it on. A local wait of schema 6 kept none: it gets no policy. */
+static void
+test_migrate_watch_request(void **state)
+{
+	static const char *const files[] = { "schema/sqlite/001_init.sql",
+	    "schema/sqlite/002_baselines_scores_approvals.sql",
+	    "schema/sqlite/003_watches.sql", "schema/sqlite/004_roles_trials.sql",
+	    "schema/sqlite/005_audit.sql", "schema/sqlite/006_latest.sql" };
+	struct fixture *fx = *state;
+	struct slg_err err = { 0, "" };
+	struct slg_watch w;
+	struct slg_store *st;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	sql_exec(db, "BEGIN");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *text = read_text(files[i]);
+
+		sql_exec(db, text);
+		free(text);
+	}
+	sql_exec(db, "PRAGMA user_version = 6");
+	sql_exec(db, "INSERT INTO watches (id, service, environment, commit_sha, "
+	    "since, deadline, created_at, state, request) VALUES (1, 'api', "
+	    "'staging', '" SHA_B "', 1795000000, 1795003600, 1795000000, "
+	    "'running', '{\"policy\": {\"service\": \"api\", "
+	    "\"environment\": \"staging\"}, \"commit\": \"" SHA_B "\", "
+	    "\"policy_path\": \"policies/api.json\", \"policy_digest\": "
+	    "\"abc123\", \"trial\": true, \"requested_by\": \"ci-api\", "
+	    "\"branch\": \"main\", \"build_time\": \"2026-11-18T08:00:00Z\", "
+	    "\"commit_time\": \"1794999000\", \"pipeline_url\": "
+	    "\"https://ci.example/p/1\"}'), (2, 'api', 'staging', '" SHA_A1 "', "
+	    "1795000000, 1795003600, 1795000000, 'running', '{}')");
+	sql_exec(db, "COMMIT");
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	st = open_db(fx);
+	assert_int_equal(slg_store_watch_get(st, 1, &w, &err), 0);
+	assert_non_null(w.policy);
+	assert_contains(w.policy, "\"environment\":\"staging\"");
+	assert_string_equal(w.policy_path, "policies/api.json");
+	assert_string_equal(w.policy_digest, "abc123");
+	assert_int_equal(w.trial, 1);
+	assert_string_equal(w.actor, "ci-api");
+	assert_string_equal(w.branch, "main");
+	assert_int_equal(w.build_time, 1794988800);
+	assert_int_equal(w.commit_time, 1794999000);
+	assert_string_equal(w.pipeline_url, "https://ci.example/p/1");
+	assert_null(w.owner);
+	slg_watch_release(&w);
+	assert_int_equal(slg_store_watch_get(st, 2, &w, &err), 0);
+	assert_null(w.policy);
+	assert_int_equal(w.build_time, 0);
 	slg_watch_release(&w);
 }
 
@@ -1435,6 +1495,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_watch_lease, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_watch_request, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -347,7 +347,7 @@ approval_does_not_outlive_a_watch(void **state)
 	w.since = NOW - 700;
 	w.deadline = NOW + 600;
 	w.created_at = NOW - 700;
-	w.request = dup("{}");
+	w.policy = dup("{}");
 	assert_int_equal(slg_store_watch_add(fx->st, &w, &err), 0);
 	first = record(fx, SHA_A, SLG_V_FAIL, NOW - 60, 0);
 	assert_true(first > w.id);

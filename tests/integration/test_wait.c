@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -573,6 +575,70 @@ service_long_polls_and_resumes_after_a_restart(void **state)
 	assert_int_equal(h_serve_stop(&srv), 0);
 }
 
+/* A local `check --wait` killed mid-wait (its CI job cancelled hard) is
+ * carried on by a service on the same database once the check's lease
+ * lapses: polled by both, one verdict, the check's policy and subject. */
+static void
+service_carries_on_a_killed_local_wait(void **state)
+{
+	const char *sha = "8888888888888888888888888888888888888888";
+	const char *args[] = { "--db", db, "--prometheus", prom.url,
+	    "--policies", dir, "--lease", "3", NULL };
+	char *since = deploy_now(), errp[4200];
+	const char *argv[] = { h_bin(), "check", "--policy", policy, "--db", db,
+	    "--prometheus", prom.url, "--commit", sha, "--since", since,
+	    "--wait", "--quiet", NULL };
+	double t0;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	assert_int_equal(h_serve_start(&srv, dir, args, serve_env), 0);
+	snprintf(errp, sizeof(errp), "%s/killed-check.err", dir);
+	if ((pid = fork()) == 0) {
+		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		alarm(60);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	/* it polls a few steps itself */
+	t0 = now_s();
+	while (now_s() - t0 < 20 && h_db_int(db, "SELECT count(*) FROM "
+	    "watch_polls p JOIN watches w ON w.id = p.watch_id WHERE "
+	    "w.commit_sha = '8888888888888888888888888888888888888888'") < 3)
+		usleep(200000);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
+	    "commit_sha = '8888888888888888888888888888888888888888'"), 0);
+	/* the lease lapses (3 steps and 15 s), the service takes it over */
+	t0 = now_s();
+	while (now_s() - t0 < 45 && h_db_int(db, "SELECT count(*) FROM verdicts "
+	    "WHERE commit_sha = '8888888888888888888888888888888888888888'") < 1)
+		usleep(500000);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
+	    "commit_sha = '8888888888888888888888888888888888888888' AND "
+	    "watch_id = id"), 1);
+	assert_string_equal(h_db_text(db, "SELECT verdict FROM verdicts WHERE "
+	    "commit_sha = '8888888888888888888888888888888888888888'"), "pass");
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM watch_polls p JOIN "
+	    "watches w ON w.id = p.watch_id WHERE w.commit_sha = "
+	    "'8888888888888888888888888888888888888888' AND p.polled_by LIKE "
+	    "'slogate check on %'") >= 3, 1);
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM watch_polls p JOIN "
+	    "watches w ON w.id = p.watch_id WHERE w.commit_sha = "
+	    "'8888888888888888888888888888888888888888' AND p.polled_by LIKE "
+	    "'slogate serve on %'") >= 1, 1);
+	/* judged by the check's own policy, for the check's subject */
+	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
+	    "commit_sha = '8888888888888888888888888888888888888888' AND "
+	    "window_end - window_start = 20 AND trial = 0"), 1);
+	assert_int_equal(h_serve_stop(&srv), 0);
+}
+
 int
 main(void)
 {
@@ -584,6 +650,7 @@ main(void)
 		cmocka_unit_test(terminal_progress_updates_one_line),
 		cmocka_unit_test(prometheus_gone_is_an_error_after_the_limit),
 		cmocka_unit_test(service_long_polls_and_resumes_after_a_restart),
+		cmocka_unit_test(service_carries_on_a_killed_local_wait),
 	};
 
 	return cmocka_run_group_tests_name("check --since --wait (real "

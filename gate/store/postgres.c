@@ -238,6 +238,52 @@ pr_text(const struct slg_row *r, int c)
 #define PG_ROW(res, i) ((struct slg_row){ (res), (i), pr_null, pr_i64, \
     pr_real, pr_text })
 
+/* The rows sql gives with p, each made a record of elem bytes by fill:
+ * *out is an array of *n, the caller's. */
+static int
+read_rows(struct pg_store *st, const char *sql, const struct params *p,
+    const char *what, size_t elem, void (*fill)(const struct slg_row *,
+    void *), void **out, size_t *n, struct slg_err *err)
+{
+	PGresult *r;
+	char *list;
+	int rows;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = run(st, sql, p, what, err)) == NULL)
+		return SLG_ESTORE;
+	rows = PQntuples(r);
+	if ((list = calloc(rows ? (size_t)rows : 1, elem)) == NULL) {
+		PQclear(r);
+		return slg_err_set(err, SLG_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < rows; i++)
+		fill(&PG_ROW(r, i), list + (size_t)i * elem);
+	PQclear(r);
+	*out = list;
+	*n = (size_t)rows;
+	return 0;
+}
+
+static void
+fill_watch(const struct slg_row *r, void *to)
+{
+	slg_row_watch(r, to);
+}
+
+static void
+fill_poll(const struct slg_row *r, void *to)
+{
+	slg_row_poll(r, to);
+}
+
+static void
+fill_baseline(const struct slg_row *r, void *to)
+{
+	slg_row_baseline(r, to);
+}
+
 /* ---- the schema ---- */
 
 static int
@@ -674,26 +720,11 @@ pg_baseline_list(struct slg_store *base, const char *service,
 	    "baselines WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS "
 	    "NULL OR environment = $2) ORDER BY id DESC";
 	struct params p = { 0 };
-	PGresult *r;
-	int rows;
 
-	*out = NULL;
-	*n = 0;
 	p_text(&p, service);
 	p_text(&p, environment);
-	if ((r = run(st, history ? all : current, &p, "cannot read baselines",
-	    err)) == NULL)
-		return SLG_ESTORE;
-	if ((rows = PQntuples(r)) > 0 &&
-	    (*out = calloc((size_t)rows, sizeof(**out))) == NULL) {
-		PQclear(r);
-		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < rows; i++)
-		slg_row_baseline(&PG_ROW(r, i), &(*out)[i]);
-	*n = (size_t)rows;
-	PQclear(r);
-	return 0;
+	return read_rows(st, history ? all : current, &p, "cannot read baselines",
+	    sizeof(**out), fill_baseline, (void **)out, n, err);
 }
 
 /* A baseline is made only of values the gate accepted: the verdict and
@@ -1317,23 +1348,8 @@ static int
 read_watches(struct pg_store *st, const char *sql, const struct params *p,
     struct slg_watch **out, size_t *n, struct slg_err *err)
 {
-	PGresult *r;
-	int rows;
-
-	*out = NULL;
-	*n = 0;
-	if ((r = run(st, sql, p, "cannot read evaluations", err)) == NULL)
-		return SLG_ESTORE;
-	rows = PQntuples(r);
-	if ((*out = calloc(rows ? (size_t)rows : 1, sizeof(**out))) == NULL) {
-		PQclear(r);
-		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < rows; i++)
-		slg_row_watch(&PG_ROW(r, i), &(*out)[i]);
-	*n = (size_t)rows;
-	PQclear(r);
-	return 0;
+	return read_rows(st, sql, p, "cannot read evaluations", sizeof(**out),
+	    fill_watch, (void **)out, n, err);
 }
 
 static int
@@ -1419,25 +1435,11 @@ pg_watch_polls(struct slg_store *base, int64_t id,
 {
 	struct pg_store *st = (struct pg_store *)base;
 	struct params p = { 0 };
-	PGresult *r;
-	int rows;
 
-	*out = NULL;
-	*n = 0;
 	p_int(&p, id);
-	if ((r = run(st, "SELECT " SLG_POLL_COLUMNS " FROM watch_polls WHERE "
-	    "watch_id = $1 ORDER BY seq", &p, "cannot read polls", err)) == NULL)
-		return SLG_ESTORE;
-	rows = PQntuples(r);
-	if ((*out = calloc(rows ? (size_t)rows : 1, sizeof(**out))) == NULL) {
-		PQclear(r);
-		return slg_err_set(err, SLG_ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < rows; i++)
-		slg_row_poll(&PG_ROW(r, i), &(*out)[i]);
-	*n = (size_t)rows;
-	PQclear(r);
-	return 0;
+	return read_rows(st, "SELECT " SLG_POLL_COLUMNS " FROM watch_polls WHERE "
+	    "watch_id = $1 ORDER BY seq", &p, "cannot read polls", sizeof(**out),
+	    fill_poll, (void **)out, n, err);
 }
 
 /* ---- the audit trail, read ---- */

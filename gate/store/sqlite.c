@@ -1198,11 +1198,12 @@ sq_watch_get(struct slg_store *base, int64_t id, struct slg_watch *out,
 }
 
 
+/* The watches sql gives, with arg (when not NULL) bound to its one
+ * parameter; oldest first. */
 static int
-sq_watch_list(struct slg_store *base, const char *commit,
+read_watches(struct sq_store *st, const char *sql, const char *arg,
     struct slg_watch **out, size_t *n, struct slg_err *err)
 {
-	struct sq_store *st = (struct sq_store *)base;
 	sqlite3_stmt *s = NULL;
 	struct slg_watch *list = NULL, *w;
 	size_t cap = 0;
@@ -1210,13 +1211,10 @@ sq_watch_list(struct slg_store *base, const char *commit,
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, commit ? "SELECT " SLG_WATCH_COLUMNS
-	    " FROM watches WHERE commit_sha = ? ORDER BY id" : "SELECT "
-	    SLG_WATCH_COLUMNS " FROM watches WHERE state = 'running' ORDER BY id",
-	    -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot read evaluations");
-	if (commit)
-		bind_text(s, 1, commit);
+	if (arg != NULL)
+		bind_text(s, 1, arg);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 4;
@@ -1242,6 +1240,18 @@ out:
 }
 
 static int
+sq_watch_list(struct slg_store *base, const char *commit,
+    struct slg_watch **out, size_t *n, struct slg_err *err)
+{
+	struct sq_store *st = (struct sq_store *)base;
+
+	return read_watches(st, commit ? "SELECT " SLG_WATCH_COLUMNS " FROM "
+	    "watches WHERE commit_sha = ? ORDER BY id" : "SELECT "
+	    SLG_WATCH_COLUMNS " FROM watches WHERE state = 'running' ORDER BY id",
+	    commit, out, n, err);
+}
+
+static int
 sq_watch_claim(struct slg_store *base, const char *owner, int64_t now,
     int64_t lease, size_t max, struct slg_watch **out, size_t *n,
     struct slg_err *err)
@@ -1251,9 +1261,7 @@ sq_watch_claim(struct slg_store *base, const char *owner, int64_t now,
 	    "lease_until = ?2 + ?3 WHERE id IN (SELECT id FROM watches WHERE "
 	    "state = 'running' AND (lease_owner = ?1 OR lease_until IS NULL OR "
 	    "lease_until < ?2) ORDER BY id LIMIT ?4)";
-	struct slg_watch *list = NULL, *w;
 	sqlite3_stmt *s = NULL;
-	size_t cap = 0;
 	int rc = 0, r;
 
 	*out = NULL;
@@ -1271,39 +1279,18 @@ sq_watch_claim(struct slg_store *base, const char *owner, int64_t now,
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	s = NULL;
-	if (r != SQLITE_DONE) {
-		rc = db_fail(st, err, "cannot claim evaluations");
-		goto out;
-	}
-	if (sqlite3_prepare_v2(st->db, "SELECT " SLG_WATCH_COLUMNS " FROM "
-	    "watches WHERE state = 'running' AND lease_owner = ? ORDER BY id",
-	    -1, &s, NULL) != SQLITE_OK) {
-		rc = db_fail(st, err, "cannot read evaluations");
-		goto out;
-	}
-	bind_text(s, 1, owner);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			if ((w = realloc(list, cap * sizeof(*w))) == NULL) {
-				rc = slg_err_set(err, SLG_ENOMEM, "out of memory");
-				goto out;
-			}
-			list = w;
-		}
-		slg_row_watch(&SQ_ROW(s), &list[(*n)++]);
-	}
 	if (r != SQLITE_DONE)
-		rc = db_fail(st, err, "cannot read evaluations");
+		rc = db_fail(st, err, "cannot claim evaluations");
+	else
+		rc = read_watches(st, "SELECT " SLG_WATCH_COLUMNS " FROM watches "
+		    "WHERE state = 'running' AND lease_owner = ? ORDER BY id", owner,
+		    out, n, err);
 out:
-	sqlite3_finalize(s);
-	if (rc == 0 && exec(st, "COMMIT", "cannot claim evaluations", err) == 0) {
-		*out = list;
+	if (rc == 0 && exec(st, "COMMIT", "cannot claim evaluations", err) == 0)
 		return 0;
-	}
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	slg_store_watch_list_free(list, *n);
+	slg_store_watch_list_free(*out, *n);
+	*out = NULL;
 	*n = 0;
 	return rc ? rc : SLG_ESTORE;
 }

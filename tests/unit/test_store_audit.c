@@ -1177,6 +1177,20 @@ test_migrate_from_v1(void **state)
 
 /* A watched evaluation: its id comes from the sequence verdicts use, its
  * polls are its timeline, and its verdict takes its id when it ends. */
+/* A watch of api/staging for SHA_B from T0, ten minutes long. */
+static void
+new_watch(struct slg_watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->service = dup("api");
+	w->environment = dup("staging");
+	w->commit = dup(SHA_B);
+	w->since = T0;
+	w->deadline = T0 + 600;
+	w->created_at = T0;
+	w->policy = dup("{}");
+}
+
 static void
 test_watches(void **state)
 {
@@ -1190,14 +1204,7 @@ test_watches(void **state)
 	    0.1, T0), after, mid;
 	size_t n = 0;
 
-	memset(&w, 0, sizeof(w));
-	w.service = dup("api");
-	w.environment = dup("staging");
-	w.commit = dup(SHA_B);
-	w.since = T0;
-	w.deadline = T0 + 600;
-	w.created_at = T0;
-	w.policy = dup("{}");
+	new_watch(&w);
 	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
 	assert_int_equal(w.id, before + 1);
 	/* a verdict recorded meanwhile does not take the watch's id */
@@ -1298,14 +1305,7 @@ test_watch_lease(void **state)
 	    (char *)"10s/20s observed", (char *)"", NULL }, *polls = NULL;
 	size_t na = 0, nb = 0, np = 0;
 
-	memset(&w, 0, sizeof(w));
-	w.service = dup("api");
-	w.environment = dup("staging");
-	w.commit = dup(SHA_B);
-	w.since = T0;
-	w.deadline = T0 + 600;
-	w.created_at = T0;
-	w.policy = dup("{}");
+	new_watch(&w);
 	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
 
 	/* replica-a claims it; replica-b, within a's lease, gets nothing */

@@ -175,6 +175,27 @@ refresh(struct slg_store *st, const struct slg_api_conf *api, struct due **d,
 	*n = nw;
 }
 
+/* How often a service renews its leases: three times a lease. */
+static int64_t
+renew_every(const struct slg_api_conf *api)
+{
+	return api->lease >= 3 ? api->lease / 3 : 1;
+}
+
+/* Renews this service's leases without taking any more. */
+static void
+renew(struct slg_store *st, const struct slg_api_conf *api)
+{
+	struct slg_watch *w = NULL;
+	struct slg_err err = { 0 };
+	size_t nw = 0;
+
+	if (slg_store_watch_claim(st, api->owner, (int64_t)time(NULL),
+	    api->lease, 0, &w, &nw, &err) != 0)
+		slg_log_write("slogate: watcher: %s", err.msg);
+	slg_store_watch_list_free(w, nw);
+}
+
 static void *
 watch(void *arg)
 {
@@ -210,8 +231,7 @@ watch(void *arg)
 		 * times a lease, so a slow poll does not lose one */
 		if (st != NULL && now >= next_refresh) {
 			refresh(st, w->api, &d, &n);
-			next_refresh = now + (w->api->lease >= 3 ?
-			    w->api->lease / 3 : 1);
+			next_refresh = now + renew_every(w->api);
 		}
 		for (size_t i = 0; st != NULL && i < n; i++) {
 			int64_t next;
@@ -221,6 +241,12 @@ watch(void *arg)
 			if (d[i].at > now)
 				continue;
 			now = (int64_t)time(NULL);	/* polls take time */
+			/* many polls in a row, or slow ones: the leases of
+			 * those waiting their turn are renewed meanwhile */
+			if (now >= next_refresh) {
+				renew(st, w->api);
+				next_refresh = now + renew_every(w->api);
+			}
 			if (slg_api_watch_poll(w->api, st, d[i].id, now,
 			    &next, &verdict, &err) != 0) {
 				/* retried next second (the database may be back),

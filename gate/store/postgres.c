@@ -1397,12 +1397,14 @@ pg_watch_claim(struct slg_store *base, const char *owner, int64_t now,
     struct slg_err *err)
 {
 	struct pg_store *st = (struct pg_store *)base;
-	/* SKIP LOCKED: a row another replica is claiming or polling right now
-	 * is left to it */
+	/* its own renewed, however many; up to max lapsed ones taken, SKIP
+	 * LOCKED leaving a row another replica is claiming or polling right
+	 * now to it */
 	static const char claim[] = "UPDATE watches SET lease_owner = $1, "
-	    "lease_until = $2 + $3 WHERE id IN (SELECT id FROM watches WHERE "
-	    "state = 'running' AND (lease_owner = $1 OR lease_until IS NULL OR "
-	    "lease_until < $2) ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)";
+	    "lease_until = $2 + $3 WHERE state = 'running' AND (lease_owner = $1 "
+	    "OR id IN (SELECT id FROM watches WHERE state = 'running' AND "
+	    "(lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $4 FOR "
+	    "UPDATE SKIP LOCKED))";
 	struct params p = { 0 }, q = { 0 };
 
 	p_text(&p, owner);

@@ -1257,10 +1257,11 @@ sq_watch_claim(struct slg_store *base, const char *owner, int64_t now,
     struct slg_err *err)
 {
 	struct sq_store *st = (struct sq_store *)base;
+	/* its own renewed, however many; up to max lapsed ones taken */
 	static const char claim[] = "UPDATE watches SET lease_owner = ?1, "
-	    "lease_until = ?2 + ?3 WHERE id IN (SELECT id FROM watches WHERE "
-	    "state = 'running' AND (lease_owner = ?1 OR lease_until IS NULL OR "
-	    "lease_until < ?2) ORDER BY id LIMIT ?4)";
+	    "lease_until = ?2 + ?3 WHERE state = 'running' AND (lease_owner = ?1 "
+	    "OR id IN (SELECT id FROM watches WHERE state = 'running' AND "
+	    "(lease_until IS NULL OR lease_until < ?2) ORDER BY id LIMIT ?4))";
 	sqlite3_stmt *s = NULL;
 	int rc = 0, r;
 

@@ -183,8 +183,8 @@ int slg_store_watch_list(struct slg_store *st, const char *commit,
 void slg_store_watch_list_free(struct slg_watch *w, size_t n);
 
 /* Leases running watches to owner (a service's name) until now + lease:
- * renews those it holds and takes, up to max, those whose lease ended or
- * that have none (another service holding one right now is skipped).
+ * renews all those it holds and takes, up to max, those whose lease ended
+ * or that have none (another service holding one right now is skipped).
  * *out is every running watch owner holds, oldest first; only the holder
  * can record a poll (slg_store_watch_poll checks w->owner and sets the
  * lease to w->lease_until). Free with slg_store_watch_list_free. */

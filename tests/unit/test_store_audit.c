@@ -1308,6 +1308,11 @@ test_watch_lease(void **state)
 	new_watch(&w);
 	assert_int_equal(slg_store_watch_add(st, &w, &err), 0);
 
+	/* a renewal alone (max 0) takes nothing */
+	assert_int_equal(slg_store_watch_claim(st, "replica-b", T0, 15, 0, &b,
+	    &nb, &err), 0);
+	assert_int_equal(nb, 0);
+	slg_store_watch_list_free(b, nb);
 	/* replica-a claims it; replica-b, within a's lease, gets nothing */
 	assert_int_equal(slg_store_watch_claim(st, "replica-a", T0, 15, 10, &a,
 	    &na, &err), 0);
@@ -1330,6 +1335,12 @@ test_watch_lease(void **state)
 	w.owner = NULL;
 	assert_int_equal(slg_store_watch_poll(st, &w, &poll, NULL, &err),
 	    SLG_ECONFLICT);
+	/* a renewal alone keeps a's own, however small max is */
+	slg_store_watch_list_free(a, na);
+	assert_int_equal(slg_store_watch_claim(st, "replica-a", T0 + 1, 15, 0,
+	    &a, &na, &err), 0);
+	assert_int_equal(na, 1);
+	assert_int_equal(a[0].lease_until, T0 + 16);
 	/* a polls, renewing its lease */
 	w.owner = dup("replica-a");
 	w.lease_until = T0 + 25;

@@ -581,7 +581,7 @@ service_long_polls_and_resumes_after_a_restart(void **state)
 static void
 service_carries_on_a_killed_local_wait(void **state)
 {
-	const char *sha = "8888888888888888888888888888888888888888";
+	const char *sha = "9999999999999999999999999999999999999999";
 	const char *args[] = { "--db", db, "--prometheus", prom.url,
 	    "--policies", dir, "--lease", "3", NULL };
 	char *since = deploy_now(), errp[4200];
@@ -608,33 +608,33 @@ service_carries_on_a_killed_local_wait(void **state)
 	t0 = now_s();
 	while (now_s() - t0 < 20 && h_db_int(db, "SELECT count(*) FROM "
 	    "watch_polls p JOIN watches w ON w.id = p.watch_id WHERE "
-	    "w.commit_sha = '8888888888888888888888888888888888888888'") < 3)
+	    "w.commit_sha = '9999999999999999999999999999999999999999'") < 3)
 		usleep(200000);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
-	    "commit_sha = '8888888888888888888888888888888888888888'"), 0);
+	    "commit_sha = '9999999999999999999999999999999999999999'"), 0);
 	/* the lease lapses (3 steps and 15 s), the service takes it over */
 	t0 = now_s();
 	while (now_s() - t0 < 45 && h_db_int(db, "SELECT count(*) FROM verdicts "
-	    "WHERE commit_sha = '8888888888888888888888888888888888888888'") < 1)
+	    "WHERE commit_sha = '9999999999999999999999999999999999999999'") < 1)
 		usleep(500000);
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
-	    "commit_sha = '8888888888888888888888888888888888888888' AND "
+	    "commit_sha = '9999999999999999999999999999999999999999' AND "
 	    "watch_id = id"), 1);
 	assert_string_equal(h_db_text(db, "SELECT verdict FROM verdicts WHERE "
-	    "commit_sha = '8888888888888888888888888888888888888888'"), "pass");
+	    "commit_sha = '9999999999999999999999999999999999999999'"), "pass");
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM watch_polls p JOIN "
 	    "watches w ON w.id = p.watch_id WHERE w.commit_sha = "
-	    "'8888888888888888888888888888888888888888' AND p.polled_by LIKE "
+	    "'9999999999999999999999999999999999999999' AND p.polled_by LIKE "
 	    "'slogate check on %'") >= 3, 1);
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM watch_polls p JOIN "
 	    "watches w ON w.id = p.watch_id WHERE w.commit_sha = "
-	    "'8888888888888888888888888888888888888888' AND p.polled_by LIKE "
+	    "'9999999999999999999999999999999999999999' AND p.polled_by LIKE "
 	    "'slogate serve on %'") >= 1, 1);
 	/* judged by the check's own policy, for the check's subject */
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts WHERE "
-	    "commit_sha = '8888888888888888888888888888888888888888' AND "
+	    "commit_sha = '9999999999999999999999999999999999999999' AND "
 	    "window_end - window_start = 20 AND trial = 0"), 1);
 	assert_int_equal(h_serve_stop(&srv), 0);
 }

@@ -27,7 +27,11 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
-TEST_LIBS  = $(shell pkg-config --libs cmocka) $(LIBS)
+# the tests read a PostgreSQL database with libpq (SLOGATE_TEST_BACKEND)
+TEST_CFLAGS = $(shell pkg-config --cflags cmocka libpq)
+TEST_LIBS  = $(shell pkg-config --libs cmocka libpq) $(LIBS)
+# unit tests that open a store: they get their database from the harness
+UNIT_DB   := test_store test_store_audit test_usecase
 
 # fuzz harnesses: replayed over their corpus by the standalone driver in
 # every flavour (make test), run by clang's libFuzzer in build/fuzz (make fuzz)
@@ -92,14 +96,22 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/fuzz:
 	mkdir -p $@
 
 # ---- tests ----
-$(BUILD)/tests/%: tests/unit/%.c tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libslogate.a $(TEST_LIBS)
+$(BUILD)/tests/harness.o: tests/integration/harness.c tests/integration/harness.h \
+    | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -c -o $@ $<
 
-$(BUILD)/tests/%: tests/integration/%.c tests/integration/harness.c \
+$(UNIT_DB:%=$(BUILD)/tests/%): $(BUILD)/tests/harness.o tests/integration/harness.h
+
+$(BUILD)/tests/%: tests/unit/%.c tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -Itests/integration -o $@ $< \
+	    $(filter %.o,$^) $(BUILD)/libslogate.a $(TEST_LIBS)
+
+$(BUILD)/tests/%: tests/integration/%.c $(BUILD)/tests/harness.o \
     tests/integration/harness.h tests/integration/exporter.c \
     tests/integration/exporter.h tests/testutil.h $(BUILD)/libslogate.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests -Itests/integration -o $@ $< tests/integration/harness.c \
-	    tests/integration/exporter.c $(BUILD)/libslogate.a $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -Itests/integration -o $@ $< \
+	    $(BUILD)/tests/harness.o tests/integration/exporter.c \
+	    $(BUILD)/libslogate.a $(TEST_LIBS)
 
 $(BUILD)/tests/fuzz/standalone.o: tests/fuzz/standalone.c tests/fuzz/fuzz.h \
     | $(BUILD)/tests/fuzz

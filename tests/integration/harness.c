@@ -1,8 +1,11 @@
-/* harness: a real Prometheus, the slogate binary, the SQLite file. */
+/* harness: a real Prometheus, the slogate binary, a SQLite file or a real
+ * PostgreSQL. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -341,6 +344,41 @@ h_run_free(struct run *r)
 	r->out = r->err = NULL;
 }
 
+static int
+is_pg(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0;
+}
+
+/* The first row's first value of sql in the PostgreSQL database url, in
+ * a read-only transaction (caller frees); NULL when there is no row or no
+ * value, or sql failed (the message is on stderr). */
+static char *
+pg_value(const char *url, const char *sql)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *res = NULL;
+	char *v = NULL;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "harness: %s", PQerrorMessage(c));
+		goto out;
+	}
+	PQclear(PQexec(c, "SET default_transaction_read_only = on"));
+	res = PQexec(c, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+		goto out;
+	}
+	if (PQntuples(res) > 0 && PQnfields(res) > 0 &&
+	    !PQgetisnull(res, 0, 0))
+		v = strdup(PQgetvalue(res, 0, 0));
+out:
+	PQclear(res);
+	PQfinish(c);
+	return v;
+}
+
 static sqlite3_stmt *
 query(const char *db, const char *sql, sqlite3 **h)
 {
@@ -358,9 +396,20 @@ long long
 h_db_int(const char *db, const char *sql)
 {
 	sqlite3 *h = NULL;
-	sqlite3_stmt *s = query(db, sql, &h);
+	sqlite3_stmt *s;
 	long long v = -1;
 
+	if (is_pg(db)) {
+		char *t = pg_value(db, sql);
+
+		/* a comparison is a boolean there, an integer in SQLite */
+		if (t != NULL)
+			v = strcmp(t, "t") == 0 ? 1 : strcmp(t, "f") == 0 ? 0 :
+			    strtoll(t, NULL, 10);
+		free(t);
+		return v;
+	}
+	s = query(db, sql, &h);
 	if (s != NULL && sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(s, 0);
@@ -373,16 +422,21 @@ char *
 h_db_text(const char *db, const char *sql)
 {
 	sqlite3 *h = NULL;
-	sqlite3_stmt *s = query(db, sql, &h);
+	sqlite3_stmt *s;
 	static char *ring[16];
 	static unsigned next;
 	char *v = NULL;
 
-	if (s != NULL && sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_text(s, 0) != NULL)
-		v = strdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(h);
+	if (is_pg(db))
+		v = pg_value(db, sql);
+	else {
+		s = query(db, sql, &h);
+		if (s != NULL && sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_text(s, 0) != NULL)
+			v = strdup((const char *)sqlite3_column_text(s, 0));
+		sqlite3_finalize(s);
+		sqlite3_close(h);
+	}
 	free(ring[next % 16]);
 	ring[next++ % 16] = v;
 	return v;
@@ -400,6 +454,11 @@ h_db_hold(const char *db, const char *sql)
 
 	if (h == NULL)
 		return NULL;
+	if (is_pg(db)) {
+		fprintf(stderr, "harness: h_db_hold takes a SQLite file\n");
+		free(h);
+		return NULL;
+	}
 	if (sqlite3_open_v2(db, &h->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
 	    /* its COMMIT waits for the readers the others are meanwhile,
@@ -767,4 +826,137 @@ h_pg_stop(struct h_pg *pg)
 {
 	return h_sh("%s%s/pg_ctl -D '%s/data' -m fast -w -t 30 stop "
 	    ">/dev/null", pg_as(), pg_bindir(), pg->dir);
+}
+
+int
+h_backend_pg(void)
+{
+	static int pg = -1;
+	const char *b;
+
+	if (pg < 0) {
+		b = getenv("SLOGATE_TEST_BACKEND");
+		if (b == NULL || *b == '\0' || strcmp(b, "sqlite") == 0)
+			pg = 0;
+		else if (strcmp(b, "postgres") == 0)
+			pg = 1;
+		else {
+			fprintf(stderr, "harness: SLOGATE_TEST_BACKEND '%s': "
+			    "sqlite or postgres\n", b);
+			exit(2);
+		}
+	}
+	return pg;
+}
+
+/* The cluster of this process's tests: started on first use, stopped by
+ * the process that started it (not by a child of its) at exit. */
+static struct {
+	struct h_pg pg;
+	char *dir;
+	pid_t owner;
+	int failed;
+	unsigned made;		/* databases created */
+} cluster;
+
+static void
+cluster_stop(void)
+{
+	if (cluster.dir == NULL || getpid() != cluster.owner)
+		return;
+	h_pg_stop(&cluster.pg);
+	h_rmrf(cluster.dir);
+	free(cluster.dir);
+	cluster.dir = NULL;
+}
+
+static int
+cluster_start(void)
+{
+	if (cluster.dir != NULL)
+		return 0;
+	if (cluster.failed)
+		return -1;	/* once is enough to say why */
+	if ((cluster.dir = h_tmpdir()) == NULL) {
+		fprintf(stderr, "harness: no temporary folder for PostgreSQL\n");
+		cluster.failed = 1;
+		return -1;
+	}
+	cluster.owner = getpid();
+	atexit(cluster_stop);
+	if (h_pg_start(&cluster.pg, cluster.dir) != 0) {
+		/* the logs stay: they say why */
+		fprintf(stderr, "harness: PostgreSQL's folder kept: %s\n",
+		    cluster.dir);
+		free(cluster.dir);
+		cluster.dir = NULL;
+		cluster.failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+h_pg_db_new(char *out, size_t n, const char *name)
+{
+	char db[64], sql[128];
+	PGconn *c = NULL;
+	PGresult *res = NULL;
+	size_t i, len;
+	int rc = -1;
+
+	if (cluster_start() != 0)
+		return -1;
+	/* t<number>_<name>, in the characters an unquoted name may have */
+	len = (size_t)snprintf(db, sizeof(db), "t%u_", ++cluster.made);
+	for (i = 0; name[i] != '\0' && len < sizeof(db) - 1; i++, len++)
+		db[len] = isalnum((unsigned char)name[i]) ?
+		    (char)tolower((unsigned char)name[i]) : '_';
+	db[len] = '\0';
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", db);
+	c = PQconnectdb(cluster.pg.url);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "harness: %s", PQerrorMessage(c));
+		goto out;
+	}
+	res = PQexec(c, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+		goto out;
+	}
+	if ((size_t)snprintf(out, n, "postgresql://slogate@127.0.0.1:%d/%s",
+	    cluster.pg.port, db) >= n) {
+		fprintf(stderr, "harness: no room for database %s's URL\n", db);
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	PQfinish(c);
+	return rc;
+}
+
+int
+h_db_new(char *out, size_t n, const char *dir, const char *name)
+{
+	const char *args[] = { "db", "migrate", "--db", out, NULL };
+	struct run r;
+	int rc;
+
+	if (!h_backend_pg()) {
+		if ((size_t)snprintf(out, n, "%s/%s.db", dir, name) >= n) {
+			fprintf(stderr, "harness: no room for %s/%s.db\n", dir,
+			    name);
+			return -1;
+		}
+		return 0;
+	}
+	if (h_pg_db_new(out, n, name) != 0)
+		return -1;
+	h_slogate(&r, args, NULL);
+	if ((rc = r.code) != 0)
+		fprintf(stderr, "harness: slogate db migrate --db %s: exit %d: "
+		    "%s", out, r.code, r.err ? r.err : "");
+	h_run_free(&r);
+	return rc == 0 ? 0 : -1;
 }

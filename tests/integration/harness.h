@@ -1,6 +1,7 @@
 /* harness: what the integration tests share: a real Prometheus loaded with
- * test data on a free loopback port, running the slogate binary, and
- * reading the SQLite file it wrote. */
+ * test data on a free loopback port, running the slogate binary, a fresh
+ * database per test on the backend $SLOGATE_TEST_BACKEND names, and
+ * reading what slogate wrote there. */
 #ifndef SLG_HARNESS_H
 #define SLG_HARNESS_H
 
@@ -66,13 +67,38 @@ char *h_read(const char *path);
  * after the fact, such as the service's request log, needs). */
 char *h_read_until(const char *path, const char *needle);
 
-/* One value from the database; -1 / NULL when no row. h_db_text's string
- * belongs to the harness and lasts for the next 15 calls, so tests can
- * compare it in place. */
+/* The backend the tests run on: $SLOGATE_TEST_BACKEND, sqlite (the
+ * default) or postgres; any other value stops the run. 1 for postgres. */
+int h_backend_pg(void);
+
+/* A fresh database for one test, its --db in out (n bytes). On sqlite
+ * dir/name.db, not created (the first slogate run makes it). On postgres
+ * a new database named after name and unique in this process, in the one
+ * PostgreSQL cluster the harness starts on first use (h_pg_start in a
+ * temporary folder of its own; stopped and removed at exit), given its
+ * schema by `slogate db migrate`; its URL is
+ * postgresql://slogate@127.0.0.1:PORT/DATABASE. 0 when it is ready; -1
+ * with the reason on stderr. */
+int h_db_new(char *out, size_t n, const char *dir, const char *name);
+
+/* The first line of a test about SQLite files themselves (their PRAGMAs,
+ * modes, copies, a full disk, another writer's lock): cmocka's skip() on
+ * postgres. */
+#define H_SQLITE_ONLY() do { if (h_backend_pg()) skip(); } while (0)
+
+/* As h_db_new on postgres, without the migration: an empty database of
+ * the harness's cluster (for the store's unit tests, which migrate it
+ * through the store). -1 with the reason on stderr. */
+int h_pg_db_new(char *out, size_t n, const char *name);
+
+/* One value from the database (a SQLite file, or a postgresql:// URL,
+ * read through libpq in a read-only transaction, where a boolean is 1 or
+ * 0); -1 / NULL when no row. h_db_text's string belongs to the harness and
+ * lasts for the next 15 calls, so tests can compare it in place. */
 long long h_db_int(const char *db, const char *sql);
 char *h_db_text(const char *db, const char *sql);
 
-/* Another writer of db: opens it read-write (creating it when missing)
+/* Another writer of db, a SQLite file only: opens it read-write (creating it when missing)
  * and runs sql in it, e.g. "BEGIN IMMEDIATE" to hold its write lock until
  * h_db_release runs "COMMIT". NULL when it cannot; the message is on
  * stderr. */

@@ -1,6 +1,6 @@
-/* test_store: a real SQLite file in a temporary directory: schema, recording
- * verdicts and reading them back, history filters, baselines, and the
- * databases the store must refuse. */
+/* test_store: a real database (a SQLite file, or PostgreSQL: storedb.h):
+ * schema, recording verdicts and reading them back, history filters,
+ * baselines, and the databases the store must refuse. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "storedb.h"
 #include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -62,7 +63,11 @@ setup(void **state)
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->db, sizeof(fx->db), "%s/slogate.db", fx->dir);
+	if (t_store_db(fx->db, sizeof(fx->db), fx->dir) != 0) {
+		t_rmrf(fx->dir);
+		free(fx);
+		return -1;
+	}
 	*state = fx;
 	return 0;
 }
@@ -271,6 +276,7 @@ record(struct slg_store *st, struct slg_verdict *v)
 static void
 test_open_new(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_store *st;
 	struct stat sb;
@@ -317,6 +323,7 @@ test_reopen(void **state)
 static void
 test_open_newer_schema(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
 	struct slg_store *st = (struct slg_store *)1;
@@ -361,6 +368,7 @@ test_open_newer_schema(void **state)
 static void
 test_open_url(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
 	struct slg_store *st = NULL;
@@ -393,6 +401,7 @@ test_open_url(void **state)
 static void
 test_open_missing_dir(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
 	struct slg_store *st = (struct slg_store *)1;
@@ -409,6 +418,7 @@ test_open_missing_dir(void **state)
 static void
 test_open_not_a_database(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
 	struct slg_store *st = (struct slg_store *)1;

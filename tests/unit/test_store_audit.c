@@ -1,7 +1,7 @@
-/* test_store_audit: a real SQLite file in a temporary directory: past
- * values for baselines made of verdicts, invalidations, approvals and
- * their revocation, stored baselines, abbreviated commits, history
- * filters, and a database of schema 1 brought up to date. */
+/* test_store_audit: a real database (a SQLite file, or PostgreSQL:
+ * storedb.h): past values for baselines made of verdicts, invalidations,
+ * approvals and their revocation, stored baselines, abbreviated commits,
+ * history filters, and a database of schema 1 brought up to date. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "storedb.h"
 #include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -61,7 +62,11 @@ setup(void **state)
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->db, sizeof(fx->db), "%s/slogate.db", fx->dir);
+	if (t_store_db(fx->db, sizeof(fx->db), fx->dir) != 0) {
+		t_rmrf(fx->dir);
+		free(fx);
+		return -1;
+	}
 	*state = fx;
 	return 0;
 }
@@ -1063,6 +1068,7 @@ static const char v1_rows[] =
 static void
 test_migrate_from_v1(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
 	struct slg_verdict *got = NULL;
@@ -1442,6 +1448,7 @@ test_migrate_watch_request(void **state)
 static void
 test_older_writer_counts_as_written_last(void **state)
 {
+	H_SQLITE_ONLY();
 	struct fixture *fx = *state;
 	struct slg_err err = { 0, "" };
 	struct slg_history_filter f = { .commit = SHA_A1, .service = "api",

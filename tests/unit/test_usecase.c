@@ -1,7 +1,7 @@
 /* test_usecase: the use cases the CLI and the service share, on a real
- * SQLite file in a temporary directory: approvals and their refusals,
- * revocation, invalidation, the promotion status, stored baselines (set,
- * import, promote), and the window rules. */
+ * database (a SQLite file, or PostgreSQL: storedb.h): approvals and their
+ * refusals, revocation, invalidation, the promotion status, stored
+ * baselines (set, import, promote), and the window rules. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "engine/usecase.h"
+#include "storedb.h"
 #include "testutil.h"
 
 #define SHA_A "abc1230000000000000000000000000000000001"
@@ -44,7 +45,11 @@ setup(void **state)
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->db, sizeof(fx->db), "%s/slogate.db", fx->dir);
+	if (t_store_db(fx->db, sizeof(fx->db), fx->dir) != 0) {
+		t_rmrf(fx->dir);
+		free(fx);
+		return -1;
+	}
 	*state = fx;
 	if (slg_store_open(fx->db, &fx->st, &err) != 0) {
 		fprintf(stderr, "cannot open: %s\n", err.msg);

@@ -62,7 +62,8 @@ group_setup(void **state)
 	    <= 0)
 		return -1;
 	snprintf(prom, sizeof(prom), "http://127.0.0.1:%d", slow_port);
-	snprintf(db, sizeof(db), "%s/abuse.db", dir);
+	if (h_db_new(db, sizeof(db), dir, "abuse") != 0)
+		return -1;
 	snprintf(policies, sizeof(policies), "%s/policies", dir);
 	h_sh("mkdir -p '%s'", policies);
 	free(h_write(policies, "svc.json", policy));

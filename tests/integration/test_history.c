@@ -52,7 +52,8 @@ group_setup(void **state)
 	if ((dir = h_tmpdir()) == NULL)
 		return -1;
 	snprintf(repo, sizeof(repo), "%s/repo", dir);
-	snprintf(db, sizeof(db), "%s/history.db", dir);
+	if (h_db_new(db, sizeof(db), dir, "history") != 0)
+		return -1;
 	free(h_write(dir, "ancestor.json", ancestor_policy));
 	if (h_sh("set -e; g() { git -C '%s' -c user.name=Dev "
 	    "-c user.email=dev@example.com \"$@\"; }; git init -q -b main '%s'; "

@@ -67,7 +67,9 @@ group_setup(void **state)
 		return -1;
 	if ((dir = h_tmpdir()) == NULL || h_prom_start(&prom) != 0)
 		return -1;
-	snprintf(db, sizeof(db), "%s/pipeline.db", dir);
+	/* only the service opens it: the jobs ask the service */
+	if (h_db_new(db, sizeof(db), dir, "pipeline") != 0)
+		return -1;
 	snprintf(repo, sizeof(repo), "%s/project", dir);
 	args[3] = prom.url;
 	/* the service's own policies: the ones that judge */

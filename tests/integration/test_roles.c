@@ -127,7 +127,8 @@ group_setup(void **state)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((dir = h_tmpdir()) == NULL || h_prom_start(&prom) != 0)
 		return -1;
-	snprintf(db, sizeof(db), "%s/roles.db", dir);
+	if (h_db_new(db, sizeof(db), dir, "roles") != 0)
+		return -1;
 	snprintf(policies, sizeof(policies), "%s/policies", dir);
 	snprintf(queries, sizeof(queries), "%s/queries", h_top());
 	snprintf(tokens, sizeof(tokens), "%s/tokens", dir);
@@ -550,10 +551,10 @@ verify_after(const char *sql, char **out)
 	return code;
 }
 
-/* Every change above is in the trail, with who, what and why; the chain
- * holds, and each way of tampering with the file is found and named. */
+/* Every change above is in the trail, with who, what and why, and the
+ * chain holds. */
 static void
-audit_trail_shows_tampering(void **state)
+audit_trail_records_every_change(void **state)
 {
 	const char *list[] = { "audit", "--db", db, "--format", "json",
 	    "--limit", "1000", NULL };
@@ -625,7 +626,18 @@ audit_trail_shows_tampering(void **state)
 	    200);
 	assert_contains(out, "\"ok\":\ttrue");
 	free(out);
+}
 
+/* Each way of tampering with the file (the trail of the test above) is
+ * found and named. */
+static void
+audit_trail_shows_tampering(void **state)
+{
+	char *out = NULL;
+	struct run r;
+
+	H_SQLITE_ONLY();
+	(void)state;
 	/* slogate's own statements cannot change the trail */
 	assert_int_not_equal(h_sh("sqlite3 '%s' \"UPDATE audit SET why = 'x'\" "
 	    "2>/dev/null", db), 0);
@@ -802,6 +814,7 @@ main(void)
 		cmocka_unit_test(self_approval_can_be_forbidden),
 		cmocka_unit_test(window_age_is_the_services),
 		cmocka_unit_test(pages_need_a_read_token_and_send_a_csp),
+		cmocka_unit_test(audit_trail_records_every_change),
 		cmocka_unit_test(audit_trail_shows_tampering),
 	};
 

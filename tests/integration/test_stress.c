@@ -368,16 +368,21 @@ assert_told_recorded(const char *db, int nobjectives)
 	}
 }
 
-/* The file is sound: integrity, foreign keys, and no verdict apart from
- * its objectives (they are written in one transaction). */
+/* The database is sound: integrity and foreign keys (SQLite's checks of
+ * its file; PostgreSQL refuses a row against its foreign keys and has no
+ * such check), and no verdict apart from its objectives (they are written
+ * in one transaction). */
 static void
 assert_sound(const char *db, int nobjectives)
 {
 	char sql[256];
 
-	assert_string_equal(h_db_text(db, "PRAGMA integrity_check"), "ok");
-	assert_int_equal(h_db_int(db, "SELECT count(*) FROM "
-	    "pragma_foreign_key_check"), 0);
+	if (!h_backend_pg()) {
+		assert_string_equal(h_db_text(db, "PRAGMA integrity_check"),
+		    "ok");
+		assert_int_equal(h_db_int(db, "SELECT count(*) FROM "
+		    "pragma_foreign_key_check"), 0);
+	}
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM verdicts v WHERE "
 	    "(SELECT count(*) FROM objective_results o WHERE o.verdict_id = "
 	    "v.id) != %d", nobjectives);
@@ -446,9 +451,10 @@ static struct proc checks[NCHECKS];
 static struct post posts[NPOSTS];
 
 /* 32 checks and 16 evaluations through the service, all at once on
- * dir/NAME.db: with serve_first the service makes the file and is up
- * before the checks start; else the checks start on no file and the
- * service starts among them. */
+ * a new database NAME (h_db_new): with serve_first the service makes the
+ * file and is up before the checks start; else the checks start on no
+ * file (on postgres: a database just migrated) and the service starts
+ * among them. */
 static void
 writers(const char *name, int serve_first)
 {
@@ -467,7 +473,7 @@ writers(const char *name, int serve_first)
 	char sql[128];
 
 	ntold = 0;
-	snprintf(db, sizeof(db), "%s/%s.db", dir, name);
+	assert_int_equal(h_db_new(db, sizeof(db), dir, name), 0);
 	snprintf(pol, sizeof(pol), "%s/payment.json", policies);
 	/* the healthy build passes, the regressed one fails */
 	snprintf(pass_at, sizeof(pass_at), "%lld", (long long)prom.end - 3600);
@@ -541,8 +547,10 @@ writers(const char *name, int serve_first)
 	for (size_t i = 0; i < ntold; i++)
 		off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%lld",
 		    i ? "," : "", tl[i].id);
-	assert_string_equal(h_db_text(db, "SELECT group_concat(id) FROM "
-	    "(SELECT id FROM verdicts ORDER BY id)"), want);
+	assert_string_equal(h_db_text(db, h_backend_pg() ?
+	    "SELECT string_agg(id::text, ',' ORDER BY id) FROM verdicts" :
+	    "SELECT group_concat(id) FROM (SELECT id FROM verdicts ORDER BY "
+	    "id)"), want);
 	assert_int_equal(h_db_int(db, "SELECT count(*) FROM verdicts"),
 	    NCHECKS + NPOSTS);
 	for (size_t i = 0; i < ntold; i++) {
@@ -583,6 +591,7 @@ many_writers_make_a_new_file(void **state)
 static void
 checks_wait_for_a_new_file_being_made(void **state)
 {
+	H_SQLITE_ONLY();
 	char db[4200], pol[4200], at[32];
 	const char *flags[] = { "--policy", pol, "--prometheus", prom.url,
 	    "--db", db, "--queries", queries, "--at", at, "--build-time", at,
@@ -859,7 +868,7 @@ kill_nine_mid_evaluation(void **state)
 	(void)state;
 	ntold = 0;
 	memset(&K, 0, sizeof(K));
-	snprintf(kill_db, sizeof(kill_db), "%s/kill.db", dir);
+	assert_int_equal(h_db_new(kill_db, sizeof(kill_db), dir, "kill"), 0);
 	snprintf(kill_pol, sizeof(kill_pol), "%s/instant.json", policies);
 	assert_true((port = h_slow_prom_start(SLOW_MS)) > 0);
 	slow_running = 1;
@@ -914,6 +923,7 @@ kill_nine_mid_evaluation(void **state)
 static void
 kill_nine_while_making_the_file(void **state)
 {
+	H_SQLITE_ONLY();
 	double deadline = now_s() + 40;
 	int port, rounds = 0, landed = 0, migrated = 0;
 	long long latest = -1;

@@ -64,7 +64,8 @@ group_setup(void **state)
 	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
 	snprintf(cert, sizeof(cert), "%s/server.pem", dir);
 	snprintf(key, sizeof(key), "%s/server.key", dir);
-	snprintf(db, sizeof(db), "%s/tls.db", dir);
+	if (h_db_new(db, sizeof(db), dir, "tls") != 0)
+		return -1;
 	if (h_sh("cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout "
 	    "ca.key -subj '/CN=slogate test CA' -days 2 -out ca.pem 2>/dev/null",
 	    dir) != 0 || issue("server") != 0 || issue("rotated") != 0)

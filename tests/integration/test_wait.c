@@ -240,7 +240,8 @@ group_setup(void **state)
 	if ((dir = h_tmpdir()) == NULL || exporter_start() != 0 ||
 	    prometheus_up() != 0)
 		return -1;
-	snprintf(db, sizeof(db), "%s/wait.db", dir);
+	if (h_db_new(db, sizeof(db), dir, "wait") != 0)
+		return -1;
 	free(h_write(dir, "svc.json", policy_text));
 	snprintf(policy, sizeof(policy), "%s/svc.json", dir);
 	return 0;

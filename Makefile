@@ -52,7 +52,7 @@ FUZZ_MAXLEN_jsonin      := 32768
 FUZZ_MAXLEN_api         := 16384
 FUZZ_MAXLEN_eval        := 16384
 
-.PHONY: all test unit integration demo deps install uninstall clean asan valgrind \
+.PHONY: all test unit integration unit-pg integration-pg demo deps install uninstall clean asan valgrind \
         lint layers bench fuzz fuzz-replay fuzzers
 
 all: $(BUILD)/slogate
@@ -161,12 +161,27 @@ integration: $(BUILD)/slogate $(BUILD)/tests/gen_series $(INTEG_BIN)
 	  SLOGATE_BIN=$(BUILD)/slogate SLOGATE_GEN=$(BUILD)/tests/gen_series \
 	  SLOGATE_TOP=$(CURDIR) $$t || fail=1; done; exit $$fail
 
+# The same runs on PostgreSQL (SLOGATE_TEST_BACKEND=postgres): each test
+# process starts one cluster of its own on first use (initdb and pg_ctl in
+# a temporary folder, on a free loopback port; tests/integration/harness.c)
+# and gives every test a new database in it. unit-pg runs the unit tests
+# that open a store (UNIT_DB) unless TESTS names others.
+unit-pg:
+	@SLOGATE_TEST_BACKEND=postgres $(MAKE) --no-print-directory unit \
+	    TESTS="$(or $(TESTS),$(UNIT_DB))"
+
+integration-pg:
+	@SLOGATE_TEST_BACKEND=postgres $(MAKE) --no-print-directory integration
+
+# what `make test` runs after the SQLite runs (asan leaves them out)
+TEST_PG ?= unit-pg integration-pg
+
 # deps first, in its own make, so pkg-config sees what it installed
 test:
 	@sh scripts/deps.sh
 	@sh scripts/check-layers.sh
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_history
-	@$(MAKE) --no-print-directory unit fuzz-replay integration
+	@$(MAKE) --no-print-directory unit fuzz-replay integration $(TEST_PG)
 
 demo:
 	@sh scripts/deps.sh
@@ -177,7 +192,7 @@ demo:
 SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g $(SAN) -fno-omit-frame-pointer" \
-	    LDFLAGS="$(SAN)" test
+	    LDFLAGS="$(SAN)" TEST_PG= test
 
 # the unit tests, and the CLI's integration tests with build/slogate run
 # under memcheck (tests/valgrind-slogate.sh); any error or leak fails

@@ -850,7 +850,8 @@ h_backend_pg(void)
 }
 
 /* The cluster of this process's tests: started on first use, stopped by
- * the process that started it (not by a child of its) at exit. */
+ * the process that started it (not by a child of its) at exit, or by its
+ * watchman when a signal ends that process. */
 static struct {
 	struct h_pg pg;
 	char *dir;
@@ -868,6 +869,52 @@ cluster_stop(void)
 	h_rmrf(cluster.dir);
 	free(cluster.dir);
 	cluster.dir = NULL;
+}
+
+/* A grandchild that waits until this process has ended, however it ended
+ * (atexit does not run when a signal ends it: a broken pipe, ^C, kill),
+ * and then stops the cluster and removes its folder if they are still
+ * there. It waits for the end of a pipe whose writing end only this
+ * process holds (exec closes it); as init's child it is never the tests'
+ * to reap. */
+static void
+cluster_watch(void)
+{
+	int fd[2], null;
+	pid_t pid;
+	char c;
+
+	if (pipe2(fd, O_CLOEXEC) != 0)
+		return;
+	if ((pid = fork()) == 0) {
+		if (fork() != 0)
+			_exit(0);
+		close(fd[1]);
+		/* nor does it hold the tests' output open */
+		if ((null = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		/* the signal that ends the tests may go to the whole group */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		while (read(fd[0], &c, 1) < 0 && errno == EINTR)
+			;
+		if (access(cluster.dir, F_OK) == 0) {
+			h_sh("%s%s/pg_ctl -D '%s/data' -m immediate -w -t 30 stop "
+			    ">/dev/null 2>&1", pg_as(), pg_bindir(),
+			    cluster.pg.dir);
+			h_rmrf(cluster.dir);
+		}
+		_exit(0);
+	}
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
 }
 
 static int
@@ -893,6 +940,7 @@ cluster_start(void)
 		cluster.failed = 1;
 		return -1;
 	}
+	cluster_watch();
 	return 0;
 }
 

@@ -11,15 +11,15 @@
 #include "store/store.h"
 
 /* Brings the PostgreSQL database url to the schema this slogate writes,
- * as `slogate db migrate` does; 0 when it did, -1 with the reason on
- * stderr. */
+ * as `slogate db migrate` does (slg_store_migrate); 0 when it did, -1 with
+ * the reason on stderr. */
 static inline int
 t_store_migrate(const char *url)
 {
 	struct slg_err err = { 0, "" };
 	struct slg_store *st = NULL;
 
-	if (slg_store_open(url, &st, &err) != 0) {
+	if (slg_store_migrate(url, &st, &err) != 0) {
 		fprintf(stderr, "storedb: cannot migrate %s: %s\n", url,
 		    err.msg);
 		return -1;

@@ -1,6 +1,6 @@
 /* test_postgres: the real PostgreSQL the tests start (tests/integration
  * harness: initdb and pg_ctl into a temporary folder, as nobody under
- * root), and what slogate does with a postgresql:// database today. */
+ * root), and what slogate does with a postgresql:// database. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -127,21 +127,36 @@ postgres_schema_applies_with_its_rules(void **state)
 	    "grep -q 'the audit trail is append-only'", pg.url), 0);
 }
 
-/* Until slogate has its PostgreSQL store, a postgresql:// database is a
- * usage error that names no password, never a SQLite file of that name. */
+/* A postgresql:// database is PostgreSQL's, and its password is never
+ * shown: not when a command refuses it before `slogate db migrate` (exit
+ * 4, saying so), nor by the migration, nor once it is migrated. */
 static void
-postgresql_url_is_refused_without_the_password(void **state)
+postgresql_url_never_shows_the_password(void **state)
 {
 	char url[160];
-	const char *args[] = { "history", "--db", url, NULL };
+	const char *hist[] = { "history", "--db", url, NULL };
+	const char *mig[] = { "db", "migrate", "--db", url, NULL };
 	struct run r;
 
 	(void)state;
+	assert_int_equal(h_sh("psql -q '%s' -c 'CREATE DATABASE fresh'", pg.url),
+	    0);
 	snprintf(url, sizeof(url), "postgresql://slogate:s3cret@127.0.0.1:%d/"
-	    "postgres", pg.port);
-	h_slogate(&r, args, NULL);
-	assert_int_equal(r.code, 64);
-	assert_contains(r.err, "PostgreSQL");
+	    "fresh", pg.port);
+	h_slogate(&r, hist, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "slogate db migrate");
+	assert_null(strstr(r.err, "s3cret"));
+	assert_null(strstr(r.out, "s3cret"));
+	h_run_free(&r);
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "created at schema");
+	assert_null(strstr(r.err, "s3cret"));
+	assert_null(strstr(r.out, "s3cret"));
+	h_run_free(&r);
+	h_slogate(&r, hist, NULL);
+	assert_int_equal(r.code, 0);
 	assert_null(strstr(r.err, "s3cret"));
 	assert_null(strstr(r.out, "s3cret"));
 	h_run_free(&r);
@@ -153,7 +168,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(server_answers_and_survives_a_restart),
 		cmocka_unit_test(postgres_schema_applies_with_its_rules),
-		cmocka_unit_test(postgresql_url_is_refused_without_the_password),
+		cmocka_unit_test(postgresql_url_never_shows_the_password),
 	};
 
 	return cmocka_run_group_tests(tests, up, down);

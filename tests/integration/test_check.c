@@ -987,6 +987,72 @@ db_migrate_says_what_it_did(void **state)
 	assert_int_equal(h_db_int(n, "PRAGMA user_version"), 99);
 }
 
+/* A PostgreSQL database is migrated on purpose only: before `slogate db
+ * migrate` a check and the service refuse it (exit 4, saying to run it)
+ * and write nothing, not even the schema; after it they work; one newer
+ * than this slogate is refused, by the migration too, and left as it is.
+ * (SQLite files are migrated on first use: the tests above.) */
+static void
+postgres_is_migrated_on_purpose_only(void **state)
+{
+	const char *pol = policy("motivating", motivating);
+	char d[4096], want[64], listen[32];
+	const char *mig[] = { "db", "migrate", "--db", d, NULL };
+	const char *serve[] = { "serve", "--db", d, "--prometheus", prom.url,
+	    "--queries", queries, "--listen", listen, NULL };
+	const char *env[] = { "SLOGATE_TOKEN=migrate-first-0123456789abcdef",
+	    NULL };
+	struct run r;
+	long long version;
+
+	(void)state;
+	if (!h_backend_pg())
+		skip();
+	assert_int_equal(h_pg_db_new(d, sizeof(d), "unmigrated"), 0);
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "slogate db migrate");
+	assert_null(strstr(r.out, "verdict:"));
+	h_run_free(&r);
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", h_free_port());
+	h_slogate(&r, serve, env);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "slogate db migrate");
+	h_run_free(&r);
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM pg_tables WHERE "
+	    "schemaname = 'public'"), 0);
+
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 0);
+	version = h_db_int(d, "SELECT version FROM schema_version");
+	assert_true(version >= 1);
+	snprintf(want, sizeof(want), "created at schema %lld", version);
+	assert_contains(r.out, want);
+	h_run_free(&r);
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 0);
+	h_run_free(&r);
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 0);
+	snprintf(want, sizeof(want), "schema %lld, up to date", version);
+	assert_contains(r.out, want);
+	h_run_free(&r);
+
+	/* as a newer slogate would leave it */
+	assert_int_equal(h_sh("psql -q '%s' -c 'UPDATE schema_version SET "
+	    "version = 99'", d), 0);
+	check(&r, pol, d, SHA_A, prom.end - 3600, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "newer than this slogate knows");
+	h_run_free(&r);
+	h_slogate(&r, mig, NULL);
+	assert_int_equal(r.code, 4);
+	assert_contains(r.err, "newer than this slogate knows");
+	h_run_free(&r);
+	assert_int_equal(h_db_int(d, "SELECT version FROM schema_version"), 99);
+	assert_int_equal(h_db_int(d, "SELECT count(*) FROM verdicts"), 1);
+}
+
 /* Runs check as check() does, limited as h_slogate_limited says. */
 static void
 check_limited(struct run *r, const char *pol, const char *dbp, int nobody,
@@ -1097,6 +1163,7 @@ main(void)
 		cmocka_unit_test(history_lists_newest_first),
 		cmocka_unit_test(newer_database_is_refused),
 		cmocka_unit_test(db_migrate_says_what_it_did),
+		cmocka_unit_test(postgres_is_migrated_on_purpose_only),
 		cmocka_unit_test(store_faults_are_errors),
 	};
 

@@ -1389,6 +1389,7 @@ test_watch_lease(void **state)
 static void
 test_migrate_watch_request(void **state)
 {
+	H_SQLITE_ONLY();
 	static const char *const files[] = { "schema/sqlite/001_init.sql",
 	    "schema/sqlite/002_baselines_scores_approvals.sql",
 	    "schema/sqlite/003_watches.sql", "schema/sqlite/004_roles_trials.sql",

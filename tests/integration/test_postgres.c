@@ -105,7 +105,7 @@ postgres_schema_applies_with_its_rules(void **state)
 	snprintf(sql, sizeof(sql), verdict, "fail");
 	assert_pg(sql, "1");
 	assert_pg("INSERT INTO watches (service, environment, commit_sha, "
-	    "since, deadline, created_at, state, request) VALUES ('api', "
+	    "since, deadline, created_at, state, policy) VALUES ('api', "
 	    "'staging', 'abc', 1, 2, 1, 'running', '{}') RETURNING id", "2");
 	snprintf(sql, sizeof(sql), verdict, "pass");
 	assert_pg(sql, "3");

@@ -164,8 +164,11 @@ refresh(struct slg_store *st, const struct slg_api_conf *api, struct due **d,
 	}
 	for (size_t i = 0; i < nw; i++) {
 		nd[i].id = w[i].id;
+		/* one given up here (another took it, or it could not be
+		 * run) and claimed again is due now: a watch this service
+		 * holds is polled, never only renewed */
 		for (size_t k = 0; k < *n; k++) {
-			if ((*d)[k].id == w[i].id)
+			if ((*d)[k].id == w[i].id && (*d)[k].at != INT64_MAX)
 				nd[i].at = (*d)[k].at;
 		}
 	}

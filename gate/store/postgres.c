@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/buf.h"
 #include "store/backend.h"
@@ -1757,6 +1758,33 @@ static const struct slg_store_ops pg_ops = {
 	.copy_end = pg_copy_end,
 };
 
+/* Leases and windows are told by each process's clock: one whose clock is
+ * off the database's by more than this is refused, so a replica running
+ * fast can neither take every lease over nor judge a window early. */
+#define MAX_CLOCK_SKEW 5
+
+static int
+clock_check(struct pg_store *st, struct slg_err *err)
+{
+	PGresult *r;
+	long long db, here, off;
+
+	if ((r = run(st, "SELECT floor(extract(epoch FROM clock_timestamp()))",
+	    NULL, "cannot read the database's clock", err)) == NULL)
+		return SLG_ESTORE;
+	db = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	here = (long long)time(NULL);
+	PQclear(r);
+	off = here - db;
+	if (off > MAX_CLOCK_SKEW || off < -MAX_CLOCK_SKEW)
+		return slg_err_set(err, SLG_ESTORE, "this machine's clock is %lld "
+		    "s %s the database's (%s): leases and windows need clocks "
+		    "within %d s, so set its time (NTP) first", off < 0 ? -off :
+		    off, off < 0 ? "behind" : "ahead of", st->label,
+		    MAX_CLOCK_SKEW);
+	return 0;
+}
+
 /* The store must not print: PostgreSQL's notices are dropped. */
 static void
 no_notices(void *arg, const char *msg)
@@ -1776,6 +1804,8 @@ slg_pg_open(const char *url, int migrating, struct slg_store **out,
     struct slg_err *err)
 {
 	struct pg_store *st;
+	PQconninfoOption *opts;
+	char *perr = NULL, pass[256] = "";
 	int rc, v;
 
 	*out = NULL;
@@ -1783,13 +1813,28 @@ slg_pg_open(const char *url, int migrating, struct slg_store **out,
 		return slg_err_set(err, SLG_ENOMEM, "out of memory");
 	st->base.ops = &pg_ops;
 	snprintf(st->label, sizeof(st->label), "postgresql://...");
-	/* libpq reads the URL and the PG* environment (sslmode included);
-	 * its messages never hold the password */
+	/* libpq's messages about a URL it cannot read quote it, password
+	 * and all: none of them is shown */
+	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
+		PQfreemem(perr);
+		rc = slg_err_set(err, SLG_EUSAGE, "malformed postgresql:// URL "
+		    "(not shown: it may hold a password)");
+		goto fail;
+	}
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    *o->val != '\0')
+			snprintf(pass, sizeof(pass), "%s", o->val);
+	}
+	PQconninfoFree(opts);
+	/* libpq reads the URL and the PG* environment (sslmode included) */
 	st->conn = PQconnectdb(url);
 	if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
 		const char *m = st->conn ? PQerrorMessage(st->conn) :
 		    "out of memory";
 
+		if (pass[0] != '\0' && strstr(m, pass) != NULL)
+			m = "libpq's message is not shown: it holds the password";
 		rc = slg_err_set(err, SLG_ESTORE, "cannot connect to the "
 		    "PostgreSQL database: %.*s", (int)strcspn(m, "\n"), m);
 		goto fail;
@@ -1800,7 +1845,7 @@ slg_pg_open(const char *url, int migrating, struct slg_store **out,
 	    PQdb(st->conn));
 	/* the database's own time zone and locale do not change what is read */
 	if ((rc = cmd(st, "SET TIME ZONE 'UTC'", NULL, "cannot set up the "
-	    "connection", err)) != 0)
+	    "connection", err)) != 0 || (rc = clock_check(st, err)) != 0)
 		goto fail;
 	if (migrating) {
 		if ((rc = migrate(st, err)) != 0)

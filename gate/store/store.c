@@ -17,6 +17,11 @@ sqlite_path(const char *url, const char **path, struct slg_err *err)
 	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
 
 	*path = NULL;
+	/* a mistyped postgresql:// URL is no file name, and is not echoed */
+	if (strncasecmp(url, "postgres", 8) == 0)
+		return slg_err_set(err, SLG_EUSAGE, "database URL starting with "
+		    "'postgres' is not postgresql://USER@HOST:PORT/DBNAME (not "
+		    "shown: it may hold a password)");
 	if (strncmp(url, "sqlite:", 7) == 0)
 		url += 7;
 	else if (colon != NULL && strncmp(colon, "://", 3) == 0 &&

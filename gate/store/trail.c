@@ -359,6 +359,13 @@ const struct slg_trail_unrecorded slg_trail_unrecorded[] = {
 	    "invalidations FROM audit_start) OR id < 1) AND NOT EXISTS (SELECT 1 FROM "
 	    "audit a WHERE a.kind = 'invalidation' AND a.subject_id = "
 	    "i.id) ORDER BY id LIMIT 1", "invalidation" },
+	/* the order verdicts were written in (`recorded`, what "the latest"
+	 * means to status and approvals) is the trail's order; a copy into
+	 * SQLite numbers it anew but keeps the order */
+	{ "SELECT id FROM (SELECT v.id, a.id AS aid, lag(a.id) OVER (ORDER BY "
+	    "v.recorded) AS prev FROM verdicts v JOIN audit a ON a.kind IN "
+	    "('evaluation', 'trial') AND a.subject_id = v.id) o WHERE prev > aid "
+	    "ORDER BY id LIMIT 1", NULL },
 };
 const size_t slg_trail_nunrecorded = sizeof(slg_trail_unrecorded) /
     sizeof(slg_trail_unrecorded[0]);
@@ -370,6 +377,10 @@ slg_trail_unrecorded_why(size_t i, int64_t id, struct slg_audit_check *c)
 	if (i == 0)
 		snprintf(c->why, sizeof(c->why), "where the trail starts "
 		    "(audit_start) was changed: it hides rows it recorded");
+	else if (slg_trail_unrecorded[i].what == NULL)
+		snprintf(c->why, sizeof(c->why), "verdict %lld is out of the order "
+		    "the trail wrote verdicts in (`recorded` was changed): status "
+		    "would take another verdict for the latest", (long long)id);
 	else
 		snprintf(c->why, sizeof(c->why), "%s %lld has no entry in the "
 		    "audit trail: it was written around slogate",

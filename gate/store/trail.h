@@ -84,7 +84,8 @@ int slg_trail_walk_step(struct slg_trail_walk *w,
 void slg_trail_walk_end(struct slg_trail_walk *w, struct slg_audit_check *c);
 
 /* Queries whose first row is a row newer than the trail's start with no
- * entry of its kind (the first: the start itself was moved). */
+ * entry of its kind (the first: the start itself was moved; the last,
+ * whose what is NULL: a verdict out of the trail's order). */
 struct slg_trail_unrecorded {
 	const char *sql;
 	const char *what;

@@ -657,6 +657,12 @@ audit_trail_shows_tampering(void **state)
 	    "verdict_id = 1; DELETE FROM verdicts WHERE id = 1", &out), 1);
 	assert_contains(out, "records evaluation 1, which is gone");
 	free(out);
+	/* the order written changed: the first verdict made the latest,
+	 * which status would promote on */
+	assert_int_equal(verify_after("UPDATE verdicts SET recorded = 1000000 "
+	    "WHERE id = 1", &out), 1);
+	assert_contains(out, "verdict 1 is out of the order");
+	free(out);
 	/* an entry removed from the middle, and one rewritten */
 	assert_int_equal(verify_after("DROP TRIGGER audit_no_delete; DELETE FROM "
 	    "audit WHERE id = 2", &out), 1);

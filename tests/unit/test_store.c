@@ -382,6 +382,20 @@ test_open_url(void **state)
 	assert_null(st);
 	assert_contains(err.msg, "PostgreSQL");
 	assert_null(strstr(err.msg, "s3cret"));
+	/* URLs libpq cannot read, or mistyped: refused, never quoted */
+	{
+		static const char *const bad[] = {
+		    "postgresql://u:s3cret@[::1/x",
+		    "postgresql://u:s3cr%zzet@127.0.0.1:1/x",
+		    "postgresql:/u:s3cret@127.0.0.1/x",
+		    "Postgres://u:s3cret@127.0.0.1/x" };
+
+		for (size_t i = 0; i < NELEM(bad); i++) {
+			assert_int_not_equal(slg_store_open(bad[i], &st, &err), 0);
+			assert_null(st);
+			assert_null(strstr(err.msg, "s3cr"));
+		}
+	}
 	assert_int_equal(slg_store_open("mysql://h/x", &st, &err), SLG_EUSAGE);
 	assert_contains(err.msg, "unknown kind of database");
 	assert_int_equal(slg_store_open("sqlite:", &st, &err), SLG_EUSAGE);

@@ -137,11 +137,22 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libslogate.a
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libslogate.a $(LIBS)
 
-# measurements, side by side in one run; never part of the tests
-# BENCH_VERDICTS: the size of the large database
+$(BUILD)/bench/bench_history: bench/bench_history.c bench/pgload.c \
+    bench/pgload.h $(BUILD)/libslogate.a
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) -Ibench -o $@ bench/bench_history.c bench/pgload.c \
+	    $(BUILD)/libslogate.a $(LIBS)
+
+# measurements, SQLite and PostgreSQL side by side in one run; never part
+# of the tests. bench/pg.sh starts a PostgreSQL of its own for the run and
+# removes it after. BENCH_VERDICTS: the size of the large databases;
+# BENCH_PG_LOAD: how the large PostgreSQL one is filled (copy, store,
+# dbcopy: see bench/bench_history.c); BENCH_KEEP=1 keeps the SQLite file
 BENCH_VERDICTS ?= 100000
-bench: $(BUILD)/bench/bench_history
-	$(BUILD)/bench/bench_history $(BUILD)/bench $(BENCH_VERDICTS)
+bench: $(BUILD)/bench/bench_history $(BUILD)/slogate
+	sh bench/pg.sh run bench_1k bench_large bench_writers -- \
+	    $(BUILD)/bench/bench_history $(BUILD)/bench $(BENCH_VERDICTS) \
+	    $(BUILD)/slogate
 
 # TESTS=test_check runs only those binaries; SLOGATE_TEST_ONLY='glob' (in
 # the environment) only the tests of theirs whose names match

@@ -16,8 +16,10 @@ static const struct {
 	const char *name, *columns, *order;
 } tables[] = {
 	{ "watches", "id, service, environment, commit_sha, since, deadline, "
-	    "created_at, state, errors, settle, progress, request, lease_owner, "
-	    "lease_until", "id" },
+	    "created_at, state, errors, settle, progress, policy, policy_path, "
+	    "policy_digest, trial, actor, branch, ref_name, commit_author, "
+	    "commit_subject, commit_time, build_time, pipeline_id, pipeline_url, "
+	    "job_url, lease_owner, lease_until", "id" },
 	{ "verdicts", "id, watch_id, service, environment, commit_sha, "
 	    "commit_time, commit_author, commit_subject, branch, build_time, "
 	    "evaluated_at, window_start, window_end, step, pipeline_id, "

@@ -281,6 +281,19 @@ op_previous(struct slg_store *st, size_t r, size_t n)
 	free(pv);
 }
 
+/* one trivial statement (readiness): what each statement of a call
+ * costs before the database does any work, on PostgreSQL a round trip */
+static void
+op_ping(struct slg_store *st, size_t r, size_t n)
+{
+	struct slg_err err;
+
+	(void)r;
+	(void)n;
+	if (slg_store_ping(st, &err) != 0)
+		die("ping", &err);
+}
+
 static const struct {
 	const char *name;
 	double goal_us;		/* 0: none */
@@ -293,6 +306,7 @@ static const struct {
 	{ "history, one service, 20 newest", 0, "", op_history },
 	{ "history, one service and branch", 0, "", op_branch },
 	{ "previous baseline: last 5 passing", 0, "", op_previous },
+	{ "ping: one trivial statement", 0, "", op_ping },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
